@@ -1,0 +1,45 @@
+"""``nox -s bench``: each replication's ``bench.py`` measures us against the peer a user
+would pick instead (PyTorch, scikit-learn) in the same run, and reports the ratio.
+
+A replication opts in with ``replications/<name>/bench.py`` defining
+``run() -> dict`` (JSON-serialisable, with the device and the ratio). The results go to
+``site/results/bench/<name>.json`` with provenance; nothing here is a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from shared.errors import HypeError
+from shared.provenance import device_info, git_state, package_versions
+from shared.registry import RESULTS_DIR, all_replications, get
+from shared.results import write_results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shared.bench")
+    parser.add_argument("names", nargs="*", help="replications to benchmark (default: all with a bench.py)")
+    args = parser.parse_args(argv)
+    try:
+        chosen = [get(n) for n in args.names] if args.names else all_replications()
+        for replication in chosen:
+            if not (replication.folder / "bench.py").exists():
+                if args.names:
+                    raise HypeError(f"{replication.name} has no benchmark", "drop it from the command")
+                continue
+            print(f"== {replication.name}", flush=True)
+            measured = replication.module("bench").run()
+            record = {"schema": 1, "replication": replication.name, "bench": measured,
+                      "provenance": {"git": git_state(), "versions": package_versions(), "device": device_info()}}
+            write_results(RESULTS_DIR / "bench" / f"{replication.name}.json", record)
+            print(json.dumps(measured, indent=1))
+    except HypeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""Claims are data: the paper's statements, loaded from ``claims.toml``, graded by rule.
+
+A claim in ``claims.toml`` looks like::
+
+    [[claim]]
+    id = "RHW-sym-sweeps"
+    statement = "Mirror symmetry 6-2-1 learned in 1,425 sweeps (eps 0.1, alpha 0.9)."
+    source = "Rumelhart, Hinton & Williams 1986, Fig. 1 caption, p. 534"
+    confidence = "primary"            # primary | secondary | uncertain (papers.md tags)
+    paper = 1425                      # the paper's value: a number, or text for a qualitative claim
+    unit = "sweeps"
+    rule = "within"                   # within | at_least | at_most | holds
+    tolerance = 0.5                   # within: |ours - paper| <= tolerance (relative = true: x |paper|)
+    relative = true
+    partly_tolerance = 1.0            # optional: a wider band graded "partly"
+    why = "one run in the paper; sweeps vary several-fold with the initial weights"
+
+``at_least`` / ``at_most`` compare with ``threshold`` (and ``partly_threshold``); ``holds``
+takes a boolean measurement. The verdict is always computed here, never typed in, and
+the tolerance is fixed before the run: the reason goes in ``why``.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from shared.errors import HypeError
+
+RULES = ("within", "at_least", "at_most", "holds")
+CONFIDENCES = ("primary", "secondary", "uncertain", "note")
+
+
+class Verdict(StrEnum):
+    REPRODUCED = "reproduced"
+    PARTLY = "partly"
+    NOT_REPRODUCED = "not reproduced"
+    NOT_RUN = "not run"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement of a paper and the rule that grades our measurement of it."""
+
+    id: str
+    statement: str
+    source: str
+    confidence: str
+    rule: str
+    why: str
+    paper: float | str | bool | None = None
+    unit: str = ""
+    tolerance: float | None = None
+    relative: bool = False
+    partly_tolerance: float | None = None
+    threshold: float | None = None
+    partly_threshold: float | None = None
+    digits: int = 3  # significant digits shown on the site
+
+    @property
+    def uncertain(self) -> bool:
+        """The paper's value is from recall or disputed: graded, but flagged on the site."""
+        return self.confidence == "uncertain"
+
+    def band(self, width: float) -> float:
+        if self.relative:
+            return width * abs(float(self.paper))  # type: ignore[arg-type]
+        return width
+
+    def criterion(self) -> str:
+        """The rule in words, for the site's claims table."""
+        if self.rule == "within":
+            width = f"{self.tolerance:g}" + (" x paper" if self.relative else f" {self.unit}".rstrip())
+            return f"|ours - paper| <= {width}"
+        if self.rule == "at_least":
+            return f"ours >= {self.threshold:g} {self.unit}".rstrip()
+        if self.rule == "at_most":
+            return f"ours <= {self.threshold:g} {self.unit}".rstrip()
+        return "holds"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What we measured for one claim: a mean (or a boolean) over ``n`` seeds or repeats.
+
+    ``value=None`` means the claim could not be run (``note`` says why: e.g. a dataset
+    that is not available offline); it is graded "not run", never silently dropped.
+    """
+
+    value: float | bool | None
+    std: float | None = None
+    n: int = 1
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "std": self.std, "n": self.n, "note": self.note}
+
+
+@dataclass
+class Measurements:
+    """What ``experiment.run`` returns: graded values plus the data behind the figures.
+
+    ``tables`` holds JSON-serialisable data (curves, per-task rows) that figures and
+    page fragments are drawn from; ``datasets`` maps each dataset file used to the
+    sha256 of its content; ``stages`` the wall time of each stage (see ``StageClock``).
+    """
+
+    values: dict[str, Measurement] = field(default_factory=dict)
+    tables: dict[str, Any] = field(default_factory=dict)
+    datasets: dict[str, str] = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)  # wall seconds per stage
+
+
+def _claim_from(entry: dict[str, Any], where: Path) -> Claim:
+    try:
+        claim = Claim(**entry)
+    except TypeError as error:
+        raise HypeError(f"{where}: bad claim {entry.get('id', '?')!r}: {error}",
+                        "fix the field names in claims.toml") from None
+    problems = []
+    if claim.rule not in RULES:
+        problems.append(f"rule must be one of {RULES}")
+    if claim.confidence not in CONFIDENCES:
+        problems.append(f"confidence must be one of {CONFIDENCES}")
+    if claim.rule == "within" and (claim.tolerance is None or not isinstance(claim.paper, int | float)):
+        problems.append("rule 'within' needs a numeric paper value and a tolerance")
+    if claim.rule in ("at_least", "at_most") and claim.threshold is None:
+        problems.append(f"rule {claim.rule!r} needs a threshold")
+    if not claim.why.strip():
+        problems.append("every claim needs the reason for its tolerance in 'why'")
+    if problems:
+        raise HypeError(f"{where}: claim {claim.id!r}: " + "; ".join(problems), "fix claims.toml")
+    return claim
+
+
+def load_claims(path: Path) -> list[Claim]:
+    """Read and validate the ``[[claim]]`` entries of a ``claims.toml``."""
+    try:
+        with open(path, "rb") as f:
+            entries = tomllib.load(f).get("claim", [])
+    except tomllib.TOMLDecodeError as error:
+        raise HypeError(f"{path}: not valid TOML ({error})", "fix the file's syntax") from None
+    claims = [_claim_from(entry, path) for entry in entries]
+    ids = [c.id for c in claims]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise HypeError(f"{path}: duplicate claim ids {duplicates}", "give each claim its own id")
+    return claims
+
+
+def grade(claim: Claim, measurement: Measurement | None) -> Verdict:
+    """The verdict for one claim, by its rule. Missing measurement: not run."""
+    if measurement is None or measurement.value is None:
+        return Verdict.NOT_RUN
+    value = measurement.value
+    if claim.rule == "holds":
+        return Verdict.REPRODUCED if bool(value) else Verdict.NOT_REPRODUCED
+    value = float(value)
+    if math.isnan(value):
+        raise HypeError(f"claim {claim.id}: the measurement is NaN", "the run diverged; see its log")
+    if claim.rule == "within":
+        gap = abs(value - float(claim.paper))  # type: ignore[arg-type]
+        if gap <= claim.band(claim.tolerance):  # type: ignore[arg-type]
+            return Verdict.REPRODUCED
+        if claim.partly_tolerance is not None and gap <= claim.band(claim.partly_tolerance):
+            return Verdict.PARTLY
+        return Verdict.NOT_REPRODUCED
+    sign = 1.0 if claim.rule == "at_least" else -1.0
+    if sign * (value - claim.threshold) >= 0:  # type: ignore[operator]
+        return Verdict.REPRODUCED
+    if claim.partly_threshold is not None and sign * (value - claim.partly_threshold) >= 0:
+        return Verdict.PARTLY
+    return Verdict.NOT_REPRODUCED
