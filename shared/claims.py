@@ -60,6 +60,7 @@ class Claim:
     threshold: float | None = None
     partly_threshold: float | None = None
     digits: int = 3  # significant digits shown on the site
+    percent: bool = False  # a fraction in [0, 1], shown as a percentage
 
     @property
     def uncertain(self) -> bool:
@@ -71,15 +72,18 @@ class Claim:
             return width * abs(float(self.paper))  # type: ignore[arg-type]
         return width
 
+    def shown(self, value: float) -> str:
+        return f"{100 * value:g}%" if self.percent else f"{value:g} {self.unit}".rstrip()
+
     def criterion(self) -> str:
         """The rule in words, for the site's claims table."""
         if self.rule == "within":
-            width = f"{self.tolerance:g}" + (" x paper" if self.relative else f" {self.unit}".rstrip())
+            width = f"{self.tolerance:g} x paper" if self.relative else self.shown(self.tolerance)
             return f"|ours - paper| <= {width}"
         if self.rule == "at_least":
-            return f"ours >= {self.threshold:g} {self.unit}".rstrip()
+            return f"ours >= {self.shown(self.threshold)}"
         if self.rule == "at_most":
-            return f"ours <= {self.threshold:g} {self.unit}".rstrip()
+            return f"ours <= {self.shown(self.threshold)}"
         return "holds"
 
 

@@ -75,7 +75,7 @@ def replicate(name: str, profile: str = "paper", seed: int = 0, n_seeds: int | N
     command = f"nox -s {replication.session} -- --profile {profile} --seed {seed}"
     if n_seeds is not None:
         command += f" --seeds {n_seeds}"
-    provenance = collect(profile=profile, seed=seed, n_seeds=getattr(config, "seeds", None),
+    provenance = collect(name=replication.name, profile=profile, seed=seed, n_seeds=getattr(config, "seeds", None),
                          command=command, datasets=measured.datasets, stages=stages)
     provenance["config"] = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else repr(config)
     results = build_results(replication.name, profile, claims, measured, provenance)

@@ -28,11 +28,18 @@ def _git(*args: str) -> str | None:
     return out.stdout.strip() if out.returncode == 0 else None
 
 
-def git_state() -> dict[str, Any]:
-    """Commit hash and whether the tracked tree differs from it (results files aside)."""
+CODE_PATHS = ("shared", "replications", "pyproject.toml", "uv.lock")
+
+
+def git_state(own_folder: str | None = None) -> dict[str, Any]:
+    """Commit hash, and whether the code that makes numbers differs from it: tracked changes
+    under ``CODE_PATHS``, or files not yet committed in the replication's own folder."""
     commit = _git("rev-parse", "HEAD")
-    status = _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!site/results", ":!site/docs/figures")
-    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+    tracked = _git("status", "--porcelain", "--untracked-files=no", "--", *CODE_PATHS)
+    untracked = _git("status", "--porcelain", "--", own_folder) if own_folder else ""
+    if tracked is None or untracked is None:
+        return {"commit": commit, "dirty": None}
+    return {"commit": commit, "dirty": bool(tracked or untracked)}
 
 
 def package_versions() -> dict[str, str | None]:
@@ -73,7 +80,7 @@ def device_info() -> dict[str, Any]:
 
 
 def collect(
-    *, profile: str, seed: int, n_seeds: int | None, command: str,
+    *, name: str, profile: str, seed: int, n_seeds: int | None, command: str,
     datasets: dict[str, str], stages: dict[str, float],
 ) -> dict[str, Any]:
     return {
@@ -81,7 +88,7 @@ def collect(
         "profile": profile,
         "base_seed": seed,
         "n_seeds": n_seeds,
-        "git": git_state(),
+        "git": git_state(f"replications/{name}"),
         "versions": package_versions(),
         "device": device_info(),
         "os": f"{platform.system()} {platform.release()}",

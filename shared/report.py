@@ -50,9 +50,16 @@ def anchor(claim_id: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", claim_id.lower()).strip("-")
 
 
+def _number(value: Any, row: dict[str, Any], digits: int) -> str:
+    """A value of a claim in its display unit (a percentage for fraction claims)."""
+    if row.get("percent") and isinstance(value, int | float) and not isinstance(value, bool):
+        return fmt(100 * value, digits) + "%"
+    text = fmt(value, digits)
+    return f"{text} {row['unit']}" if row.get("unit") and not isinstance(value, str | bool) else text
+
+
 def format_paper(row: dict[str, Any]) -> str:
-    unit = f" {row['unit']}" if row.get("unit") and not isinstance(row["paper"], str) else ""
-    return fmt(row["paper"], row.get("digits", 3)) + unit
+    return _number(row["paper"], row, row.get("digits", 3))
 
 
 def format_ours(row: dict[str, Any]) -> str:
@@ -60,11 +67,9 @@ def format_ours(row: dict[str, Any]) -> str:
     if not ours or ours["value"] is None:
         return "not run" + (f" ({ours['note']})" if ours and ours.get("note") else "")
     digits = row.get("digits", 3)
-    text = fmt(ours["value"], digits)
+    text = _number(ours["value"], row, digits)
     if ours.get("std") is not None and ours.get("n", 1) > 1:
-        text += f" ± {fmt(ours['std'], 2)}"
-    if row.get("unit"):
-        text += f" {row['unit']}"
+        text += f" ± {_number(ours['std'], row, 2)}"
     if ours.get("n", 1) > 1:
         text += f" (n = {ours['n']:,})"
     return text

@@ -49,6 +49,7 @@ def claim_rows(claims: list[Claim], measured: Measurements) -> list[dict[str, An
             "criterion": claim.criterion(),
             "why": claim.why,
             "digits": claim.digits,
+            "percent": claim.percent,
             "ours": measurement.as_dict() if measurement else None,
             "verdict": str(grade(claim, measurement)),
         }

@@ -1,0 +1,16 @@
+"""The perceptron: Rosenblatt (1958) and the convergence theorem (Novikoff 1962).
+
+References:
+    Rosenblatt, F. (1958). The perceptron: a probabilistic model for information storage
+    and organization in the brain. Psychological Review 65(6), 386-408.
+    Rosenblatt, F. (1962). Principles of Neurodynamics. Spartan Books.
+    Novikoff, A. B. J. (1962). On convergence proofs on perceptrons. Symposium on the
+    Mathematical Theory of Automata 12, 615-622.
+    Cover, T. M. (1965). Geometrical and statistical properties of systems of linear
+    inequalities with applications in pattern recognition. IEEE Trans. Electronic
+    Computers EC-14(3), 326-334.
+"""
+
+from replications.perceptron.experiment import run
+
+__all__ = ["run"]

@@ -1,0 +1,191 @@
+"""Training machinery shared by the neural-network replications: the paper-style SGD, whole jitted
+train and eval steps, data parallelism over the local devices, and checkpoints that let a long
+run resume.
+
+- ``paper_sgd``: SGD with momentum and weight decay in Krizhevsky et al.'s form (2012, §5),
+  built from optax transformations, with the learning rate settable between steps.
+- ``Stepper``: the jitted train step (forward, backward, update in one XLA program) and eval
+  step of an ``nnx`` model kept as (graphdef, params); batches are sharded along a ``data``
+  mesh axis over every local device, parameters replicated (``jax.sharding``: Mesh + NamedSharding).
+- ``save_checkpoint`` / ``load_checkpoint``: pytrees to ``.npz`` (no pickle), atomically.
+
+On GPUs, deterministic XLA ops are switched on at import (``--xla_gpu_deterministic_ops=true``,
+recorded by the provenance's ``xla_flags``): the same seed then gives the same run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+if "xla_gpu_deterministic_ops" not in os.environ.get("XLA_FLAGS", ""):
+    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_gpu_deterministic_ops=true").strip()
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from flax import nnx
+from jax.sharding import Mesh, NamedSharding
+from jax.sharding import PartitionSpec as P
+
+from shared.errors import HypeError
+from shared.results import atomic_write_bytes
+
+
+def kernels_only(params: Any) -> Any:
+    """Weight-decay mask: True for weight matrices and conv kernels, False for biases."""
+    return jax.tree.map(lambda p: p.ndim > 1, params)
+
+
+@optax.inject_hyperparams
+def paper_sgd(learning_rate: float, momentum: float = 0.9, weight_decay: float = 5e-4) -> optax.GradientTransformation:
+    """v <- momentum * v - weight_decay * lr * w - lr * <dL/dw>;  w <- w + v.
+
+    References: Krizhevsky, Sutskever & Hinton 2012, §5 (momentum 0.9, weight decay 0.0005).
+    The learning rate sits inside the velocity, as in the paper, so dividing it by 10 leaves
+    the velocity already accumulated untouched. Decay applies to weights, not biases (as in
+    cuda-convnet, the paper's code). Set ``state.hyperparams["learning_rate"]`` to change it.
+    """
+    return optax.chain(
+        optax.add_decayed_weights(weight_decay, mask=kernels_only),
+        optax.scale(-learning_rate),
+        optax.trace(decay=momentum),
+    )
+
+
+def set_learning_rate(opt_state: Any, learning_rate: float) -> Any:
+    """Return ``opt_state`` of an ``inject_hyperparams`` optimiser with a new learning rate."""
+    hyper = dict(opt_state.hyperparams)
+    hyper["learning_rate"] = jnp.asarray(learning_rate, dtype=jnp.asarray(hyper["learning_rate"]).dtype)
+    return opt_state._replace(hyperparams=hyper)
+
+
+def data_mesh(devices: list | None = None) -> Mesh:
+    """A one-axis mesh named ``data`` over the given (default: all local) devices."""
+    return Mesh(np.array(devices if devices is not None else jax.local_devices()), ("data",))
+
+
+Loss = Callable[[jax.Array, jax.Array], jax.Array]
+
+
+def cross_entropy(logits: jax.Array, labels: jax.Array) -> jax.Array:
+    """Mean multinomial logistic loss (the softmax objective of §4 / Fig. 2)."""
+    return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()
+
+
+class Stepper:
+    """Jitted train and eval steps for one model, sharded over a ``data`` mesh.
+
+    ``preprocess`` maps a raw batch (e.g. uint8 images) to the model's input inside the same
+    XLA program, so raw data crosses to the device. The model is called as
+    ``model(x, key=key)`` in training and ``model(x)`` at test time (dropout's switch).
+    """
+
+    def __init__(self, model: nnx.Module, optimizer: optax.GradientTransformation, *,
+                 preprocess: Callable[[jax.Array], jax.Array], mesh: Mesh | None = None,
+                 loss: Loss = cross_entropy) -> None:
+        self.mesh = mesh or data_mesh()
+        self.replicated = NamedSharding(self.mesh, P())
+        self.batched = NamedSharding(self.mesh, P("data"))
+        self.graphdef, params = nnx.split(model, nnx.Param)
+        self.optimizer = optimizer
+        graphdef = self.graphdef
+
+        def train_step(params: Any, opt_state: Any, x: jax.Array, y: jax.Array, key: jax.Array):
+            def objective(params: Any) -> tuple[jax.Array, jax.Array]:
+                logits = nnx.merge(graphdef, params)(preprocess(x), key=key)
+                return loss(logits, y), logits
+
+            (value, logits), grads = jax.value_and_grad(objective, has_aux=True)(params)
+            updates, opt_state = optimizer.update(grads, opt_state, params)
+            errors = jnp.sum(jnp.argmax(logits, -1) != y)
+            return optax.apply_updates(params, updates), opt_state, value, errors
+
+        def eval_step(params: Any, x: jax.Array, y: jax.Array, valid: jax.Array):
+            logits = nnx.merge(graphdef, params)(preprocess(x))
+            return jnp.sum((jnp.argmax(logits, -1) != y) & valid)
+
+        rep, bat = self.replicated, self.batched
+        self._train = jax.jit(train_step, donate_argnums=(0, 1), in_shardings=(rep, rep, bat, bat, rep),
+                              out_shardings=(rep, rep, rep, rep))
+        self._eval = jax.jit(eval_step, in_shardings=(rep, bat, bat, bat), out_shardings=rep)
+        self.params = jax.device_put(params, rep)
+        self.opt_state = jax.device_put(optimizer.init(params), rep)
+
+    @property
+    def n_devices(self) -> int:
+        return self.mesh.devices.size
+
+    def check_batch(self, batch_size: int) -> None:
+        if batch_size % self.n_devices:
+            raise HypeError(f"batch size {batch_size} does not split over {self.n_devices} devices",
+                            "use a batch size divisible by the device count")
+
+    def train(self, x: np.ndarray, y: np.ndarray, key: jax.Array) -> tuple[jax.Array, jax.Array]:
+        """One SGD step on a batch; returns (mean loss, number of misclassified), as device scalars."""
+        x, y = jax.device_put((x, y), self.batched)
+        self.params, self.opt_state, loss, errors = self._train(self.params, self.opt_state, x, y, key)
+        return loss, errors
+
+    def error_rate(self, x: np.ndarray, y: np.ndarray, batch_size: int = 1000) -> float:
+        """Test-mode error rate over a whole set, in batches (the last one padded and masked)."""
+        n = self.n_devices
+        batch_size = min(batch_size, -(-len(x) // n) * n)
+        batch_size -= batch_size % n
+        wrong = jnp.zeros((), jnp.int32)
+        for start in range(0, len(x), batch_size):
+            xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+            valid = np.ones(batch_size, bool)
+            if len(xb) < batch_size:
+                pad = batch_size - len(xb)
+                valid[len(xb):] = False
+                xb = np.concatenate([xb, np.zeros((pad, *xb.shape[1:]), xb.dtype)])
+                yb = np.concatenate([yb, np.zeros(pad, yb.dtype)])
+            wrong = wrong + self._eval(self.params, *jax.device_put((xb, yb, valid), self.batched))
+        return float(wrong) / len(x)
+
+    def learning_rate(self) -> float:
+        return float(self.opt_state.hyperparams["learning_rate"])
+
+    def set_learning_rate(self, value: float) -> None:
+        self.opt_state = jax.device_put(set_learning_rate(self.opt_state, value), self.replicated)
+
+    def state(self) -> dict[str, Any]:
+        return {"params": self.params, "opt_state": self.opt_state}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.params = jax.device_put(state["params"], self.replicated)
+        self.opt_state = jax.device_put(state["opt_state"], self.replicated)
+
+
+def save_checkpoint(path: Path, tree: Any, meta: dict[str, Any]) -> None:
+    """Write the leaves of ``tree`` and a JSON ``meta`` to one ``.npz``, atomically (no pickle)."""
+    leaves = jax.tree.leaves(tree)
+    arrays = {f"leaf_{i}": np.asarray(leaf) for i, leaf in enumerate(leaves)}
+    arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def load_checkpoint(path: Path, like: Any) -> tuple[Any, dict[str, Any]] | None:
+    """Read a checkpoint into the structure of ``like``; None if there is none. A checkpoint
+    that does not fit ``like`` (another model) is refused with a one-line error."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode())
+            leaves = [data[f"leaf_{i}"] for i in range(len(data.files) - 1)]
+    except (OSError, ValueError, KeyError) as error:
+        raise HypeError(f"checkpoint {path} is unreadable ({error})", f"delete {path} to start that run afresh") from None
+    like_leaves, treedef = jax.tree.flatten(like)
+    if len(leaves) != len(like_leaves) or any(a.shape != np.shape(b) for a, b in zip(leaves, like_leaves, strict=True)):
+        raise HypeError(f"checkpoint {path} does not match the model", f"delete {path} to start that run afresh")
+    leaves = [np.asarray(a, dtype=np.asarray(b).dtype) for a, b in zip(leaves, like_leaves, strict=True)]
+    return jax.tree.unflatten(treedef, leaves), meta
