@@ -67,7 +67,8 @@ def usps(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
     rows = {}
     for degree in tqdm(config.degrees, desc="USPS degrees"):
         with clock.stage("usps_select_C"):
-            C, cv = choose_c(x_train, y_train, degree, config.usps_grid, config.usps_folds, seed, **options)
+            C, cv = choose_c(x_train, y_train, degree, config.usps_grid, config.usps_folds, seed,
+                             runs=config.usps_fold_runs, **options)
         with clock.stage("usps_fit"):
             start = time.perf_counter()
             machines = fit(x_train, one_vs_rest(y_train), degree, C, seed=seed, **options)
@@ -75,7 +76,7 @@ def usps(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
         rows[str(degree)] = {**summary(machines, x_test, y_train, y_test, C), "cv_error": cv,
                              "fit_seconds": seconds, "dims": feature_dims(x_train.shape[1], degree)}
     extra = {"n_train": n_train, "n_test": n_test, "scale": scale, "grid": list(config.usps_grid),
-             "folds": config.usps_folds}
+             "folds": config.usps_folds, "fold_runs": config.usps_fold_runs}
     if config.permutation_degree:
         with clock.stage("usps_permutation"):
             extra["permutation"] = permutation_check(data, n_train, n_test, config, seed, options)

@@ -56,17 +56,19 @@ def fit_path(x: np.ndarray, labels: np.ndarray, degree: int, grid: tuple[float, 
 
 
 def choose_c(x: np.ndarray, labels: np.ndarray, degree: int, grid: tuple[float, ...], folds: int,
-             seed: int, **options) -> tuple[float, list[float]]:
-    """k-fold cross-validation on the training set: mean validation error for each C."""
+             seed: int, runs: int | None = None, **options) -> tuple[float, list[float]]:
+    """Cross-validation on the training set: mean validation error for each C over the first
+    ``runs`` of ``folds`` folds (runs = 1: a hold-out of a random 1/folds of the training set)."""
     order = np.random.default_rng(seed).permutation(len(x))
     parts = np.array_split(order, folds)
+    runs = folds if runs is None else runs
     err = np.zeros(len(grid))
-    for k in range(folds):
+    for k in range(runs):
         valid = np.sort(parts[k])
         train = np.sort(np.concatenate([p for i, p in enumerate(parts) if i != k]))
         path = fit_path(x[train], labels[train], degree, grid, **options)
         for i, machines in enumerate(path):
-            err[i] += errors(machines, x[valid], labels[valid])["combined"] / folds
+            err[i] += errors(machines, x[valid], labels[valid])["combined"] / runs
     best = int(np.argmin(err))  # argmin takes the first: the smallest C among ties
     return sorted(grid)[best], err.tolist()
 

@@ -48,7 +48,22 @@ def _kernel_block(a: jax.Array, b: jax.Array, degree: int) -> jax.Array:
 
 @partial(jax.jit, static_argnames="degree")
 def _kernel_dot_block(a: jax.Array, b: jax.Array, coef: jax.Array, degree: int) -> jax.Array:
-    return polynomial_kernel(a, b, degree) @ coef
+    return polynomial_kernel(a, b, degree).astype(coef.dtype) @ coef
+
+
+@jax.jit
+def _rows_dot(coef: jax.Array, kmat: jax.Array) -> jax.Array:
+    """coef (machines, m) @ kmat (m, m) in coef's precision, one row block of kmat at a time."""
+    m = kmat.shape[0]
+    pad = (-m) % BLOCK
+    blocks = jnp.pad(kmat, ((0, pad), (0, 0))).reshape(-1, BLOCK, m)
+    coefs = jnp.pad(coef, ((0, 0), (0, pad))).reshape(coef.shape[0], -1, BLOCK).transpose(1, 0, 2)
+
+    def add(total, pair):
+        c, k = pair
+        return total + c @ k.astype(coef.dtype), None
+
+    return jax.lax.scan(add, jnp.zeros((coef.shape[0], m), coef.dtype), (coefs, blocks))[0]
 
 
 def _pad_rows(x: np.ndarray, multiple: int) -> np.ndarray:
@@ -71,7 +86,7 @@ def kernel_dot(x: np.ndarray, sv: np.ndarray, coef: np.ndarray, degree: int) -> 
     x = _pad_rows(np.asarray(x, np.float32), BLOCK)
     # pad the support vectors to a multiple of 1024 so a growing set recompiles rarely
     sv = jnp.asarray(_pad_rows(np.asarray(sv, np.float32), 1024))
-    coef = jnp.asarray(_pad_rows(np.asarray(coef, np.float32), 1024))
+    coef = jnp.asarray(_pad_rows(np.asarray(coef, np.float64), 1024))
     out = [_kernel_dot_block(jnp.asarray(x[s:s + BLOCK]), sv, coef, degree) for s in range(0, len(x), BLOCK)]
     return np.asarray(jnp.concatenate(out)[:rows])
 
@@ -98,13 +113,13 @@ def _smo_one(kmat, diag, y, alpha, grad, upper, tol, max_iter):
         i = jnp.argmax(up_score)
         m = up_score[i]
         gap = m - jnp.min(jnp.where(low, score, jnp.inf))
-        k_i = kmat[i]
+        k_i = kmat[i].astype(grad.dtype)  # float32 kernel, float64 state: the sums stay exact
         b = m - score  # > 0 for every candidate j
         a = diag[i] + diag - 2.0 * k_i
         a = jnp.where(a > 0, a, 1e-12)
         candidate = low & (score < m)
         j = jnp.argmax(jnp.where(candidate, b * b / a, -jnp.inf))
-        k_j = kmat[j]
+        k_j = kmat[j].astype(grad.dtype)
         room_i = jnp.where(y[i] > 0, upper - alpha[i], alpha[i])
         room_j = jnp.where(y[j] > 0, alpha[j], upper - alpha[j])
         step = jnp.minimum(b[j] / a[j], jnp.minimum(room_i, room_j))
@@ -119,7 +134,8 @@ def _smo_one(kmat, diag, y, alpha, grad, upper, tol, max_iter):
         it, _, _, gap = state
         return (gap > tol) & (it < max_iter)
 
-    it, alpha, grad, _ = jax.lax.while_loop(cond, body, (0, alpha, grad, jnp.float32(jnp.inf)))
+    start = (0, alpha, grad, jnp.asarray(jnp.inf, grad.dtype))
+    it, alpha, grad, _ = jax.lax.while_loop(cond, body, start)
     return alpha, grad, it, gap_of(alpha, grad)
 
 
@@ -127,7 +143,7 @@ def _smo_one(kmat, diag, y, alpha, grad, upper, tol, max_iter):
 def smo(kmat: jax.Array, y: jax.Array, alpha: jax.Array, grad: jax.Array, upper: float,
         tol: float, max_iter: int) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """SMO for several machines sharing ``kmat`` (m, m): y, alpha, grad are (machines, m)."""
-    diag = jnp.diag(kmat)
+    diag = jnp.diag(kmat).astype(grad.dtype)
     solve = jax.vmap(_smo_one, in_axes=(None, None, 0, 0, 0, None, None, None))
     return solve(kmat, diag, y, alpha, grad, upper, tol, max_iter)
 
@@ -169,7 +185,8 @@ class Machines:
     tol: float
 
     def decision(self, x: np.ndarray) -> np.ndarray:
-        return kernel_dot(x, self.sv, self.coef, self.degree) + self.bias
+        with jax.enable_x64(True):
+            return kernel_dot(x, self.sv, self.coef, self.degree) + self.bias
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The class of the machine with the largest output (Cortes & Vapnik 1995, §6.2)."""
@@ -185,32 +202,36 @@ def fit(x: np.ndarray, y: np.ndarray, degree: int, C: float, *, squared_slacks: 
     random ``chunk`` points and add up to ``add`` violators per machine per round.
     ``alpha0`` warm-starts (e.g. from a smaller C); it must satisfy the constraints.
     """
-    x = np.asarray(x, np.float32)
-    y = np.asarray(y, np.float32)
+    with jax.enable_x64(True):  # float64 multipliers and gradients; the kernel stays float32
+        return _fit(np.asarray(x, np.float32), np.asarray(y, np.float64), degree, C, squared_slacks,
+                    tol, chunk, add, max_iter, max_rounds, seed, alpha0)
+
+
+def _fit(x, y, degree, C, squared_slacks, tol, chunk, add, max_iter, max_rounds, seed, alpha0) -> Machines:
     machines, n = y.shape
     upper = math.inf if squared_slacks else float(C)
     shift = 1.0 / C if squared_slacks else 0.0
-    alpha = np.zeros((machines, n), np.float32) if alpha0 is None else np.array(alpha0, np.float32)
+    alpha = np.zeros((machines, n)) if alpha0 is None else np.array(alpha0, np.float64)
     if n <= chunk:
         active = np.arange(n)
     else:
         rng = np.random.default_rng(seed)
         start = rng.choice(n, chunk, replace=False)
         active = np.union1d(start, np.flatnonzero((alpha > 0).any(0)))
-    kmat = kernel_matrix(x[active], x[active], degree) + shift * jnp.eye(len(active))
+    kmat = kernel_matrix(x[active], x[active], degree) + jnp.float32(shift) * jnp.eye(len(active), dtype=jnp.float32)
     iterations, rounds = 0, 0
     while True:
         rounds += 1
         ya = jnp.asarray(y[:, active])
         alpha_a = jnp.asarray(alpha[:, active])
-        grad_a = ya * (alpha_a * ya @ kmat) - 1.0  # exact gradient on the chunk (K symmetric)
+        grad_a = ya * _rows_dot(alpha_a * ya, kmat) - 1.0  # exact gradient on the chunk (K symmetric)
         # half the tolerance inside, so the exact check below rarely needs a second pass
         alpha_a, _, its, _ = smo(kmat, ya, alpha_a, grad_a, upper, tol / 2, max_iter)
         iterations += int(its.max())
         alpha[:, active] = np.asarray(alpha_a)
         # exact outputs (no bias) and gradient on the whole training set
         if len(active) == n:
-            output = np.asarray(alpha_a * ya @ kmat).T  # includes the I/C shift on the diagonal
+            output = np.asarray(_rows_dot(alpha_a * ya, kmat)).T  # includes the I/C shift on the diagonal
         else:
             support = np.flatnonzero((alpha > 0).any(0))
             coef = (alpha * y)[:, support].T
@@ -240,7 +261,7 @@ def fit(x: np.ndarray, y: np.ndarray, degree: int, C: float, *, squared_slacks: 
         old_pos = np.searchsorted(active, keep)
         k_keep = kmat[jnp.asarray(old_pos)][:, jnp.asarray(old_pos)]
         k_new = kernel_matrix(x[new_points], x[np.concatenate([keep, new_points])], degree)
-        k_new = k_new.at[:, len(keep):].add(shift * jnp.eye(len(new_points)))
+        k_new = k_new.at[:, len(keep):].add(jnp.float32(shift) * jnp.eye(len(new_points), dtype=jnp.float32))
         kmat = jnp.concatenate([jnp.concatenate([k_keep, k_new[:, :len(keep)].T], axis=1), k_new], axis=0)
         order = np.concatenate([keep, new_points])
         sort = np.argsort(order)
