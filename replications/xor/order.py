@@ -29,16 +29,24 @@ def masks(x: np.ndarray, k: int) -> np.ndarray:
 
 
 def threshold_feasible(features: np.ndarray, labels: np.ndarray) -> bool:
-    """Is there (alpha, theta) with y (alpha . phi - theta) >= 1 on every row? (HiGHS LP.)
+    """Is there (alpha, theta) with y (alpha . phi - theta) > 0 on every row?
 
-    The margin of 1 is no loss: any strict separation can be rescaled to it.
+    Solved as the bounded LP: maximise t subject to y (alpha . phi - theta) >= t, with
+    |alpha|, |theta| <= 1 and t <= 1. It is always feasible and bounded (alpha = 0, t = 0),
+    which keeps HiGHS numerically steady where the plain feasibility problem is not; the
+    labelling is a threshold function exactly when the optimum t is positive.
     """
     y = np.where(labels > 0, 1.0, -1.0)
-    a_ub = -y[:, None] * np.hstack([features, -np.ones((len(y), 1))])
-    result = linprog(np.zeros(a_ub.shape[1]), A_ub=a_ub, b_ub=-np.ones(len(y)), bounds=(None, None), method="highs")
-    if result.status not in (0, 2):
+    m, d = features.shape
+    # variables: alpha (d), theta, t; constraint rows: -y (alpha . phi - theta) + t <= 0
+    a_ub = np.hstack([-y[:, None] * features, y[:, None], np.ones((m, 1))])
+    cost = np.zeros(d + 2)
+    cost[-1] = -1.0
+    bounds = [(-1, 1)] * (d + 1) + [(None, 1)]
+    result = linprog(cost, A_ub=a_ub, b_ub=np.zeros(m), bounds=bounds, method="highs")
+    if result.status != 0:
         raise RuntimeError(f"LP solver failed: {result.message}")
-    return result.status == 0
+    return bool(-result.fun > 1e-7)
 
 
 def parity_order_table(max_bits: int) -> list[dict]:

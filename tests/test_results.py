@@ -1,0 +1,81 @@
+"""Results files: schema, atomic writes, provenance fields."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from shared.claims import Claim, Measurement, Measurements
+from shared.errors import HypeError
+from shared.provenance import collect
+from shared.results import build_results, read_results, write_results
+
+CLAIMS = [Claim(id="A", statement="s", source="x", confidence="primary", rule="at_least", threshold=1.0, why="w")]
+
+
+def results_with(value: float) -> dict:
+    return build_results("demo", "smoke", CLAIMS, Measurements(values={"A": Measurement(value)}),
+                         {"note": "test"})
+
+
+def test_round_trip_and_verdict(tmp_path):
+    path = tmp_path / "demo.json"
+    write_results(path, results_with(1.0))
+    loaded = read_results(path)
+    assert loaded["claims"][0]["verdict"] == "reproduced"
+    assert loaded["schema"] == 1 and loaded["replication"] == "demo"
+
+
+def test_failed_write_leaves_previous_file_untouched(tmp_path, monkeypatch):
+    path = tmp_path / "demo.json"
+    write_results(path, results_with(1.0))
+    before = path.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        write_results(path, results_with(0.0))
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["demo.json"]  # no temporary left behind
+
+
+def test_unserialisable_results_never_reach_the_file(tmp_path):
+    path = tmp_path / "demo.json"
+    write_results(path, results_with(1.0))
+    before = path.read_bytes()
+    bad = results_with(1.0)
+    bad["tables"] = {"x": object()}
+    with pytest.raises(TypeError):
+        write_results(path, bad)
+    assert path.read_bytes() == before
+
+
+def test_measurement_for_an_unknown_claim_is_refused():
+    with pytest.raises(HypeError, match="not in claims.toml"):
+        build_results("demo", "smoke", CLAIMS, Measurements(values={"B": Measurement(1.0)}), {})
+
+
+def test_read_results_refuses_garbage(tmp_path):
+    path = tmp_path / "demo.json"
+    path.write_text("{not json")
+    with pytest.raises(HypeError, match="not valid JSON"):
+        read_results(path)
+    path.write_text(json.dumps({"schema": 99}))
+    with pytest.raises(HypeError, match="schema"):
+        read_results(path)
+
+
+def test_provenance_has_every_field():
+    record = collect(name="xor", profile="smoke", seed=3, n_seeds=10, command="nox -s replicate-xor",
+                     datasets={"mnist/x": "ab"}, stages={"total": 1.5})
+    for key in ("command", "profile", "base_seed", "n_seeds", "git", "versions", "device", "datasets_sha256",
+                "wall_seconds", "finished_utc"):
+        assert key in record
+    assert {"commit", "dirty"} <= set(record["git"])
+    for package in ("python", "jax", "jaxlib", "flax", "optax", "numpy", "scikit-learn"):
+        assert record["versions"][package], package
+    assert {"platform", "kind", "count", "prng_impl", "xla_flags"} <= set(record["device"])

@@ -1,0 +1,47 @@
+"""The site: fragments are generated from the results files and the build is strict."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from shared.report import GENERATED, anchor, claims_table, fmt, included_fragments, write_site_fragments
+
+mkdocs = shutil.which("mkdocs") or (shutil.which("mkdocs", path=str(__import__("pathlib").Path(sys.executable).parent)))
+
+
+def test_fmt():
+    assert fmt(1425) == "1,425"
+    assert fmt(0.062345) == "0.0623"
+    assert fmt(12.3456, 3) == "12.3"
+    assert fmt(None) == "–" and fmt(True) == "yes" and fmt("text") == "text"
+
+
+def test_anchor_is_stable():
+    assert anchor("RHW-sym-sweeps") == "rhw-sym-sweeps"
+    assert anchor("SZ-T1-FC10-1e-4") == "sz-t1-fc10-1e-4"
+
+
+def test_claims_table_has_a_row_and_anchor_per_claim():
+    results = {"claims": [{"id": "A-1", "statement": "s | t", "source": "p. 1", "confidence": "uncertain",
+                           "paper": 0.5, "unit": "", "rule": "within", "criterion": "c", "why": "w",
+                           "digits": 3, "percent": True, "verdict": "partly",
+                           "ours": {"value": 0.56, "std": 0.01, "n": 10, "note": ""}}]}
+    table = claims_table(results)
+    assert 'id="a-1"' in table and "56.0%" in table and "50%" in table and "s \\| t" in table
+    assert "partly" in table and "uncertain" in table
+
+
+@pytest.mark.skipif(mkdocs is None, reason="the site extra is not installed (nox -s tests installs it)")
+def test_site_builds_strictly(tmp_path):
+    written = write_site_fragments()
+    assert (GENERATED / "summary.md") in written
+    for fragment in included_fragments():
+        assert (GENERATED.parent / fragment).exists(), fragment
+    build = subprocess.run([mkdocs, "build", "--strict", "-q", "-f", "site/mkdocs.yml", "-d", str(tmp_path / "out")],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr[-3000:]
+    assert (tmp_path / "out" / "index.html").exists()

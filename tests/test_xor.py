@@ -1,0 +1,62 @@
+"""XOR / parity: the smoke profile asserts Minsky & Papert's claims; the maths is checked."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from replications.xor.config import smoke
+from replications.xor.experiment import XOR_INPUTS, XOR_LABELS, run, two_layer_xor
+from replications.xor.order import all_inputs, best_single_unit_accuracy, farkas_certificate, masks, threshold_feasible
+
+
+@pytest.fixture(scope="module")
+def measured():
+    return run(smoke(), seed=0)
+
+
+def test_smoke_reproduces_the_claims(measured):
+    values = measured.values
+    assert values["MP-xor-lp"].value is True
+    assert values["MP-xor-best"].value == 0.75
+    assert values["MP-xor-rule"].value == 1.0  # every run cycles, none converges
+    assert values["MP-parity"].value is True
+    assert values["MP-xor-order"].value == 2
+    assert values["MP-xor-two-layer"].value is True
+
+
+def test_deterministic(measured):
+    again = run(smoke(), seed=0)
+    assert {k: v.as_dict() for k, v in again.values.items()} == {k: v.as_dict() for k, v in measured.values.items()}
+    assert again.tables == measured.tables
+
+
+def test_farkas_certificate_is_exact():
+    lam = farkas_certificate(XOR_INPUTS, XOR_LABELS)
+    assert lam is not None and sum(lam) == 1 and all(v >= 0 for v in lam)
+    y = [1 if v else -1 for v in XOR_LABELS]
+    for column in range(2):
+        assert sum(Fraction(int(XOR_INPUTS[i, column])) * y[i] * lam[i] for i in range(4)) == 0
+    # AND is separable: no certificate may exist.
+    assert farkas_certificate(XOR_INPUTS, XOR_INPUTS.prod(axis=1)) is None
+
+
+def test_single_unit_limits():
+    assert best_single_unit_accuracy(XOR_INPUTS, XOR_LABELS) == 0.75
+    assert best_single_unit_accuracy(XOR_INPUTS, XOR_INPUTS.max(axis=1)) == 1.0  # OR
+
+
+def test_masks_and_order_small_cases():
+    x = all_inputs(3)
+    assert masks(x, 1).shape == (8, 3) and masks(x, 3).shape == (8, 7)
+    parity = x.sum(axis=1) % 2
+    assert not threshold_feasible(masks(x, 2), parity)
+    assert threshold_feasible(masks(x, 3), parity)
+    majority = (x.sum(axis=1) >= 2).astype(float)
+    assert threshold_feasible(masks(x, 1), majority)  # majority has order 1
+
+
+def test_two_layer_construction():
+    assert np.array_equal(two_layer_xor(XOR_INPUTS), XOR_LABELS)
