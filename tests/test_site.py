@@ -8,7 +8,14 @@ import sys
 
 import pytest
 
-from shared.report import GENERATED, anchor, claims_table, fmt, included_fragments, write_site_fragments
+from shared.report import (
+    GENERATED,
+    anchor,
+    claims_table,
+    fmt,
+    included_fragments,
+    write_site_fragments,
+)
 
 mkdocs = shutil.which("mkdocs") or (shutil.which("mkdocs", path=str(__import__("pathlib").Path(sys.executable).parent)))
 

@@ -9,7 +9,13 @@ import pytest
 
 from replications.xor.config import smoke
 from replications.xor.experiment import XOR_INPUTS, XOR_LABELS, run, two_layer_xor
-from replications.xor.order import all_inputs, best_single_unit_accuracy, farkas_certificate, masks, threshold_feasible
+from replications.xor.order import (
+    all_inputs,
+    best_single_unit_accuracy,
+    farkas_certificate,
+    masks,
+    threshold_feasible,
+)
 
 
 @pytest.fixture(scope="module")
