@@ -15,7 +15,12 @@ from tqdm import tqdm
 
 from replications.svm.config import Config
 from replications.svm.protocol import (
-    choose_c, choose_c_holdout, errors, one_vs_rest, scale_inputs, smooth,
+    choose_c,
+    choose_c_holdout,
+    errors,
+    one_vs_rest,
+    scale_inputs,
+    smooth,
 )
 from replications.svm.solver import Machines, fit
 from shared.claims import Measurement, Measurements
