@@ -55,5 +55,34 @@ def train_perceptron(x: Array, y: Array, valid: Array, *, key: Array, max_epochs
 
 @functools.partial(jax.jit, static_argnames="max_epochs")
 def train_many_orders(x: Array, y: Array, valid: Array, keys: Array, max_epochs: int) -> dict[str, Array]:
-    """:func:`train_perceptron` for every key at once (one presentation order per key)."""
-    return jax.vmap(lambda k: train_perceptron(x, y, valid, key=k, max_epochs=max_epochs))(keys)
+    """:func:`train_perceptron` on one dataset for many presentation orders (one per key).
+
+    The same rule, written for a batch of weight vectors: at each step every run gathers its
+    own next example, which on a CPU is faster than ``vmap`` over the single-run loop. A
+    run that has converged makes no more mistakes (its weights separate the data), so it
+    simply stops counting epochs.
+    """
+    runs = keys.shape[0]
+
+    def present(w, index):  # index: (runs,), each run's next example
+        xi, yi = x[index], y[index]
+        mistake = (yi * jnp.einsum("rd,rd->r", w, xi) <= 0) & valid[index]
+        return w + jnp.where(mistake, yi, 0.0)[:, None] * xi, mistake
+
+    def not_done(state):
+        _, _, epochs, converged = state
+        return jnp.any(~converged & (epochs < max_epochs))
+
+    def epoch_step(state):
+        w, mistakes, epochs, converged = state
+        orders = jax.vmap(lambda k, e: jax.random.permutation(jax.random.fold_in(k, e), x.shape[0]))(keys, epochs)
+        w_next, wrong = jax.lax.scan(present, w, orders.T)
+        active = ~converged & (epochs < max_epochs)  # runs past the cap are frozen
+        new = jnp.where(active, wrong.sum(axis=0), 0)
+        w = jnp.where(active[:, None], w_next, w)
+        return w, mistakes + new, epochs + active, converged | (active & (new == 0))
+
+    start = (jnp.zeros((runs, x.shape[1]), x.dtype), jnp.zeros(runs, jnp.int32), jnp.zeros(runs, jnp.int32),
+             jnp.zeros(runs, bool))
+    w, mistakes, epochs, converged = jax.lax.while_loop(not_done, epoch_step, start)
+    return {"w": w, "mistakes": mistakes, "epochs": epochs, "converged": converged}
