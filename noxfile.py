@@ -22,6 +22,7 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["lint", "tests"]
 PASSED_ENV = ("HYPE_DATA_MIRROR", "HYPE_DATA_DIR", "XLA_FLAGS", "HYPE_DEBUG")
+SITE_ENV = {"NO_MKDOCS_2_WARNING": "1"}  # Material's banner about MkDocs 2; the site avoids plugins
 
 
 def install(session: nox.Session, *extras: str) -> None:
@@ -82,7 +83,7 @@ def replicate_all(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The test suite: parsers, verdicts, atomic writes, every smoke profile, the site build (minutes, CPU)."""
     install(session, "dev", "site")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *session.posargs, env=SITE_ENV)
 
 
 @nox.session
@@ -97,7 +98,7 @@ def site(session: nox.Session) -> None:
     """Render generated pages from site/results/*.json, then `mkdocs build --strict` (seconds)."""
     install(session, "site")
     session.run("python", "-m", "shared.cli", "report")
-    session.run("mkdocs", "build", "--strict", "-f", "site/mkdocs.yml")
+    session.run("mkdocs", "build", "--strict", "-f", "site/mkdocs.yml", env=SITE_ENV)
 
 
 @nox.session(default=False)
@@ -105,7 +106,7 @@ def serve(session: nox.Session) -> None:
     """Render the site and serve it on http://127.0.0.1:8000 with live reload."""
     install(session, "site")
     session.run("python", "-m", "shared.cli", "report")
-    session.run("mkdocs", "serve", "-f", "site/mkdocs.yml", *session.posargs)
+    session.run("mkdocs", "serve", "-f", "site/mkdocs.yml", *session.posargs, env=SITE_ENV)
 
 
 @nox.session(default=False)
