@@ -78,44 +78,61 @@ def cross_entropy(logits: jax.Array, labels: jax.Array) -> jax.Array:
     return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()
 
 
+_COMPILED: dict[Any, tuple[Callable, Callable]] = {}
+
+
+def _compile(graphdef: Any, optimizer: optax.GradientTransformation, preprocess: Callable, loss: Loss,
+             replicated: NamedSharding, batched: NamedSharding) -> tuple[Callable, Callable]:
+    def train_step(params: Any, opt_state: Any, aux: Any, x: jax.Array, y: jax.Array, key: jax.Array):
+        def objective(params: Any) -> tuple[jax.Array, jax.Array]:
+            logits = nnx.merge(graphdef, params)(preprocess(x, aux), key=key)
+            return loss(logits, y), logits
+
+        (value, logits), grads = jax.value_and_grad(objective, has_aux=True)(params)
+        updates, opt_state = optimizer.update(grads, opt_state, params)
+        errors = jnp.sum(jnp.argmax(logits, -1) != y)
+        return optax.apply_updates(params, updates), opt_state, value, errors
+
+    def eval_step(params: Any, aux: Any, x: jax.Array, y: jax.Array, valid: jax.Array):
+        logits = nnx.merge(graphdef, params)(preprocess(x, aux))
+        return jnp.sum((jnp.argmax(logits, -1) != y) & valid)
+
+    rep, bat = replicated, batched
+    train = jax.jit(train_step, donate_argnums=(0, 1), in_shardings=(rep, rep, rep, bat, bat, rep),
+                    out_shardings=(rep, rep, rep, rep))
+    evaluate = jax.jit(eval_step, in_shardings=(rep, rep, bat, bat, bat), out_shardings=rep)
+    return train, evaluate
+
+
 class Stepper:
     """Jitted train and eval steps for one model, sharded over a ``data`` mesh.
 
-    ``preprocess`` maps a raw batch (e.g. uint8 images) to the model's input inside the same
-    XLA program, so raw data crosses to the device. The model is called as
+    ``preprocess(x, aux)`` maps a raw batch (e.g. uint8 images) to the model's input inside the
+    same XLA program (``aux``: arrays it needs, e.g. a pixel mean). The model is called as
     ``model(x, key=key)`` in training and ``model(x)`` at test time (dropout's switch).
+    ``cache_key`` (hashable, naming the optimiser, preprocess and loss) lets models with the same
+    structure share one compiled step: learning rate and weight decay live in the optimiser
+    state, so runs that differ only in them compile once.
     """
 
     def __init__(self, model: nnx.Module, optimizer: optax.GradientTransformation, *,
-                 preprocess: Callable[[jax.Array], jax.Array], mesh: Mesh | None = None,
-                 loss: Loss = cross_entropy) -> None:
+                 preprocess: Callable[[jax.Array, Any], jax.Array], aux: Any = None,
+                 mesh: Mesh | None = None, loss: Loss = cross_entropy, cache_key: Any = None) -> None:
         self.mesh = mesh or data_mesh()
         self.replicated = NamedSharding(self.mesh, P())
         self.batched = NamedSharding(self.mesh, P("data"))
         self.graphdef, params = nnx.split(model, nnx.Param)
-        self.optimizer = optimizer
-        graphdef = self.graphdef
-
-        def train_step(params: Any, opt_state: Any, x: jax.Array, y: jax.Array, key: jax.Array):
-            def objective(params: Any) -> tuple[jax.Array, jax.Array]:
-                logits = nnx.merge(graphdef, params)(preprocess(x), key=key)
-                return loss(logits, y), logits
-
-            (value, logits), grads = jax.value_and_grad(objective, has_aux=True)(params)
-            updates, opt_state = optimizer.update(grads, opt_state, params)
-            errors = jnp.sum(jnp.argmax(logits, -1) != y)
-            return optax.apply_updates(params, updates), opt_state, value, errors
-
-        def eval_step(params: Any, x: jax.Array, y: jax.Array, valid: jax.Array):
-            logits = nnx.merge(graphdef, params)(preprocess(x))
-            return jnp.sum((jnp.argmax(logits, -1) != y) & valid)
-
-        rep, bat = self.replicated, self.batched
-        self._train = jax.jit(train_step, donate_argnums=(0, 1), in_shardings=(rep, rep, bat, bat, rep),
-                              out_shardings=(rep, rep, rep, rep))
-        self._eval = jax.jit(eval_step, in_shardings=(rep, bat, bat, bat), out_shardings=rep)
-        self.params = jax.device_put(params, rep)
-        self.opt_state = jax.device_put(optimizer.init(params), rep)
+        key = None if cache_key is None else (cache_key, self.graphdef, self.mesh)
+        if key is not None and key in _COMPILED:
+            self._train, self._eval = _COMPILED[key]
+        else:
+            self._train, self._eval = _compile(self.graphdef, optimizer, preprocess, loss,
+                                               self.replicated, self.batched)
+            if key is not None:
+                _COMPILED[key] = (self._train, self._eval)
+        self.aux = jax.device_put(aux, self.replicated)
+        self.params = jax.device_put(params, self.replicated)
+        self.opt_state = jax.device_put(optimizer.init(params), self.replicated)
 
     @property
     def n_devices(self) -> int:
@@ -129,7 +146,7 @@ class Stepper:
     def train(self, x: np.ndarray, y: np.ndarray, key: jax.Array) -> tuple[jax.Array, jax.Array]:
         """One SGD step on a batch; returns (mean loss, number of misclassified), as device scalars."""
         x, y = jax.device_put((x, y), self.batched)
-        self.params, self.opt_state, loss, errors = self._train(self.params, self.opt_state, x, y, key)
+        self.params, self.opt_state, loss, errors = self._train(self.params, self.opt_state, self.aux, x, y, key)
         return loss, errors
 
     def error_rate(self, x: np.ndarray, y: np.ndarray, batch_size: int = 1000) -> float:
@@ -146,7 +163,7 @@ class Stepper:
                 valid[len(xb):] = False
                 xb = np.concatenate([xb, np.zeros((pad, *xb.shape[1:]), xb.dtype)])
                 yb = np.concatenate([yb, np.zeros(pad, yb.dtype)])
-            wrong = wrong + self._eval(self.params, *jax.device_put((xb, yb, valid), self.batched))
+            wrong = wrong + self._eval(self.params, self.aux, *jax.device_put((xb, yb, valid), self.batched))
         return float(wrong) / len(x)
 
     def learning_rate(self) -> float:

@@ -1,0 +1,71 @@
+"""Profiles of the AlexNet replication: ``paper`` (the paper's recipe on CIFAR-10) and ``smoke``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Config:
+    """What to train and how long.
+
+    Attributes:
+        seeds: independent runs (init, data order, dropout masks) of every compared net.
+        n_train / n_val / n_test: images used; the validation images are the last ``n_val`` of
+            the 50,000 training images (the paper's lr schedule watches a validation error).
+        batch_size: 128 (§5).
+        fig1_learning_rates: the sweep, per activation, "to make training as fast as possible".
+        fig1_target_error: the training error whose first crossing Fig. 1 compares (0.25).
+        fig1_max_epochs: budget of a Fig. 1 run; a run that has not reached the target by then
+            (or diverges) counts as never reaching it.
+        learning_rate / weight_decay / patience / lr_drops / max_epochs: the §5 recipe for the
+            LRN, pooling and dropout comparisons (0.01, 5e-4, divide by 10 on plateaus, 3 times).
+        converged_within: "iterations to converge" = first epoch whose validation error is within
+            this of the run's best (§4.2's "roughly doubles the number of iterations").
+        stages: which comparisons to run ("fig1", "lrn_pool", "dropout").
+        checkpoint: save after every epoch and resume (under runs/checkpoints/alexnet).
+    """
+
+    seeds: int = 3
+    n_train: int = 45_000
+    n_val: int = 5_000
+    n_test: int = 10_000
+    batch_size: int = 128
+    fig1_learning_rates: tuple[float, ...] = (0.01, 0.02, 0.005, 0.05, 0.002, 0.001)
+    fig1_target_error: float = 0.25
+    fig1_max_epochs: int = 100
+    learning_rate: float = 0.01
+    weight_decay: float = 5e-4
+    patience: int = 5
+    lr_drops: int = 3
+    max_epochs: int = 120
+    converged_within: float = 0.005
+    stages: tuple[str, ...] = ("fig1", "lrn_pool", "dropout")
+    checkpoint: bool = True
+
+
+def paper() -> Config:
+    """The paper's recipe on CIFAR-10 (Krizhevsky et al. 2012 §5; Fig. 1; §3.3; §3.4; §4.2).
+
+    Paper: ReLU net reaches 25% training error six times faster than tanh (Fig. 1); LRN takes a
+    four-layer net from 13% to 11% test error (§3.3); overlapping pooling -0.4% top-1 on ImageNet
+    (§3.4); dropout "roughly doubles" the iterations to converge and curbs overfitting (§4.2).
+
+    Runtime: Fig. 1 sweep (6 learning rates x 2 activations, pruned) + 3 seeds x 2 activations,
+    then 3 seeds x 3 four-layer variants and 3 seeds x 2 small AlexNets under the plateau
+    schedule (up to 120 epochs each). On a 2-core laptop CPU one epoch of the four-layer net
+    takes ~10 min and of the small AlexNet ~25 min, so the whole profile is weeks of CPU time
+    (see the page's closing note for the measured epoch times); on one GPU, a few hours.
+    Run it with ``nox -s replicate-alexnet`` (it checkpoints every epoch and resumes).
+    """
+    return Config()
+
+
+def smoke() -> Config:
+    """Seconds on a CPU, for the tests: a few hundred images, two epochs, everything wired."""
+    return Config(seeds=2, n_train=512, n_val=256, n_test=256, batch_size=64,
+                  fig1_learning_rates=(0.01, 0.002), fig1_target_error=0.75, fig1_max_epochs=3,
+                  patience=1, lr_drops=1, max_epochs=3, checkpoint=False)
+
+
+PROFILES = {"paper": paper, "smoke": smoke}

@@ -1,0 +1,190 @@
+"""The AlexNet replication on CIFAR-10: ``run(config, seed=S) -> Measurements``.
+
+Stages (each a set of resumable training jobs, see ``train.py``):
+
+- ``fig1``: ReLU vs tanh four-layer nets, no regularisation, a learning-rate sweep per
+  activation (seed 0), then every seed at the chosen rate: epochs to 25% training error
+  (Krizhevsky et al. 2012, §3.1, Fig. 1);
+- ``lrn_pool``: the four-layer net with the §5 recipe, plain (3x3/2 pooling), with LRN (§3.3),
+  and with non-overlapping 2x2/2 pooling (§3.4): test error and train-test gap;
+- ``dropout``: an AlexNet-style net for 32x32 images with and without dropout 0.5 in FC6/FC7
+  (§4.2; Hinton et al. 2012): train-test gap and epochs to converge;
+- the parameter count of the ImageNet AlexNet (§3.5 / abstract), built and counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Any
+
+import jax
+import numpy as np
+
+from replications.alexnet.config import Config
+from replications.alexnet.model import imagenet_alexnet_parameters
+from replications.alexnet.train import Job, Split, epochs_to_converge, run_job
+from shared.claims import Measurement, Measurements
+from shared.datasets.cifar10 import load_cifar10
+from shared.stages import StageClock
+
+FOUR_LAYER_VARIANTS = {  # §3.3 and §3.4 switches on the four-layer net
+    "plain": (("activation", "relu"), ("lrn", False), ("pool_size", 3)),
+    "lrn": (("activation", "relu"), ("lrn", True), ("pool_size", 3)),
+    "pool2": (("activation", "relu"), ("lrn", False), ("pool_size", 2)),
+}
+NOT_IN_PROFILE = "stage not part of this profile"
+
+
+def load_split(config: Config) -> tuple[Split, dict[str, str], str]:
+    """Train = the first ``n_train`` images, validation = the last ``n_val`` training images,
+    test = ``n_test`` evenly spaced test images (all of them in the paper profile)."""
+    data = load_cifar10()
+    n_all = len(data.x_train)
+    val = slice(n_all - config.n_val, n_all)
+    test = np.linspace(0, len(data.x_test) - 1, config.n_test).round().astype(int)
+    x_train, y_train = data.x_train[:config.n_train], data.y_train[:config.n_train]
+    fingerprint = hashlib.sha256(json.dumps([data.sha256, config.n_train, config.n_val, config.n_test],
+                                            sort_keys=True).encode()).hexdigest()
+    split = Split(x_train, y_train, data.x_train[val], data.y_train[val], data.x_test[test], data.y_test[test],
+                  mean=x_train.astype(np.float64).mean(axis=0).astype(np.float32), fingerprint=fingerprint)
+    return split, data.sha256, data.note
+
+
+def _mean_std(values: list[float]) -> tuple[float, float | None]:
+    array = np.asarray(values, float)
+    return float(array.mean()), (float(array.std(ddof=1)) if len(array) > 1 else None)
+
+
+def fig1(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Measurement], dict[str, Any]]:
+    """Fig. 1: epochs to 25% training error, ReLU vs tanh, each at its fastest learning rate."""
+    sweep, runs, chosen = [], {}, {}
+    for activation in ("relu", "tanh"):
+        options = (("activation", activation), ("lrn", False), ("pool_size", 3))
+        best, cap = math.inf, config.fig1_max_epochs
+        for lr in config.fig1_learning_rates:
+            # A rate cannot win once it is slower than the best so far: stop it there (same choice, less compute).
+            job = Job(f"fig1-{activation}-lr{lr:g}-s0", "four_layer", options, lr, 0.0, "target",
+                      max_epochs=cap, batch_size=config.batch_size, target_error=config.fig1_target_error)
+            history = run_job(job, data, key=jax.random.fold_in(key, 0), checkpoint=config.checkpoint)
+            reached = history["reached"]
+            sweep.append({"activation": activation, "lr": lr, "epochs": reached, "budget": cap,
+                          "diverged": history["diverged"]})
+            if reached is not None and reached < best:
+                best, chosen[activation], runs[(activation, 0)] = reached, lr, history
+                cap = max(1, math.ceil(best))
+        lr = chosen.get(activation, config.fig1_learning_rates[0])
+        for seed in range(1, config.seeds):
+            job = Job(f"fig1-{activation}-lr{lr:g}-s{seed}", "four_layer", options, lr, 0.0, "target",
+                      max_epochs=config.fig1_max_epochs, batch_size=config.batch_size,
+                      target_error=config.fig1_target_error)
+            runs[(activation, seed)] = run_job(job, data, key=jax.random.fold_in(key, seed),
+                                               checkpoint=config.checkpoint)
+
+    epochs = {a: [(runs[(a, s)]["reached"] if (a, s) in runs else None) for s in range(config.seeds)]
+              for a in ("relu", "tanh")}
+    table = {"sweep": sweep, "chosen_lr": chosen, "epochs": epochs, "budget": config.fig1_max_epochs,
+             "target_error": config.fig1_target_error,
+             "curves": {f"{a}-s{s}": runs[(a, s)]["checks"] for (a, s) in sorted(runs)}}
+    values: dict[str, Measurement] = {}
+    if None in epochs["relu"]:
+        values["AX-relu-fig1"] = Measurement(None, note="a ReLU run did not reach the target within the budget")
+        values["AX-relu-faster"] = Measurement(None, note="a ReLU run did not reach the target within the budget")
+        return values, table
+    budget = float(config.fig1_max_epochs)
+    tanh = [e if e is not None else budget for e in epochs["tanh"]]
+    ratios = [t / r for t, r in zip(tanh, epochs["relu"], strict=True)]
+    mean_ratio = float(np.mean(tanh) / np.mean(epochs["relu"]))
+    note = (f"tanh never reached {config.fig1_target_error:.0%} within {config.fig1_max_epochs} epochs in "
+            f"{epochs['tanh'].count(None)} of {config.seeds} seeds: the ratio is a lower bound"
+            if None in epochs["tanh"] else "ratio of mean epochs; std over per-seed ratios")
+    values["AX-relu-fig1"] = Measurement(mean_ratio, _mean_std(ratios)[1], config.seeds, note)
+    values["AX-relu-faster"] = Measurement(all(r > 1 for r in ratios), n=config.seeds,
+                                           note="ReLU reached the target first in every seed")
+    return values, table
+
+
+def _plateau_job(name: str, model: str, options: tuple, config: Config) -> Job:
+    return Job(name, model, options, config.learning_rate, config.weight_decay, "plateau",
+               max_epochs=config.max_epochs, batch_size=config.batch_size, patience=config.patience,
+               lr_drops=config.lr_drops)
+
+
+def _summaries(histories: list[dict[str, Any]], within: float) -> dict[str, list]:
+    return {"test_error": [h["test_error"] for h in histories],
+            "train_error": [h["train_error"] for h in histories],
+            "gap": [h["test_error"] - h["train_error"] for h in histories],
+            "epochs": [h["epochs"] for h in histories],
+            "converge": [epochs_to_converge(h["val_error"], within) for h in histories],
+            "val_error": [h["val_error"] for h in histories]}
+
+
+def paired(a: list[float], b: list[float], scale: float = 1.0) -> Measurement:
+    """Mean and std over seeds of ``a - b`` (same seed: same init and data order)."""
+    mean, std = _mean_std([scale * (x - y) for x, y in zip(a, b, strict=True)])
+    return Measurement(mean, std, len(a))
+
+
+def lrn_pool(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Measurement], dict[str, Any]]:
+    """§3.3 (LRN) and §3.4 (overlapping pooling) on the four-layer net, §5 recipe."""
+    rows = {}
+    for variant, options in FOUR_LAYER_VARIANTS.items():
+        histories = [run_job(_plateau_job(f"four-{variant}-s{s}", "four_layer", options, config), data,
+                             key=jax.random.fold_in(key, s), checkpoint=config.checkpoint)
+                     for s in range(config.seeds)]
+        rows[variant] = _summaries(histories, config.converged_within)
+    plain, lrn, pool2 = rows["plain"], rows["lrn"], rows["pool2"]
+    mean_lrn, std_lrn = _mean_std([100 * e for e in lrn["test_error"]])
+    values = {
+        "AX-lrn-cifar": paired(plain["test_error"], lrn["test_error"], 100),
+        "AX-lrn-cifar-with": Measurement(mean_lrn, std_lrn, config.seeds),
+        "AX-overlap-pool": paired(pool2["test_error"], plain["test_error"], 100),
+        "AX-overlap-overfit": paired(pool2["gap"], plain["gap"], 100),
+    }
+    return values, {"four_layer": rows}
+
+
+def dropout(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Measurement], dict[str, Any]]:
+    """§4.2: the small AlexNet with and without dropout 0.5 in FC6 and FC7."""
+    rows = {}
+    for name, rate in (("dropout", 0.5), ("no_dropout", 0.0)):
+        histories = [run_job(_plateau_job(f"small-{name}-s{s}", "small_alexnet", (("dropout_rate", rate),), config),
+                             data, key=jax.random.fold_in(key, s), checkpoint=config.checkpoint)
+                     for s in range(config.seeds)]
+        rows[name] = _summaries(histories, config.converged_within)
+    with_, without = rows["dropout"], rows["no_dropout"]
+    ratios = [a / b for a, b in zip(with_["converge"], without["converge"], strict=True)]
+    values = {
+        "AX-dropout-gap": paired(without["gap"], with_["gap"], 100),
+        "AX-dropout": Measurement(float(np.mean(with_["converge"]) / np.mean(without["converge"])),
+                                  _mean_std(ratios)[1], config.seeds,
+                                  "ratio of mean epochs to converge; std over per-seed ratios"),
+    }
+    return values, {"small_alexnet": rows}
+
+
+def run(config: Config, *, seed: int) -> Measurements:
+    """Every stage of ``config.stages``; keys fold_in(key(seed), stage) then fold_in(., seed index)."""
+    clock = StageClock()
+    key = jax.random.key(seed)
+    with clock.stage("data"):
+        data, hashes, note = load_split(config)
+    with clock.stage("parameter count"):
+        count = imagenet_alexnet_parameters()
+    measured = Measurements(values={"AX-size": Measurement(count / 1e6, n=1, note=f"{count:,} parameters")},
+                            tables={"data_note": note, "parameters": count, "devices": jax.device_count()},
+                            datasets=hashes)
+    stages = {"fig1": (fig1, ("AX-relu-fig1", "AX-relu-faster")),
+              "lrn_pool": (lrn_pool, ("AX-lrn-cifar", "AX-lrn-cifar-with", "AX-overlap-pool", "AX-overlap-overfit")),
+              "dropout": (dropout, ("AX-dropout-gap", "AX-dropout"))}
+    for index, (name, (stage, ids)) in enumerate(stages.items()):
+        if name not in config.stages:
+            measured.values.update({i: Measurement(None, note=NOT_IN_PROFILE) for i in ids})
+            continue
+        with clock.stage(name):
+            values, table = stage(config, data, jax.random.fold_in(key, index))
+        measured.values.update(values)
+        measured.tables.update(table if name != "fig1" else {"fig1": table})
+    measured.stages = clock.seconds
+    return measured

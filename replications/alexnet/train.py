@@ -1,0 +1,171 @@
+"""One training run ("job") of a CIFAR-10 net, resumable: the paper's SGD (§5), batches of 128,
+and either of two stopping rules:
+
+- ``target``: constant learning rate, stop once the running training error reaches a target
+  (Fig. 1: 25%), measured over each tenth of an epoch as cuda-convnet printed it (the error of
+  the minibatches just trained on), or when the epoch budget runs out;
+- ``plateau``: the learning rate is divided by 10 when the validation error has not improved
+  for ``patience`` epochs, three times, and the run ends at the next plateau (§5: "divided by 10
+  when the validation error rate stopped improving ... reduced three times prior to termination").
+
+A job checkpoints after every epoch (params, optimiser state, history) and records its outcome
+when done; re-running the same job resumes or returns the recorded outcome. Data order and
+dropout masks derive from the keys and the epoch/step number, so a resumed run is the same run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+from tqdm.auto import tqdm
+
+from replications.alexnet.model import FourLayerNet, SmallAlexNet
+from shared.registry import ROOT
+from shared.results import atomic_write_bytes
+from shared.training import Stepper, load_checkpoint, paper_sgd, save_checkpoint
+
+MODELS = {"four_layer": FourLayerNet, "small_alexnet": SmallAlexNet}
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything that defines one training run (its identity for checkpoints)."""
+
+    name: str
+    model: str
+    options: tuple[tuple[str, Any], ...]  # model keyword arguments
+    learning_rate: float
+    weight_decay: float
+    schedule: str  # "target" | "plateau"
+    max_epochs: int
+    batch_size: int = 128
+    target_error: float = 0.25
+    checks_per_epoch: int = 10
+    patience: int = 5
+    lr_drops: int = 3
+
+
+@dataclass(frozen=True)
+class Split:
+    """Uint8 images and int labels of the train / validation / test sets, plus the pixel mean."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    mean: np.ndarray  # per-pixel mean of x_train (§2: "subtracting the mean activity ... from each pixel")
+    fingerprint: str  # identifies the data (sha256s and sizes) in checkpoint names
+
+
+def subtract_mean(x: jax.Array, mean: jax.Array) -> jax.Array:
+    """Raw 0-255 pixels minus the per-pixel training mean: the only preprocessing of §2."""
+    return x.astype(jnp.float32) - mean
+
+
+def checkpoint_root() -> Path:
+    return Path(os.environ.get("HYPE_CHECKPOINT_DIR") or ROOT / "runs" / "checkpoints") / "alexnet"
+
+
+def _job_id(job: Job, data: Split, seed_key: jax.Array) -> str:
+    text = json.dumps([asdict(job), data.fingerprint, np.asarray(jax.random.key_data(seed_key)).tolist()], sort_keys=True)
+    return f"{job.name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
+def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -> dict[str, Any]:
+    """Train ``job`` from ``key`` (init = fold_in(key, 0), data order 1, dropout 2) and return its
+    history: ``checks`` (epoch, running train error) and, per epoch, validation error and learning
+    rate; ``plateau`` jobs add the final test error and test-mode training error."""
+    folder = checkpoint_root()
+    job_id = _job_id(job, data, key)
+    done_file, state_file = folder / f"{job_id}.json", folder / f"{job_id}.npz"
+    if checkpoint and done_file.is_file():
+        return json.loads(done_file.read_text())
+
+    model = MODELS[job.model](**dict(job.options), rngs=nnx.Rngs(params=jax.random.fold_in(key, 0)))
+    stepper = Stepper(model, paper_sgd(learning_rate=job.learning_rate, weight_decay=job.weight_decay),
+                      preprocess=subtract_mean, aux=jnp.asarray(data.mean, jnp.float32), cache_key="paper_sgd")
+    stepper.check_batch(job.batch_size)
+    n = len(data.x_train)
+    steps = n // job.batch_size
+    marks = set(np.linspace(0, steps, job.checks_per_epoch + 1).astype(int)[1:].tolist())
+    history: dict[str, Any] = {"checks": [], "val_error": [], "lr": [], "diverged": False, "reached": None}
+    run = {"epoch": 0, "best": math.inf, "since": 0, "drops": 0, "stop": False}
+    resumed = load_checkpoint(state_file, stepper.state()) if checkpoint else None
+    if resumed is not None:
+        stepper.restore(resumed[0])
+        history, run = resumed[1]["history"], resumed[1]["run"]
+
+    bar = tqdm(total=job.max_epochs * steps, initial=run["epoch"] * steps, desc=job.name, unit="step",
+               mininterval=10, leave=False)
+    while not run["stop"] and run["epoch"] < job.max_epochs:
+        epoch = run["epoch"]
+        order = np.asarray(jax.random.permutation(jax.random.fold_in(jax.random.fold_in(key, 1), epoch), n))
+        wrong, seen = jnp.zeros((), jnp.int32), 0
+        history["lr"].append(stepper.learning_rate())
+        for step in range(steps):
+            batch = order[step * job.batch_size:(step + 1) * job.batch_size]
+            dropout_key = jax.random.fold_in(jax.random.fold_in(key, 2), epoch * steps + step)
+            loss, errors = stepper.train(data.x_train[batch], data.y_train[batch], dropout_key)
+            wrong, seen = wrong + errors, seen + len(batch)
+            if step + 1 in marks:  # one host sync per tenth of an epoch
+                rate = float(wrong) / seen
+                if not math.isfinite(float(loss)):
+                    history["diverged"], run["stop"] = True, True
+                    break
+                history["checks"].append([epoch + (step + 1) / steps, rate])
+                wrong, seen = jnp.zeros((), jnp.int32), 0
+                if job.schedule == "target" and rate <= job.target_error:
+                    history["reached"], run["stop"] = epoch + (step + 1) / steps, True
+                    break
+            bar.update(1)
+        run["epoch"] = epoch + 1
+        if job.schedule == "plateau" and not run["stop"]:
+            _plateau(job, stepper, data, history, run)
+        if checkpoint and not run["stop"]:
+            save_checkpoint(state_file, stepper.state(), {"history": history, "run": run})
+    bar.close()
+    if job.schedule == "plateau" and not history["diverged"]:
+        history["test_error"] = stepper.error_rate(data.x_test, data.y_test)
+        history["train_error"] = stepper.error_rate(data.x_train, data.y_train)
+    history["epochs"] = run["epoch"]
+    if checkpoint:
+        atomic_write_bytes(done_file, json.dumps(history).encode())
+        state_file.unlink(missing_ok=True)
+    return history
+
+
+def _plateau(job: Job, stepper: Stepper, data: Split, history: dict[str, Any], run: dict[str, Any]) -> None:
+    """§5's schedule, after each epoch: validation error; divide the rate by 10 on a plateau."""
+    val = stepper.error_rate(data.x_val, data.y_val)
+    history["val_error"].append(val)
+    if val < run["best"]:
+        run["best"], run["since"] = val, 0
+        return
+    run["since"] += 1
+    if run["since"] < job.patience:
+        return
+    if run["drops"] == job.lr_drops:
+        run["stop"] = True
+        return
+    stepper.set_learning_rate(stepper.learning_rate() / 10)
+    run["drops"], run["since"] = run["drops"] + 1, 0
+
+
+def epochs_to_converge(val_errors: list[float], within: float) -> int | None:
+    """The first epoch (1-based) whose validation error is within ``within`` of the run's best."""
+    if not val_errors:
+        return None
+    best = min(val_errors)
+    return next(i + 1 for i, v in enumerate(val_errors) if v <= best + within)
