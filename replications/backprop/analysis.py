@@ -46,6 +46,20 @@ def sweep_summary(converged_at: np.ndarray, cap: int, paper: int | None) -> dict
     return out
 
 
+def stuck_diagnosis(converged_at: np.ndarray, curves: np.ndarray, final_deviation: np.ndarray) -> dict:
+    """Are the stuck runs in a local minimum or just slow? For the runs that did not
+    converge: median final error E, median worst |y - d|, and the share whose error fell
+    by less than 1% over the second half of the cap (a plateau, not slow progress)."""
+    stuck = np.asarray(converged_at) < 0
+    if not stuck.any():
+        return {"final_error_median": None, "final_deviation_median": None, "plateau_share": None}
+    c = curves[stuck]
+    half, last = c[:, c.shape[1] // 2], c[:, -1]
+    return {"final_error_median": float(np.median(last)),
+            "final_deviation_median": float(np.median(final_deviation[stuck])),
+            "plateau_share": float(np.mean((half - last) < 0.01 * half))}
+
+
 def log_curve(curves: np.ndarray, every: int, points: int = 120) -> dict:
     """Median and 10th/90th percentile of the error curves at log-spaced sweeps."""
     index = np.unique(np.geomspace(1, curves.shape[1], points).astype(int) - 1)

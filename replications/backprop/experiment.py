@@ -105,6 +105,7 @@ def run(config: Config, *, seed: int) -> Measurements:
         summary = analysis.sweep_summary(out["converged_at"], config.cap(name), task.paper_sweeps)
         summary["loose"] = analysis.sweep_summary(out["loose_at"], config.cap(name), task.paper_sweeps)
         summary["seeds_per_second"] = config.seeds / clock.seconds[f"{name} ({variant})"]
+        summary["stuck_runs"] = analysis.stuck_diagnosis(out["converged_at"], out["curve"], out["final_deviation"])
         if variant != "paper":
             tables["modern"].setdefault(name, {})[variant] = summary
             continue

@@ -1,0 +1,93 @@
+"""Extra tables for the backprop page, generated from the results file only."""
+
+from __future__ import annotations
+
+from replications.backprop.config import FAMILY_VARIANTS, SMALL_TASKS
+from shared.report import fmt
+
+VARIANTS = {"paper": "1986 procedure", "adam_uniform": "Adam, paper's init", "adam_glorot": "Adam, Glorot init"}
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _stuck(s: dict) -> str:
+    low, high = s["stuck_ci95"]
+    return f"{fmt(s['stuck'])} / {fmt(s['n'])} ({_pct(s['stuck_fraction'])}; 95% CI {_pct(low)}–{_pct(high)})"
+
+
+def _plateau(s: dict) -> str:
+    d = s["stuck_runs"]
+    if d["plateau_share"] is None:
+        return "–"
+    return f"{_pct(d['plateau_share'])} (median E {fmt(d['final_error_median'])}, worst error {fmt(d['final_deviation_median'])})"
+
+
+def _sweeps(s: dict) -> str:
+    if "p50" not in s:
+        return "–"
+    return f"{fmt(s['p50'])} [{fmt(s['p5'])}–{fmt(s['p95'])}]"
+
+
+def sweeps_table(tables: dict) -> str:
+    lines = ["| task | ε, α | paper (one run) | runs stuck at the cap | stuck runs on a plateau | sweeps to within 0.1: "
+             "median [5th–95th pct] | to within 0.4: median | paper's run faster than | runs/s |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name in (n for n in SMALL_TASKS if n in tables["sweeps"]):
+        s, t = tables["sweeps"][name], tables["tasks"][name]
+        faster = _pct(1 - s["paper_rank"]) + " of ours" if "paper_rank" in s else "–"
+        lines.append(f"| {t['title']} ({t['source']}) | {t['eps']:g}, {t['alpha']:g} | "
+                     f"{fmt(s['paper']) if s['paper'] else '–'} | {_stuck(s)} (cap {fmt(s['cap'])}) | {_plateau(s)} | {_sweeps(s)} | "
+                     f"{fmt(s['loose'].get('p50'))} | {faster} | {fmt(s['seeds_per_second'], 3)} |")
+    return "\n".join(lines) + "\n"
+
+
+def modern_table(tables: dict) -> str:
+    lines = ["| task | variant | runs stuck at the cap | stuck runs on a plateau | sweeps to within 0.1: "
+             "median [5th–95th pct] |", "| --- | --- | --- | --- | --- |"]
+    for name in (n for n in SMALL_TASKS if n in tables["modern"]):
+        for variant, label in VARIANTS.items():
+            s = tables["sweeps"][name] if variant == "paper" else tables["modern"][name].get(variant)
+            if s:
+                lines.append(f"| {tables['tasks'][name]['title']} | {label} | {_stuck(s)} | {_plateau(s)} | "
+                             f"{_sweeps(s)} |")
+    return "\n".join(lines) + "\n"
+
+
+def solutions_table(tables: dict) -> str:
+    lines = ["| measure | runs | share |", "| --- | --- | --- |"]
+    sym, enc = tables.get("symmetry"), tables.get("encoder")
+    if sym and sym["converged"]:
+        n = sym["converged"]
+        for key, label in (("antisymmetric", "symmetry: mirror weights opposite and equal"),
+                           ("mirrored_units", "symmetry: hidden units mirror each other, biases as in Fig. 1"),
+                           ("ratio_124", "symmetry: pair magnitudes 1:2:4 (±25%)")):
+            lines.append(f"| {label} | {fmt(sym[key])} of {fmt(n)} converged | {_pct(sym[key] / n)} |")
+    if enc and enc["converged"]:
+        n = enc["converged"]
+        lines.append(f"| encoder: 8 distinct binary codes | {fmt(enc['distinct'])} of {fmt(n)} converged | "
+                     f"{_pct(enc['distinct'] / n)} |")
+        lines.append(f"| encoder: all 24 hidden states within 0.2 of 0 or 1 | {fmt(enc['near_binary'])} of {fmt(n)} "
+                     f"converged | {_pct(enc['near_binary'] / n)} |")
+    return "\n".join(lines) + "\n"
+
+
+def family_table(tables: dict) -> str:
+    lines = ["| variant | runs | all 100 training triples right | held out right: 0 / 1 / 2 / 3 / 4 of 4 | "
+             "mean held out right | units found: nationality / generation / branch | runs/s |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name in (v for v in FAMILY_VARIANTS if v in tables["family"]):
+        f = tables["family"][name]
+        found = " / ".join(_pct(f["feature_found_fraction"][k]) for k in ("nationality", "generation", "branch"))
+        low, high = f["train_all_ci95"]
+        lines.append(f"| {f['description']} | {fmt(f['n'])} | {_pct(f['train_all_fraction'])} (95% CI {_pct(low)}–"
+                     f"{_pct(high)}) | {' / '.join(fmt(c) for c in f['test_right_counts'])} | "
+                     f"{f['test_mean']:.2f} | {found} | {fmt(f['seeds_per_second'], 3)} |")
+    return "\n".join(lines) + "\n"
+
+
+def fragments(results: dict) -> dict[str, str]:
+    tables = results["tables"]
+    return {"sweeps": sweeps_table(tables), "modern": modern_table(tables),
+            "solutions": solutions_table(tables), "family": family_table(tables)}
