@@ -1,0 +1,70 @@
+"""Profiles of the adversarial-examples replication.
+
+Threat model: pixels in [0, 1], any normalisation inside the model, epsilon and the
+RMS distortion in those units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run depends on (the seed aside).
+
+    Model sizes and weight decays are the papers' (Szegedy et al. Table 1 and Sec. 4.2;
+    Goodfellow et al. Sec. 6 after Goodfellow et al. 2013). Optimiser, learning rate,
+    batch size and epochs are not in the papers: ours are below.
+    """
+
+    n_train: int = 60_000  # MNIST training images used (all 60k in the paper profile)
+    n_test: int = 10_000
+    batch: int = 128
+    lr: float = 1e-3  # Adam, every model
+    epochs_softmax: int = 8  # FC10(lambda)
+    epochs_mlp: int = 12  # FC100-100-10, FC200-200-10, FC123-456-10
+    epochs_autoencoder: int = 8  # unsupervised pre-training of AE400
+    epochs_maxout: int = 6  # Goodfellow et al. maxout, baseline and adversarially trained
+    maxout_units: int = 240
+    maxout_pieces: int = 5
+    # Szegedy et al. Table 1 / Table 2: L-BFGS on a fixed random subset of training images.
+    n_attack: int = 300
+    attack_steps: int = 7  # steps of the search over c (L-BFGS runs per image)
+    attack_iter: int = 50  # projected L-BFGS iterations per run
+    attack_chunk: int = 150  # images per jitted, vmapped attack call
+    # Goodfellow et al. Sec. 4 and 6.
+    epsilon: float = 0.25
+    alpha: float = 0.5
+    sweep: tuple[float, ...] = (0.0, 0.02, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3)
+    # Beyond the papers: transfer to a polynomial SVM, a random forest; FGSM on a linear SVM.
+    n_svm_train: int = 10_000  # poly-kernel SVC and linear SVM training subsample
+    svm_degree: int = 4
+    forest_trees: int = 50  # random forest size (Breiman used 100; halved for CPU time)
+    n_beyond: int = 2_000  # test images the SVM / forest are evaluated on
+
+
+def paper() -> Config:
+    """The papers' models on all of MNIST (60k train, 10k test).
+
+    What the papers got: Szegedy et al. Table 1 (test error 1.5-20%, average minimal
+    L-BFGS distortion 0.058-0.14) and Table 2 (transfer 2-88%); Goodfellow et al.: FGSM at
+    epsilon 0.25 gives 99.9% error on softmax, 89.4% on maxout; adversarial training takes
+    maxout from 89.4% to 17.9% adversarial error.
+
+    Runtime: about 60 min on a 2-core laptop CPU (measured on a shared 2-core machine; see
+    the page's provenance), a few minutes on one GPU.
+    Command: ``nox -s replicate-adversarial`` (or ``python -m shared.cli replicate adversarial``).
+    """
+    return Config()
+
+
+def smoke() -> Config:
+    """Seconds on a CPU: tiny subsets and few epochs; for the tests, not for the site."""
+    return Config(n_train=2_000, n_test=1_000, epochs_softmax=3, epochs_mlp=3, epochs_autoencoder=2,
+                  epochs_maxout=2, maxout_units=32, maxout_pieces=2, n_attack=24, attack_steps=5,
+                  attack_iter=30, attack_chunk=24, sweep=(0.0, 0.1, 0.25), n_svm_train=500,
+                  forest_trees=10, n_beyond=200)
+
+
+PROFILES = {"paper": paper, "smoke": smoke}

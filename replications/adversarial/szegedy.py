@@ -1,0 +1,148 @@
+"""Szegedy et al. (2013), Sec. 4.2: Table 1 (models, errors, minimal distortion), Table 2
+(cross-model transfer with Gaussian-noise rows), Tables 3-4 (disjoint training halves P1, P2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import jax
+import numpy as np
+from flax import nnx
+
+from replications.adversarial.attacks import LbfgsResult, lbfgs_attack, rms_distortion
+from replications.adversarial.config import Config
+from replications.adversarial.model import Autoencoder, AutoencoderSoftmax, SigmoidMLP, Softmax
+from replications.adversarial.train import Logits, error_rate, fit, logits_fn, predict
+
+MLP_DECAY = (1e-5, 1e-5, 1e-6)  # Szegedy et al. Sec. 4.2, for the FC100/FC200 nets
+TABLE1 = ("FC10(1e-4)", "FC10(1e-2)", "FC10(1)", "FC100-100-10", "FC200-200-10", "AE400-10")
+TABLE3 = ("FC100-100-10 (P1)", "FC123-456-10 (P1)", "FC100-100-10' (P2)")
+NOISE_TABLE2 = (0.1, 0.3)  # Table 2's Gaussian rows
+NOISE_TABLE4 = (0.06, 0.1)  # Table 4's Gaussian rows
+MAGNIFIED = 0.1  # Table 4: the perturbations scaled up to this RMS distortion
+
+
+def _train_mlp(hidden: tuple[int, ...], x: np.ndarray, y: np.ndarray, cfg: Config, key: jax.Array) -> Logits:
+    model = SigmoidMLP(hidden, MLP_DECAY, rngs=nnx.Rngs(jax.random.fold_in(key, 0)))
+    return logits_fn(fit(model, x, y, epochs=cfg.epochs_mlp, batch=cfg.batch, lr=cfg.lr, key=key))
+
+
+def _train_autoencoder_softmax(x: np.ndarray, y: np.ndarray, cfg: Config, key: jax.Array) -> Logits:
+    """AE400-10: 400-unit sigmoid autoencoder trained on the images, then a softmax (lambda 1e-6)
+    on its frozen codes ("not fine-tuned", Szegedy et al. Table 1)."""
+    auto = Autoencoder(400, rngs=nnx.Rngs(jax.random.fold_in(key, 0)))
+    fit(auto, x, y, epochs=cfg.epochs_autoencoder, batch=cfg.batch, lr=cfg.lr, key=jax.random.fold_in(key, 1),
+        objective=lambda net, xb, yb, k: net.reconstruction_loss(xb))
+    model = AutoencoderSoftmax(auto.encoder, 1e-6, rngs=nnx.Rngs(jax.random.fold_in(key, 2)))
+    fit(model, x, y, epochs=cfg.epochs_softmax, batch=cfg.batch, lr=cfg.lr, key=jax.random.fold_in(key, 3))
+    return logits_fn(model)
+
+
+def train_table1_models(x: np.ndarray, y: np.ndarray, cfg: Config, key: jax.Array) -> dict[str, Logits]:
+    """The six MNIST models of Szegedy et al. Table 1, trained on ``(x, y)``."""
+    def softmax(decay: float, k: jax.Array) -> Logits:
+        model = Softmax(decay, rngs=nnx.Rngs(0))
+        return logits_fn(fit(model, x, y, epochs=cfg.epochs_softmax, batch=cfg.batch, lr=cfg.lr, key=k))
+
+    makers: dict[str, Callable[[jax.Array], Logits]] = {
+        "FC10(1e-4)": lambda k: softmax(1e-4, k),
+        "FC10(1e-2)": lambda k: softmax(1e-2, k),
+        "FC10(1)": lambda k: softmax(1.0, k),
+        "FC100-100-10": lambda k: _train_mlp((100, 100), x, y, cfg, k),
+        "FC200-200-10": lambda k: _train_mlp((200, 200), x, y, cfg, k),
+        "AE400-10": lambda k: _train_autoencoder_softmax(x, y, cfg, k),
+    }
+    return {name: make(jax.random.fold_in(key, i)) for i, (name, make) in enumerate(makers.items())}
+
+
+def random_targets(y: np.ndarray, key: jax.Array) -> np.ndarray:
+    """A target label for each image, uniform over the nine wrong ones."""
+    shift = np.asarray(jax.random.randint(key, y.shape, 1, 10))
+    return (y + shift) % 10
+
+
+def attack(f: Logits, x: np.ndarray, target: np.ndarray, cfg: Config) -> LbfgsResult:
+    """:func:`lbfgs_attack` with the profile's search steps, iterations and chunk size."""
+    return lbfgs_attack(f, x, target, search_steps=cfg.attack_steps, max_iter=cfg.attack_iter,
+                        chunk=cfg.attack_chunk)
+
+
+def gaussian(x: np.ndarray, sigma: float, key: jax.Array) -> np.ndarray:
+    """Gaussian noise of standard deviation ``sigma``, clipped to the pixel box."""
+    noise = np.asarray(jax.random.normal(key, x.shape))
+    return np.clip(x + sigma * noise, 0.0, 1.0).astype(np.float32)
+
+
+def magnify(x_adv: np.ndarray, x: np.ndarray, target_rms: float) -> np.ndarray:
+    """Table 4's "magnified" examples: each perturbation scaled to ``target_rms``, then clipped."""
+    d = rms_distortion(x_adv, x)[:, None]
+    scale = np.where(d > 0, target_rms / np.maximum(d, 1e-12), 0.0)
+    return np.clip(x + (x_adv - x) * scale, 0.0, 1.0).astype(np.float32)
+
+
+def transfer_row(models: dict[str, Logits], x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Error (%) each model makes on the images ``x`` with true labels ``y``."""
+    return {name: float(100.0 * np.mean(predict(f, x).argmax(1) != y)) for name, f in models.items()}
+
+
+def cross_table(models: dict[str, Logits], x: np.ndarray, y: np.ndarray, cfg: Config, key: jax.Array,
+                noise: tuple[float, ...], magnified: float | None = None) -> tuple[dict, dict]:
+    """Attack every model on ``(x, y)`` (random targets) and evaluate every model on every set.
+
+    Returns ``(summary, adversarial)``: ``summary`` has one row per source (model, then
+    "magnified" rows, then Gaussian rows) with the error on each column model and the mean
+    RMS distortion; ``adversarial`` maps each model to its :class:`LbfgsResult`.
+    """
+    target = random_targets(y, jax.random.fold_in(key, 0))
+    rows, adversarial = {}, {}
+    for i, (name, f) in enumerate(models.items()):
+        result = attack(f, x, target, cfg)
+        adversarial[name] = result
+        rows[name] = {"errors": transfer_row(models, result.x_adv, y),
+                      "distortion": float(result.distortion[result.success].mean()) if result.success.any() else None,
+                      "success": float(100.0 * result.success.mean())}
+        if magnified is not None:
+            big = magnify(result.x_adv, x, magnified)
+            rows[f"{name}, magnified"] = {"errors": transfer_row(models, big, y),
+                                          "distortion": float(rms_distortion(big, x).mean())}
+        del i
+    for j, sigma in enumerate(noise):
+        noisy = gaussian(x, sigma, jax.random.fold_in(key, 100 + j))
+        rows[f"Gaussian noise, sigma {sigma:g}"] = {"errors": transfer_row(models, noisy, y),
+                                                    "distortion": float(rms_distortion(noisy, x).mean())}
+    return rows, adversarial
+
+
+def table1(models: dict[str, Logits], data: dict[str, np.ndarray], cross: dict) -> dict[str, dict]:
+    """Szegedy et al. Table 1: test error, train error, average minimal distortion per model."""
+    return {name: {"test_error": error_rate(f, data["x_test"], data["y_test"]),
+                   "train_error": error_rate(f, data["x_train"], data["y_train"]),
+                   "distortion": cross[name]["distortion"], "success": cross[name]["success"]}
+            for name, f in models.items()}
+
+
+def halves(n: int, key: jax.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Szegedy et al. Sec. 4.2: the training set split into disjoint halves P1 and P2."""
+    order = np.asarray(jax.random.permutation(key, n))
+    return order[: n // 2], order[n // 2: 2 * (n // 2)]
+
+
+def train_table3_models(data: dict[str, np.ndarray], cfg: Config, key: jax.Array) -> dict[str, Logits]:
+    """FC100-100-10 and FC123-456-10 on P1, FC100-100-10' on P2 (Szegedy et al. Table 3)."""
+    p1, p2 = halves(len(data["x_train"]), jax.random.fold_in(key, 0))
+    x, y = data["x_train"], data["y_train"]
+    return {
+        TABLE3[0]: _train_mlp((100, 100), x[p1], y[p1], cfg, jax.random.fold_in(key, 1)),
+        TABLE3[1]: _train_mlp((123, 456), x[p1], y[p1], cfg, jax.random.fold_in(key, 2)),
+        TABLE3[2]: _train_mlp((100, 100), x[p2], y[p2], cfg, jax.random.fold_in(key, 3)),
+    }
+
+
+def table3(models: dict[str, Logits], data: dict[str, np.ndarray], key: jax.Array) -> dict[str, dict]:
+    """Clean train (on the model's own half) and test error of the Table 3 models."""
+    p1, p2 = halves(len(data["x_train"]), jax.random.fold_in(key, 0))
+    own = {TABLE3[0]: p1, TABLE3[1]: p1, TABLE3[2]: p2}
+    return {name: {"train_error": error_rate(f, data["x_train"][own[name]], data["y_train"][own[name]]),
+                   "test_error": error_rate(f, data["x_test"], data["y_test"])}
+            for name, f in models.items()}
