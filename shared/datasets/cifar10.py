@@ -93,13 +93,14 @@ def _verified(path: Path, expected: str) -> bool:
     return True
 
 
-def extract_archive(archive: Path, into: Path, expected: dict[str, str] = GENUINE_SHA256) -> None:
+def extract_archive(archive: Path, into: Path, expected: dict[str, str] | None = None) -> None:
     """Read the known members of the CIFAR-10 binary archive and write each, verified, under ``into``.
 
     Safe by construction: only regular-file members named ``<MEMBER_DIR>/<known name>`` are
     read, and their bytes are written to ``into/<known name>``; links, devices, absolute or
     ``..`` paths never reach the file system.
     """
+    expected = GENUINE_SHA256 if expected is None else expected
     wanted = {f"{MEMBER_DIR}/{name}": name for name in expected}
     found: dict[str, bytes] = {}
     try:
