@@ -144,7 +144,7 @@ def family(tables: dict, outdir: Path) -> list[tuple[Path, str]]:
     fig, axes = new_figure(6.4, 3.0)
     ax = axes[0, 0]
     width = 0.8 / len(fam)
-    for v, (name, f) in enumerate(fam.items()):
+    for v, f in enumerate(fam.values()):
         share = np.array(f["test_right_counts"]) / f["n"]
         ax.bar(np.arange(5) + (v - (len(fam) - 1) / 2) * width, 100 * share, width, color=PALETTE[v],
                label=f"{f['description']} (n = {f['n']:,})")
