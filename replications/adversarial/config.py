@@ -61,10 +61,10 @@ def paper() -> Config:
 
 def smoke() -> Config:
     """Seconds on a CPU: tiny subsets and few epochs; for the tests, not for the site."""
-    return Config(n_train=2_000, n_test=1_000, epochs_softmax=3, epochs_mlp=3, epochs_autoencoder=2,
-                  epochs_maxout=2, maxout_units=32, maxout_pieces=2, n_attack=24, attack_steps=5,
-                  attack_iter=30, attack_chunk=24, sweep=(0.0, 0.1, 0.25), n_svm_train=500,
-                  forest_trees=10, n_beyond=200)
+    return Config(n_train=1_000, n_test=500, epochs_softmax=2, epochs_mlp=2, epochs_autoencoder=1,
+                  epochs_maxout=1, maxout_units=16, maxout_pieces=2, n_attack=12, attack_steps=4,
+                  attack_iter=20, attack_chunk=12, sweep=(0.0, 0.1, 0.25), n_svm_train=300,
+                  forest_trees=5, n_beyond=100)
 
 
 PROFILES = {"paper": paper, "smoke": smoke}
