@@ -1,0 +1,127 @@
+"""AlexNet replication: the layers' maths, the parameter count, resumable jobs, the smoke profile."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from flax import nnx
+
+from replications.alexnet import model, train
+from replications.alexnet.config import PROFILES
+from shared.claims import Verdict, grade, load_claims
+from shared.registry import get
+
+
+def test_lrn_is_the_formula_of_section_3_3() -> None:
+    a = jax.random.normal(jax.random.key(0), (2, 3, 3, 7)) * 30
+    ours = np.asarray(model.local_response_norm(a))
+    x = np.asarray(a, np.float64)
+    expected = np.empty_like(x)
+    for i in range(7):  # b_i = a_i / (k + alpha sum_{j = max(0, i-n/2)}^{min(N-1, i+n/2)} a_j^2)^beta
+        window = (x[..., max(0, i - 2):min(6, i + 2) + 1] ** 2).sum(-1)
+        expected[..., i] = x[..., i] / (2 + 1e-4 * window) ** 0.75
+    np.testing.assert_allclose(ours, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize(("size", "stride", "ceil", "side", "out"), [(3, 2, True, 32, 16), (2, 2, True, 32, 16),
+                                                                    (3, 2, False, 55, 27), (3, 2, True, 8, 4)])
+def test_max_pool_windows(size: int, stride: int, ceil: bool, side: int, out: int) -> None:
+    x = jax.random.normal(jax.random.key(1), (1, side, side, 2))
+    pooled = np.asarray(model.max_pool(x, size, stride, ceil=ceil))
+    assert pooled.shape == (1, out, out, 2)
+    xs = np.asarray(x)
+    for i, j in [(0, 0), (out - 1, out - 1), (1, out // 2)]:
+        window = xs[0, i * stride:i * stride + size, j * stride:j * stride + size]
+        np.testing.assert_allclose(pooled[0, i, j], window.max(axis=(0, 1)))
+
+
+def test_imagenet_alexnet_has_sixty_million_parameters() -> None:
+    """The two-GPU net of Fig. 2: 60,965,224 weights and biases (62,378,344 without the grouping)."""
+    assert model.imagenet_alexnet_parameters() == 60_965_224
+    claim = next(c for c in load_claims(get("alexnet").claims_file) if c.id == "AX-size")
+    from shared.claims import Measurement
+
+    assert grade(claim, Measurement(60.965224)) is Verdict.REPRODUCED
+
+
+def test_dropout_drops_half_in_training_and_halves_at_test() -> None:
+    x = jnp.ones((200, 50))
+    dropped = np.asarray(model.dropout(x, 0.5, jax.random.key(0)))
+    assert set(np.unique(dropped)) <= {0.0, 1.0}
+    assert 0.45 < dropped.mean() < 0.55
+    np.testing.assert_array_equal(model.dropout(x, 0.5, None), 0.5 * np.ones((200, 50)))
+
+
+def test_paper_initialisation() -> None:
+    net = model.SmallAlexNet(rngs=nnx.Rngs(0))
+    assert float(net.conv2.bias[...].mean()) == 1.0 and float(net.conv1.bias[...].mean()) == 0.0
+    assert float(net.fc6.bias[...].mean()) == 1.0 and float(net.fc8.bias[...].mean()) == 0.0
+    assert abs(float(net.conv2.kernel[...].std()) - 0.01) < 1e-3
+
+
+def test_epochs_to_converge() -> None:
+    assert train.epochs_to_converge([0.5, 0.3, 0.205, 0.2, 0.21], 0.005) == 3
+    assert train.epochs_to_converge([], 0.005) is None
+
+
+def tiny_split(n: int = 64) -> train.Split:
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (n, 32, 32, 3), dtype=np.uint8)
+    y = (x[:, :16].mean(axis=(1, 2, 3)) > x[:, 16:].mean(axis=(1, 2, 3))).astype(np.int32)  # learnable
+    return train.Split(x, y, x[:32], y[:32], x[32:], y[32:], mean=x.mean(0).astype(np.float32), fingerprint="tiny")
+
+
+def test_an_interrupted_job_resumes_to_the_same_result(tmp_path, monkeypatch) -> None:
+    job = train.Job("t", "four_layer", (("activation", "relu"), ("lrn", False), ("pool_size", 3)), 0.01, 5e-4,
+                    "plateau", max_epochs=3, batch_size=32, patience=1, lr_drops=1)
+    data, key = tiny_split(), jax.random.key(3)
+    monkeypatch.setenv("HYPE_CHECKPOINT_DIR", str(tmp_path / "straight"))
+    straight = train.run_job(job, data, key=key)
+    monkeypatch.setenv("HYPE_CHECKPOINT_DIR", str(tmp_path / "cut"))
+    real_save = train.save_checkpoint
+
+    def save_then_stop(*args, **kwargs):
+        real_save(*args, **kwargs)
+        raise KeyboardInterrupt  # the run is killed right after its first checkpoint
+
+    monkeypatch.setattr(train, "save_checkpoint", save_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        train.run_job(job, data, key=key)
+    monkeypatch.setattr(train, "save_checkpoint", real_save)
+    resumed = train.run_job(job, data, key=key)
+    assert resumed == straight
+    assert train.run_job(job, data, key=key) == straight  # done: read back, not re-run
+    assert straight["epochs"] == 3 and len(straight["val_error"]) == 3
+
+
+@pytest.mark.slow
+def test_smoke_profile_end_to_end() -> None:
+    from replications.alexnet.experiment import run
+
+    config = PROFILES["smoke"]()
+    measured = run(config, seed=0)
+    claims = {c.id for c in load_claims(get("alexnet").claims_file)}
+    assert set(measured.values) == claims
+    assert measured.values["AX-size"].value == pytest.approx(60.965224)
+    fig1 = measured.tables["fig1"]
+    assert set(fig1["curves"]) == {"relu-s0", "relu-s1", "tanh-s0", "tanh-s1"}
+    for checks in fig1["curves"].values():
+        epochs = [c[0] for c in checks]
+        assert epochs == sorted(epochs) and all(0 <= c[1] <= 1 for c in checks)
+    for rows in (measured.tables["four_layer"], measured.tables["small_alexnet"]):
+        for row in rows.values():
+            assert all(0 <= e <= 1 for e in row["test_error"] + row["train_error"])
+            assert len(row["test_error"]) == config.seeds
+    # Both sets of test images are the same evenly spaced ones: every class is present.
+    assert measured.datasets and all(len(h) == 64 for h in measured.datasets.values())
+
+
+def test_profiles_are_the_papers_recipe() -> None:
+    paper = PROFILES["paper"]()
+    assert (paper.batch_size, paper.learning_rate, paper.weight_decay, paper.lr_drops) == (128, 0.01, 5e-4, 3)
+    assert paper.seeds >= 3 and paper.fig1_target_error == 0.25 and paper.n_test == 10_000
+    assert dataclasses.replace(paper, seeds=5).seeds == 5
