@@ -112,9 +112,11 @@ def _plateau_job(name: str, model: str, options: tuple, config: Config) -> Job:
 
 
 def _summaries(histories: list[dict[str, Any]], within: float) -> dict[str, list]:
-    return {"test_error": [h["test_error"] for h in histories],
-            "train_error": [h["train_error"] for h in histories],
-            "gap": [h["test_error"] - h["train_error"] for h in histories],
+    diverged = [h["diverged"] for h in histories]
+    return {"test_error": [h.get("test_error") for h in histories],
+            "train_error": [h.get("train_error") for h in histories],
+            "gap": [None if d else h["test_error"] - h["train_error"] for h, d in zip(histories, diverged, strict=True)],
+            "diverged": diverged,
             "epochs": [h["epochs"] for h in histories],
             "converge": [epochs_to_converge(h["val_error"], within) for h in histories],
             "val_error": [h["val_error"] for h in histories]}
@@ -122,6 +124,8 @@ def _summaries(histories: list[dict[str, Any]], within: float) -> dict[str, list
 
 def paired(a: list[float], b: list[float], scale: float = 1.0) -> Measurement:
     """Mean and std over seeds of ``a - b`` (same seed: same init and data order)."""
+    if None in a or None in b:
+        return Measurement(None, note="a run diverged or stalled at chance (see the tables)")
     mean, std = _mean_std([scale * (x - y) for x, y in zip(a, b, strict=True)])
     return Measurement(mean, std, len(a))
 
@@ -135,7 +139,7 @@ def lrn_pool(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Mea
                      for s in range(config.seeds)]
         rows[variant] = _summaries(histories, config.converged_within)
     plain, lrn, pool2 = rows["plain"], rows["lrn"], rows["pool2"]
-    mean_lrn, std_lrn = _mean_std([100 * e for e in lrn["test_error"]])
+    mean_lrn, std_lrn = _mean_std([100 * e for e in lrn["test_error"]]) if None not in lrn["test_error"] else (None, None)
     values = {
         "AX-lrn-cifar": paired(plain["test_error"], lrn["test_error"], 100),
         "AX-lrn-cifar-with": Measurement(mean_lrn, std_lrn, config.seeds),
@@ -154,6 +158,9 @@ def dropout(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Meas
                      for s in range(config.seeds)]
         rows[name] = _summaries(histories, config.converged_within)
     with_, without = rows["dropout"], rows["no_dropout"]
+    if None in with_["converge"] or None in without["converge"]:
+        return {"AX-dropout-gap": paired(without["gap"], with_["gap"], 100),
+                "AX-dropout": Measurement(None, note="a run diverged or stalled at chance (see the tables)")}, {"small_alexnet": rows}
     ratios = [a / b for a, b in zip(with_["converge"], without["converge"], strict=True)]
     values = {
         "AX-dropout-gap": paired(without["gap"], with_["gap"], 100),

@@ -50,7 +50,9 @@ def regularisers(results: dict[str, Any], outdir: Path) -> tuple[Path, str] | No
     fig, axes = new_figure(7.0, 3.6, ncols=2)
     for ax, field, title in ((axes[0, 0], "test_error", "test error (%)"), (axes[0, 1], "gap", "test minus training error (points)")):
         for i, (_, row) in enumerate(groups):
-            values = [100 * v for v in row[field]]
+            values = [100 * v for v in row[field] if v is not None]
+            if not values:
+                continue
             ax.bar(i, sum(values) / len(values), color=PALETTE[i % len(PALETTE)], alpha=0.6)
             ax.scatter([i] * len(values), values, color="black", s=8, zorder=3)
         ax.set_xticks(range(len(groups)), [g[0] for g in groups], rotation=30, ha="right", fontsize=8)

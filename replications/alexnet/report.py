@@ -9,7 +9,9 @@ from shared.registry import RESULTS_DIR
 from shared.report import fmt
 
 
-def _pct(values: list[float]) -> str:
+def _pct(values: list[float | None]) -> str:
+    if None in values:
+        return "a run diverged or stalled"
     mean = 100 * sum(values) / len(values)
     spread = max(values) - min(values)
     return f"{fmt(mean)}% (range {fmt(100 * spread, 2)} points)" if len(values) > 1 else f"{fmt(mean)}%"

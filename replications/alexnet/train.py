@@ -8,6 +8,10 @@ and either of two stopping rules:
   for ``patience`` epochs, three times, and the run ends at the next plateau (§5: "divided by 10
   when the validation error rate stopped improving ... reduced three times prior to termination").
 
+Either way a run whose training error stays at chance (>= 85% through a whole epoch, from the
+third epoch on) has stalled (dead ReLUs or saturated units do not come back at a constant rate):
+it stops and is reported as such.
+
 A job checkpoints after every epoch (params, optimiser state, history) and records its outcome
 when done; re-running the same job resumes or returns the recorded outcome. Data order and
 dropout masks derive from the keys and the epoch/step number, so a resumed run is the same run.
@@ -53,6 +57,8 @@ class Job:
     checks_per_epoch: int = 10
     patience: int = 5
     lr_drops: int = 3
+    give_up_epochs: int = 3  # a run still at give_up_error over a whole epoch after this many epochs
+    give_up_error: float = 0.85  # ... has stalled (dead ReLUs, saturated tanh): it stops, never reaching
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,8 @@ def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -
     n = len(data.x_train)
     steps = n // job.batch_size
     marks = set(np.linspace(0, steps, job.checks_per_epoch + 1).astype(int)[1:].tolist())
-    history: dict[str, Any] = {"checks": [], "val_error": [], "lr": [], "diverged": False, "reached": None}
+    history: dict[str, Any] = {"checks": [], "val_error": [], "lr": [], "diverged": False, "stalled": False,
+                               "reached": None}
     run = {"epoch": 0, "best": math.inf, "since": 0, "drops": 0, "stop": False}
     resumed = load_checkpoint(state_file, stepper.state()) if checkpoint else None
     if resumed is not None:
@@ -131,6 +138,9 @@ def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -
                     break
             bar.update(1)
         run["epoch"] = epoch + 1
+        last_epoch = [rate for at, rate in history["checks"] if epoch < at <= epoch + 1]
+        if not run["stop"] and run["epoch"] >= job.give_up_epochs and last_epoch and min(last_epoch) >= job.give_up_error:
+            history["stalled"], history["diverged"], run["stop"] = True, True, True
         if job.schedule == "plateau" and not run["stop"]:
             _plateau(job, stepper, data, history, run)
         if checkpoint and not run["stop"]:
