@@ -52,8 +52,9 @@ def paper() -> Config:
     epsilon 0.25 gives 99.9% error on softmax, 89.4% on maxout; adversarial training takes
     maxout from 89.4% to 17.9% adversarial error.
 
-    Runtime: about 60 min on a 2-core laptop CPU (measured on a shared 2-core machine; see
-    the page's provenance), a few minutes on one GPU.
+    Runtime: 37 min (2,240 s) measured on a 2-core CPU shared with other jobs (load ~15, so
+    this run had about a quarter of one core); expect well under that on an idle 2-core
+    laptop. GPU: not measured (no GPU was lent); a few minutes expected.
     Command: ``nox -s replicate-adversarial`` (or ``python -m shared.cli replicate adversarial``).
     """
     return Config()
