@@ -27,7 +27,7 @@ class Config:
 
 def paper() -> Config:
     """The paper's scale: 100 presentation orders on every separable pair of scikit-learn's
-    digits and on two MNIST pairs (0/1, 6/9, full training set); a 20x20-retina photo-perceptron from 25 to 3,200 A-units
+    digits and on two MNIST pairs (0/1, 6/9, full training set); a 20x20-retina photo-perceptron from 25 to 1,600 A-units
     (the Mark I had 512) on 10,000 MNIST digits over 5 wirings; Cover's curve at N = 20
     with 1,000 dichotomies per P.
 
@@ -37,11 +37,11 @@ def paper() -> Config:
     """
     return Config(
         seeds=100, digit_pairs="all", mnist_pairs="0-1,6-9", max_epochs=1000,
-        photo_source="mnist", a_units=(0, 25, 50, 100, 200, 400, 512, 800, 1600, 3200),
+        photo_source="mnist", a_units=(0, 25, 50, 100, 200, 400, 512, 800, 1600),
         photo_train=10_000, photo_test=10_000, photo_epochs=5,
         excitatory=5, inhibitory=5, threshold=1.0,
         capacity_dim=20, capacity_sizes=tuple(range(4, 81, 4)), capacity_trials=1000,
-        capacity_max_epochs=5000,
+        capacity_max_epochs=1000,
     )
 
 
