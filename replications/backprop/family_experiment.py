@@ -11,10 +11,17 @@ from jax import Array
 
 from replications.backprop import analysis
 from replications.backprop.delta_rule import init_glorot, init_uniform
-from replications.backprop.family_trees import BRANCH, GENERATION, NATIONALITY, PEOPLE, family_cases, family_net
+from replications.backprop.family_trees import (
+    BRANCH,
+    GENERATION,
+    NATIONALITY,
+    family_cases,
+    family_net,
+)
 from replications.backprop.training import Adam, Momentum, Schedule, run_keys, train_runs
 
 HELD_OUT = 4  # "trained on 100 of the 104 possible triples" (Nature, p. 534)
+FEATURE_R = 0.8  # a unit "encodes" a feature when |r| between its weights and the feature >= 0.8
 
 
 def variant(name: str, adam_lr: float) -> tuple[Any, Any, str]:
@@ -77,7 +84,3 @@ def run_family(name: str, runs: int, sweeps: int, adam_lr: float, curve_every: i
         "run0_test_right": int(test[0]),
     }
     return summary
-
-
-FEATURE_R = 0.8  # a unit "encodes" a feature when |r| between its weights and the feature >= 0.8
-PEOPLE_ORDER = list(PEOPLE)

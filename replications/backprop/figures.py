@@ -123,9 +123,9 @@ def modern(tables: dict, outdir: Path) -> tuple[Path, str] | None:
                         for r in rows]).T
         axes[0, 0].bar(x, 100 * stuck, width, yerr=100 * err, color=PALETTE[v], label=VARIANTS[variant])
         axes[0, 1].bar(x, [r.get("p50", np.nan) for r in rows], width, color=PALETTE[v])
-    labels = [tables["tasks"][n]["title"].split(",")[0] + ("\n" + tables["tasks"][n]["title"].split(", ")[1]
-                                                           if ", " in tables["tasks"][n]["title"] else "")
-              for n in names]
+    short = {"xor_211": "XOR 2-1-1\n(direct)", "xor_221_eta05": "XOR 2-2-1", "symmetry": "symmetry\n6-2-1",
+             "encoder": "encoder\n8-3-8", "parity4": "parity\n4-4-1"}
+    labels = [short.get(n, n) for n in names]
     for ax in axes[0]:
         ax.set_xticks(range(len(names)), labels, fontsize=6)
     axes[0, 0].set(ylabel="runs stuck at the cap (%)")
