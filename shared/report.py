@@ -128,7 +128,7 @@ def figures_block(results: dict[str, Any], name: str) -> str:
     figures = results.get("figures", {})
     if not figures:
         return "_No figures for this replication._\n"
-    return "\n".join(f"![{_cell(caption)}](../figures/{name}/{file})\n/// caption\n{caption}\n///\n"
+    return "\n".join(f"![{_cell(caption)}](figures/{name}/{file})\n/// caption\n{caption}\n///\n"
                      for file, caption in figures.items())
 
 
