@@ -88,13 +88,19 @@ def test_box_lbfgs_minimises_an_ill_conditioned_quadratic() -> None:
     np.testing.assert_allclose(z, a, atol=1e-3)
 
 
-def _mlp() -> nnx.Module:
-    """A small sigmoid MLP trained on a synthetic 10-class task, so every class is reachable."""
-    rng = np.random.default_rng(9)
-    y = rng.integers(0, 10, 1024).astype(np.int32)
-    x = 0.3 * rng.uniform(size=(1024, 784)).astype(np.float32)
-    for k in range(10):  # class k lights up its own band of 78 pixels
+def banded(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A synthetic 10-class task in [0, 1]: class k lights up its own band of 78 pixels."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 10, n).astype(np.int32)
+    x = 0.3 * rng.uniform(size=(n, 784)).astype(np.float32)
+    for k in range(10):
         x[y == k, 78 * k: 78 * (k + 1)] += 0.6
+    return x, y
+
+
+def _mlp() -> nnx.Module:
+    """A small sigmoid MLP trained on the banded task, so every class is reachable."""
+    x, y = banded(1024, seed=9)
     model = SigmoidMLP((32, 32), (0.0, 0.0, 0.0), rngs=nnx.Rngs(0))
     return fit(model, x, y, epochs=5, batch=64, lr=1e-2, key=jax.random.key(1))
 
@@ -132,9 +138,7 @@ def test_lbfgs_rejects_images_outside_the_box() -> None:
 
 
 def test_training_is_deterministic_and_learns() -> None:
-    rng = np.random.default_rng(7)
-    x = rng.uniform(0, 1, size=(512, 784)).astype(np.float32)
-    y = (x[:, :392].mean(1) > x[:, 392:].mean(1)).astype(np.int32)
+    x, y = banded(512, seed=7)
     runs = []
     for _ in range(2):
         model = fit(Softmax(1e-4, rngs=nnx.Rngs(0)), x, y, epochs=5, batch=64, lr=1e-2, key=jax.random.key(0))
