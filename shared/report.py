@@ -148,7 +148,7 @@ def summary_table(loaded: dict[str, dict[str, Any]], replications: list[Replicat
             continue
         for row in results["claims"]:
             lines.append(f"| {r.year} | [{r.title}]({r.name}.md) | [{row['id']}]({r.name}.md#{anchor(row['id'])}) "
-                         f"{_cell(row['statement'])} | {_cell(format_paper(row))} | {_cell(format_ours(row))} | "
+                         f"| {_cell(format_paper(row))} | {_cell(format_ours(row))} | "
                          f"{ICONS[row['verdict']]} |")
     return "\n".join(lines) + "\n"
 
