@@ -6,6 +6,14 @@ minus a pixel mean, the whole step (preprocess, forward, backward, update) timed
 replication's own jitted, sharded ``Stepper``; PyTorch runs eager (the peer a user would pick).
 Rounds alternate between the two so that a machine shared with other work slows both alike;
 the ratio is of the medians over rounds.
+
+What we found on a 2-core AMD EPYC (shared with other jobs, so every number is noisy): with the
+whole step jitted, NHWC layout, uint8 batches and donated buffers, JAX ran at 0.56x-0.75x PyTorch
+eager. The rest of the gap is XLA:CPU's default convolution path (Eigen's spatial convolution,
+forward and both gradients); flags alone decide it: ``xnn_fusion_type=INDIVIDUAL_CONVOLUTION``
+changed nothing, ``ynn_fusion_type=INDIVIDUAL_CONVOLUTION`` (YNNPACK) made the JAX step ~1.75x
+faster (20.8 -> 36.4 images/s at equal load). ``shared.training`` sets that flag; re-measure with
+``nox -s bench -- alexnet``.
 """
 
 from __future__ import annotations
