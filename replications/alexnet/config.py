@@ -53,12 +53,13 @@ def paper() -> Config:
     four-layer net from 13% to 11% test error (§3.3); overlapping pooling -0.4% top-1 on ImageNet
     (§3.4); dropout "roughly doubles" the iterations to converge and curbs overfitting (§4.2).
 
-    Runtime, measured per epoch (45,000 images) of the four-layer net on a 2-core AMD EPYC CPU:
-    ~11 min at 66 images/s (a short measurement, load average ~8), 35 min in the first paper run
-    (load average ~15: the CPU shared with other jobs). The profile is about 1,900 such epochs (Fig. 1 ~400 with the pruned sweep; 9 plateau
-    runs of the four-layer net and 6 of the small AlexNet, which costs ~2.4x per epoch, at up to
-    120 epochs): about 15 days of a 2-core CPU at 66 images/s. On one GPU an estimated 2-4 hours (not yet
-    measured: no GPU was available). It checkpoints every epoch, so it can be run in pieces.
+    Runtime, measured per epoch (45,000 images) of the four-layer net on a 2-core AMD EPYC CPU
+    shared with other jobs: 8.5 min (~89 images/s, load average ~8) with convolutions through
+    YNNPACK (set by shared.training); 35 min before that, under heavier load. The profile is about
+    1,900 such epochs (Fig. 1 ~400 with the pruned sweep; 9 plateau runs of the four-layer net and
+    6 of the small AlexNet, which costs ~2.4x per epoch, at up to 120 epochs): about 11 days of a
+    2-core CPU. On one GPU an estimated 2-4 hours (not measured: no GPU was available). It
+    checkpoints every epoch, so it can be run in pieces.
     Run it with ``nox -s replicate-alexnet`` (it checkpoints every epoch and resumes).
     """
     return Config()
