@@ -23,7 +23,7 @@ N_CLASSES = 10
 
 
 def _sq(layer: nnx.Linear) -> jax.Array:
-    return jnp.sum(layer.kernel.value ** 2)
+    return jnp.sum(layer.kernel[...] ** 2)
 
 
 class Softmax(nnx.Module):
@@ -88,7 +88,7 @@ class AutoencoderSoftmax(nnx.Module):
 
     def __call__(self, x: jax.Array, *, key: jax.Array | None = None) -> jax.Array:
         # Frozen: gradients reach the input but never the autoencoder's weights.
-        w, b = jax.lax.stop_gradient((self.encoder.kernel.value, self.encoder.bias.value))
+        w, b = jax.lax.stop_gradient((self.encoder.kernel[...], self.encoder.bias[...]))
         return self.out(jax.nn.sigmoid(x @ w + b))
 
     def penalty(self) -> jax.Array:
