@@ -140,17 +140,21 @@ def verdict_counts(results: dict[str, Any]) -> dict[str, int]:
 
 
 def summary_table(loaded: dict[str, dict[str, Any]], replications: list[Replication]) -> str:
-    lines = ["| year | replication | claim | paper | ours | verdict |", "| --- | --- | --- | --- | --- | --- |"]
+    """One tally row per replication, then every claim, folded per replication."""
+    header = "| year | replication | " + " | ".join(ICONS[v] for v in ICONS) + " |"
+    lines = [header, "| --- | --- |" + " ---: |" * len(ICONS)]
+    folds = []
     for r in replications:
         results = loaded.get(r.name)
+        counts = verdict_counts(results) if results else dict.fromkeys(ICONS, 0)
+        lines.append(f"| {r.year} | [{r.title}]({r.name}.md) | " + " | ".join(str(n) for n in counts.values()) + " |")
         if results is None:
-            lines.append(f"| {r.year} | [{r.title}]({r.name}.md) | – | – | – | {ICONS['not run']} |")
             continue
-        for row in results["claims"]:
-            lines.append(f"| {r.year} | [{r.title}]({r.name}.md) | [{row['id']}]({r.name}.md#{anchor(row['id'])}) "
-                         f"| {_cell(format_paper(row))} | {_cell(format_ours(row))} | "
-                         f"{ICONS[row['verdict']]} |")
-    return "\n".join(lines) + "\n"
+        rows = ["| claim | paper | ours | verdict |", "| --- | --- | --- | --- |"]
+        rows += [f"| [{row['id']}]({r.name}.md#{anchor(row['id'])}) | {_cell(format_paper(row))} | "
+                 f"{_cell(format_ours(row))} | {ICONS[row['verdict']]} |" for row in results["claims"]]
+        folds.append(f'??? note "{r.year} · {r.title}: every claim"\n\n' + "\n".join("    " + x for x in rows) + "\n")
+    return "\n".join(lines) + "\n\n" + "\n".join(folds)
 
 
 def timeline(loaded: dict[str, dict[str, Any]], replications: list[Replication]) -> str:
