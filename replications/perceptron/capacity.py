@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import Array
 from scipy.optimize import linprog
+from tqdm import tqdm
 
 from replications.perceptron.model import train_perceptron
 
@@ -26,12 +27,21 @@ def cover_fraction(p: int, n: int) -> float:
 
 
 def separable_by_lp(x: np.ndarray, y: np.ndarray) -> bool:
-    """Is there w with y_i w . x_i >= 1 for all i? (HiGHS; decides exactly, up to floating point)."""
-    result = linprog(np.zeros(x.shape[1]), A_ub=-(y[:, None] * x), b_ub=-np.ones(len(y)),
-                     bounds=(None, None), method="highs")
-    if result.status not in (0, 2):
+    """Is there w with y_i w . x_i > 0 for all i? Decided by linear programming (HiGHS).
+
+    Solved as the bounded problem: maximise t subject to y_i w . x_i >= t, |w_j| <= 1,
+    t <= 1. It is always feasible and bounded (w = 0, t = 0), which keeps the solver
+    steady where the plain feasibility problem can end in an unknown status; the points
+    are separable exactly when the optimum t is positive.
+    """
+    m, d = x.shape
+    a_ub = np.hstack([-y[:, None] * x, np.ones((m, 1))])
+    cost = np.zeros(d + 1)
+    cost[-1] = -1.0
+    result = linprog(cost, A_ub=a_ub, b_ub=np.zeros(m), bounds=[(-1, 1)] * d + [(None, 1)], method="highs")
+    if result.status != 0:
         raise RuntimeError(f"LP solver failed: {result.message}")
-    return result.status == 0
+    return bool(-result.fun > 1e-7)
 
 
 @functools.partial(jax.jit, static_argnames=("p_max", "n", "trials", "max_epochs"))
@@ -50,7 +60,7 @@ def random_dichotomies(key: Array, p: Array, *, p_max: int, n: int, trials: int,
 def capacity_curve(key: Array, n: int, sizes: list[int], trials: int, max_epochs: int) -> list[dict]:
     """For each P: Cover's fraction, the LP-separable fraction, and the fraction the rule learned."""
     rows = []
-    for p in sizes:
+    for p in tqdm(sizes, desc="capacity: P"):
         out = jax.device_get(random_dichotomies(jax.random.fold_in(key, p), p, p_max=max(sizes), n=n,
                                                 trials=trials, max_epochs=max_epochs))
         learned = out["converged"]

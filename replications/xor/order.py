@@ -15,6 +15,8 @@ from fractions import Fraction
 import numpy as np
 from scipy.optimize import linprog
 
+from replications.perceptron.capacity import separable_by_lp
+
 
 def all_inputs(n: int) -> np.ndarray:
     """Every X on a retina of n points, as rows of 0/1."""
@@ -31,22 +33,11 @@ def masks(x: np.ndarray, k: int) -> np.ndarray:
 def threshold_feasible(features: np.ndarray, labels: np.ndarray) -> bool:
     """Is there (alpha, theta) with y (alpha . phi - theta) > 0 on every row?
 
-    Solved as the bounded LP: maximise t subject to y (alpha . phi - theta) >= t, with
-    |alpha|, |theta| <= 1 and t <= 1. It is always feasible and bounded (alpha = 0, t = 0),
-    which keeps HiGHS numerically steady where the plain feasibility problem is not; the
-    labelling is a threshold function exactly when the optimum t is positive.
+    The threshold is one more weight on a constant input of -1, so this is the linear
+    separability LP of the perceptron replication (bounded, always solvable).
     """
     y = np.where(labels > 0, 1.0, -1.0)
-    m, d = features.shape
-    # variables: alpha (d), theta, t; constraint rows: -y (alpha . phi - theta) + t <= 0
-    a_ub = np.hstack([-y[:, None] * features, y[:, None], np.ones((m, 1))])
-    cost = np.zeros(d + 2)
-    cost[-1] = -1.0
-    bounds = [(-1, 1)] * (d + 1) + [(None, 1)]
-    result = linprog(cost, A_ub=a_ub, b_ub=np.zeros(m), bounds=bounds, method="highs")
-    if result.status != 0:
-        raise RuntimeError(f"LP solver failed: {result.message}")
-    return bool(-result.fun > 1e-7)
+    return separable_by_lp(np.hstack([features, -np.ones((len(y), 1))]), y)
 
 
 def parity_order_table(max_bits: int) -> list[dict]:
