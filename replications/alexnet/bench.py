@@ -9,11 +9,13 @@ the ratio is of the medians over rounds.
 
 What we found on a 2-core AMD EPYC (shared with other jobs, so every number is noisy): with the
 whole step jitted, NHWC layout, uint8 batches and donated buffers, JAX ran at 0.56x-0.75x PyTorch
-eager. The rest of the gap is XLA:CPU's default convolution path (Eigen's spatial convolution,
-forward and both gradients); flags alone decide it: ``xnn_fusion_type=INDIVIDUAL_CONVOLUTION``
+eager. Much of the gap is XLA:CPU's default convolution path (Eigen's spatial convolution,
+forward and both gradients), and flags decide it: ``xnn_fusion_type=INDIVIDUAL_CONVOLUTION``
 changed nothing, ``ynn_fusion_type=INDIVIDUAL_CONVOLUTION`` (YNNPACK) made the JAX step ~1.75x
-faster (20.8 -> 36.4 images/s at equal load). ``shared.training`` sets that flag; re-measure with
-``nox -s bench -- alexnet``.
+faster (20.8 -> 36.4 images/s at equal load), and ``shared.training`` sets it. With it the ratio
+measured 0.69x and 0.51x (the latter with our own paper run on the same cores): not yet parity.
+Not the cause: max pooling's backward (strided-slice maxima instead of reduce_window: no gain).
+Re-measure with ``nox -s bench -- alexnet``.
 """
 
 from __future__ import annotations
