@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Config:
-    seeds: int  # presentation orders per task (claim a) and random wirings (claim b)
+    seeds: int  # presentation orders per task (claim a) and random A-unit wirings (claim b)
     digit_pairs: str  # "all" 45 pairs of scikit-learn's 8x8 digits, or "a-b,c-d"
     mnist_pairs: str  # MNIST digit pairs ("" = none: the smoke profile needs no download)
     max_epochs: int  # cap for the rule on separable tasks
@@ -28,12 +28,13 @@ class Config:
 def paper() -> Config:
     """The paper's scale: 100 presentation orders on every separable pair of scikit-learn's
     digits and on two MNIST pairs (0/1, 6/9, full training set); a 20x20-retina photo-perceptron from 25 to 1,600 A-units
-    (the Mark I had 512) on 10,000 MNIST digits over 5 wirings; Cover's curve at N = 20
+    (the Mark I had 512) on 10,000 MNIST digits over 100 random wirings; Cover's curve at N = 20
     with 1,000 dichotomies per P.
 
     Rosenblatt and Novikoff report no error rates: the claims are the convergence theorem,
-    the bound, learning by random A-units, and capacity. ~4 min on a 2-core laptop CPU,
-    ~1 min on a GPU. ``nox -s replicate-perceptron``.
+    the bound, learning by random A-units, and capacity. Measured: 19 min on a 2-core CPU
+    shared with other jobs (MNIST pairs 5 min, photo-perceptron 10 min, capacity 5 min);
+    no GPU timing yet. ``nox -s replicate-perceptron``.
     """
     return Config(
         seeds=100, digit_pairs="all", mnist_pairs="0-1,6-9", max_epochs=1000,

@@ -16,8 +16,8 @@ class Config:
 def paper() -> Config:
     """Minsky & Papert's statements checked exhaustively: 1,000 runs of the rule on XOR, and
     the order of n-bit parity for n = 2..10 by linear programming over all 2^n inputs.
-    ~1 min on a 2-core laptop CPU (the n = 10 LPs dominate), ~1 min on a GPU (LPs run on the
-    CPU). ``nox -s replicate-xor``."""
+    Measured: 14 s on a 2-core CPU (the n = 10 LPs dominate); the LPs run on the CPU
+    whatever the device. ``nox -s replicate-xor``."""
     return Config(seeds=1000, epochs=200, init_range=3, max_parity_bits=10)
 
 
