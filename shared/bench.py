@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         chosen = [get(n) for n in args.names] if args.names else all_replications()
         for replication in chosen:
-            if not (replication.folder / "bench.py").exists():
+            if not replication.has("bench"):
                 if args.names:
                     raise HypeError(f"{replication.name} has no benchmark", "drop it from the command")
                 continue

@@ -79,12 +79,9 @@ def replicate(name: str, profile: str = "paper", seed: int = 0, n_seeds: int | N
                          command=command, datasets=measured.datasets, stages=stages)
     provenance["config"] = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else repr(config)
     results = build_results(replication.name, profile, claims, measured, provenance)
-    try:
-        figures = replication.module("figures").make_figures
-    except ModuleNotFoundError:
-        figures = None
-    if figures is not None:
-        drawn = figures(results, figures_dir)
+    # An optional module is looked up by file, so an import error inside it is not mistaken for its absence.
+    if replication.has("figures"):
+        drawn = replication.module("figures").make_figures(results, figures_dir)
         results["figures"] = {path.name: caption for path, caption in sorted(drawn.items())}
     write_results(results_path, results)
     if not quiet:

@@ -45,6 +45,10 @@ class Replication:
         """The nox session name: ``replicate-random-forest``."""
         return "replicate-" + self.name.replace("_", "-")
 
+    def has(self, part: str) -> bool:
+        """Whether the replication has the optional module ``part`` (figures, report, bench)."""
+        return (self.folder / f"{part}.py").is_file()
+
     def module(self, part: str = "") -> ModuleType:
         """Import ``replications.<name>`` (or one of its modules)."""
         dotted = f"replications.{self.name}" + (f".{part}" if part else "")

@@ -210,10 +210,7 @@ def write_site_fragments() -> list[Path]:
         _write(folder / "claims.md", claims_table(results), written)
         _write(folder / "provenance.md", provenance_block(results), written)
         _write(folder / "figures.md", figures_block(results, r.name), written)
-        try:
-            extra = r.module("report").fragments(results)
-        except ModuleNotFoundError:
-            extra = {}
+        extra = r.module("report").fragments(results) if r.has("report") else {}
         for key, text in extra.items():
             _write(folder / f"{key}.md", text, written)
     _write(GENERATED / "summary.md", summary_table(loaded, replications), written)

@@ -41,9 +41,14 @@ def pair_task(images: np.ndarray, labels: np.ndarray, a: int, b: int, scale: flo
     return x, np.where(labels[keep] == a, 1.0, -1.0)
 
 
+def radius_of(x: np.ndarray) -> float:
+    """R: the length of the longest input."""
+    return float(np.sqrt((x**2).sum(axis=1).max()))
+
+
 def bound_of(x: np.ndarray, gamma: float) -> float:
-    radius = float(np.sqrt((x**2).sum(axis=1).max()))
-    return (radius / gamma) ** 2
+    """Novikoff's bound (R / gamma)^2 on the number of mistakes."""
+    return (radius_of(x) / gamma) ** 2
 
 
 def check_task(name: str, x: np.ndarray, y: np.ndarray) -> dict | None:
@@ -53,4 +58,4 @@ def check_task(name: str, x: np.ndarray, y: np.ndarray) -> dict | None:
     if not separable:
         return None
     return {"task": name, "n": int(len(y)), "dim": int(x.shape[1]), "gamma": gamma,
-            "radius": float(np.sqrt((x**2).sum(axis=1).max())), "bound": bound_of(x, gamma)}
+            "radius": radius_of(x), "bound": bound_of(x, gamma)}
