@@ -4,6 +4,7 @@
     nox -s replicate-perceptron           # one replication at the paper's scale
     nox -s replicate-xor -- --profile smoke --seed 1
     nox -s site                           # render results into pages, build the site strictly
+    nox -s site-check                     # the same build, every page loaded in headless Chromium
 """
 
 from __future__ import annotations
@@ -99,6 +100,21 @@ def site(session: nox.Session) -> None:
     install(session, "site")
     session.run("python", "-m", "shared.cli", "report")
     session.run("mkdocs", "build", "--strict", "-f", "site/mkdocs.yml", env=SITE_ENV)
+
+
+@nox.session(name="site-check", default=False)
+def site_check(session: nox.Session) -> None:
+    """Build the site as `site` does, serve it on 127.0.0.1 and load every page in headless
+    Chromium (the system's: `apt-get install chromium`): fails on broken links or anchors,
+    missing images, console errors, failed local requests; screenshots in runs/site-check/ (a minute)."""
+    from shared.site_check import MISSING_CHROMIUM, find_chromium
+
+    if find_chromium() is None:
+        session.error(MISSING_CHROMIUM)
+    install(session, "site", "check")
+    session.run("python", "-m", "shared.cli", "report")
+    session.run("mkdocs", "build", "--strict", "-f", "site/mkdocs.yml", env=SITE_ENV)
+    session.run("python", "-m", "shared.site_check", "site/build", "--out", "runs/site-check")
 
 
 @nox.session(default=False)

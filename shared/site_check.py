@@ -1,0 +1,385 @@
+"""A real-browser check of the built site: ``python -m shared.site_check [BUILD] [--out DIR]``.
+
+Two passes over every ``*.html`` page of a ``mkdocs build``:
+
+- a static pass over the files: every internal link, stylesheet, script and image must
+  resolve to a file of the build, and every ``#fragment`` to an ``id`` on the target page;
+  external links are collected and listed, never fetched;
+- a browser pass: the build is served on 127.0.0.1 (a free port, loopback only) and each
+  page is loaded in headless Chromium (the system's, driven by Playwright; no browser is
+  downloaded). Console errors, uncaught page errors, failed requests to the local server,
+  images that load with zero natural size, formulas left as raw TeX, markup left
+  unrendered and pages wider than the window are problems. Requests to other hosts are
+  blocked (the check runs offline) and listed. A full-page screenshot of every page is saved.
+
+Each problem is one line, ``PAGE: CAUSE``; the exit status is 1 when there is any.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from shared.registry import ROOT
+
+BUILD_DIR = ROOT / "site" / "build"
+SHOTS_DIR = ROOT / "runs" / "site-check"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+MISSING_CHROMIUM = ("site-check: no Chromium found (looked for chromium, chromium-browser, "
+                    "google-chrome); install it with `apt-get install chromium` "
+                    "or point HYPE_CHROMIUM at the binary")
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+VIEWPORT = {"width": 1280, "height": 900}
+PAGE_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one page; ``ref`` (a resolved URL or file) merges duplicates."""
+
+    page: str
+    cause: str
+    ref: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.page or '/'}: {self.cause}"
+
+
+@dataclass
+class ParsedPage:
+    """What the static pass needs from one HTML file."""
+
+    ids: set[str] = field(default_factory=set)
+    links: list[str] = field(default_factory=list)  # <a href>
+    resources: list[str] = field(default_factory=list)  # <link href>, <script src>
+    images: list[str] = field(default_factory=list)  # <img src>, <source srcset>
+
+
+class _PageParser(HTMLParser):
+    """Collects ids, links, resources and images of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = ParsedPage()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v for k, v in attrs if v is not None}
+        if "id" in a:
+            self.page.ids.add(a["id"])
+        if tag == "a" and "name" in a:
+            self.page.ids.add(a["name"])
+        if tag == "a" and "href" in a:
+            self.page.links.append(a["href"])
+        elif tag == "link" and "href" in a and "preconnect" not in a.get("rel", ""):
+            self.page.resources.append(a["href"])
+        elif tag == "script" and "src" in a:
+            self.page.resources.append(a["src"])
+        elif tag == "img" and "src" in a:
+            self.page.images.append(a["src"])
+        elif tag == "source" and "srcset" in a:
+            self.page.images += [s.split()[0] for s in a["srcset"].split(",") if s.strip()]
+
+
+def find_chromium() -> str | None:
+    """The Chromium binary: ``$HYPE_CHROMIUM``, else the first of CHROMIUM_NAMES on PATH."""
+    if explicit := os.environ.get("HYPE_CHROMIUM"):
+        return explicit if Path(explicit).is_file() else None
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def find_pages(build: Path) -> list[str]:
+    """Every page of the build as its URL path: ``""`` (home), ``"svm/"``, ``"404.html"``."""
+    pages = []
+    for path in sorted(build.rglob("*.html")):
+        rel = path.relative_to(build).as_posix()
+        pages.append(rel[: -len("index.html")] if path.name == "index.html" else rel)
+    return pages
+
+
+def page_file(build: Path, url_path: str) -> Path | None:
+    """The file a URL path of the site is served from (``dir/`` -> ``dir/index.html``), if any."""
+    rel = PurePosixPath(unquote(url_path).lstrip("/"))
+    if ".." in rel.parts:
+        return None
+    candidate = build / rel
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
+
+
+def parse_page(path: Path) -> ParsedPage:
+    """Ids, links, resources and images of one HTML file."""
+    parser = _PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser.page
+
+
+def is_external(ref: str) -> bool:
+    """A link to another site (http, https or protocol-relative)."""
+    parts = urlsplit(ref)
+    return parts.scheme in ("http", "https") or (not parts.scheme and bool(parts.netloc))
+
+
+def is_internal(ref: str) -> bool:
+    """A link into this site: no scheme, no host (mailto:, data:, javascript: are neither)."""
+    parts = urlsplit(ref)
+    return not parts.scheme and not parts.netloc
+
+
+def resolve(page: str, ref: str) -> tuple[str, str]:
+    """An internal reference on a page as (URL path from the site root, fragment)."""
+    parts = urlsplit(urljoin("/" + page, ref))
+    return parts.path.lstrip("/"), unquote(parts.fragment)
+
+
+def check_reference(build: Path, page: str, ref: str, kind: str,
+                    ids_of: dict[str, set[str]]) -> Problem | None:
+    """One internal link, resource or image of a page: the file exists, the anchor too."""
+    target, fragment = resolve(page, ref)
+    file = page_file(build, target)
+    if file is None:
+        cause = {"link": "broken link", "image": "missing image", "resource": "missing file"}[kind]
+        return Problem(page, f"{cause} {ref!r} (no {target or '/'} in the build)", target)
+    if kind == "link" and fragment and file.suffix == ".html":
+        key = file.relative_to(build).as_posix()
+        if key not in ids_of:
+            ids_of[key] = parse_page(file).ids
+        if fragment not in ids_of[key]:
+            return Problem(page, f"broken anchor {ref!r} (no id {fragment!r} on /{target})",
+                           f"{target}#{fragment}")
+    return None
+
+
+def check_static(build: Path) -> tuple[list[Problem], dict[str, set[str]]]:
+    """The static pass: problems, and every external link with the pages that carry it."""
+    problems: list[Problem] = []
+    external: dict[str, set[str]] = {}
+    ids_of: dict[str, set[str]] = {}
+    for page in find_pages(build):
+        file = build / (page + "index.html" if page.endswith("/") or not page else page)
+        parsed = parse_page(file)
+        ids_of[file.relative_to(build).as_posix()] = parsed.ids
+        for kind, refs in (("link", parsed.links), ("resource", parsed.resources),
+                           ("image", parsed.images)):
+            for ref in refs:
+                if is_external(ref):
+                    if kind == "link":
+                        external.setdefault(ref, set()).add(page or "/")
+                elif is_internal(ref) and (problem := check_reference(build, page, ref, kind, ids_of)):
+                    problems.append(problem)
+    return problems, external
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the build without a log line per request."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  (the base class's name)
+        pass
+
+
+@contextlib.contextmanager
+def serve(build: Path) -> Iterator[str]:
+    """Serve ``build`` on 127.0.0.1 at a free port; yields the base URL (``http://127.0.0.1:P/``)."""
+    handler = functools.partial(_QuietHandler, directory=str(build))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def is_local(url: str) -> bool:
+    """A URL on the local server (or a data:/blob: URL the page made itself)."""
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
+
+
+def site_path(url: str) -> str:
+    """A local URL as a path from the site root, for messages (``/svm/``)."""
+    return urlsplit(url).path or "/"
+
+
+def screenshot_name(page: str) -> str:
+    """The screenshot file of a page: ``""`` -> ``index.png``, ``"a/b/"`` -> ``a__b.png``."""
+    stem = page.removesuffix("/").removesuffix(".html").replace("/", "__")
+    return f"{stem or 'index'}.png"
+
+
+# Run in the page once it has loaded: make lazy images load, wait for every image, then
+# report what a reader would see wrong. Text inside code and pre is left out of the
+# markup check (pages may show the syntax on purpose).
+_INSPECT_JS = """
+async () => {
+  const images = [...document.images];
+  images.forEach(img => { img.loading = 'eager'; });
+  await Promise.all(images.map(img => img.complete ? null : new Promise(done => {
+    img.addEventListener('load', done, {once: true});
+    img.addEventListener('error', done, {once: true});
+    setTimeout(done, 10000);
+  })));
+  const broken = images.filter(img => img.naturalWidth === 0 || img.naturalHeight === 0)
+                       .map(img => img.currentSrc || img.src);
+  const rawMath = [...document.querySelectorAll('.arithmatex')]
+    .filter(el => /^\\s*(\\\\\\(|\\\\\\[|\\$)/.test(el.textContent)).length;
+  const markup = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('code, pre, script, style')) continue;
+    const found = node.textContent.match(/--8<--|:(material|octicons|fontawesome)-[a-z0-9-]+:|^\\s*!!! /);
+    if (found) markup.push(found[0].trim());
+  }
+  const doc = document.documentElement;
+  return {broken, rawMath, markup, overflow: doc.scrollWidth - doc.clientWidth};
+}
+"""
+
+
+def inspect_findings(page: str, found: dict[str, Any]) -> list[Problem]:
+    """Problems from what ``_INSPECT_JS`` returned for one page."""
+    problems = [Problem(page, f"image loads with zero natural size: {site_path(src)}", site_path(src))
+                for src in found["broken"]]
+    if found["rawMath"]:
+        problems.append(Problem(page, f"{found['rawMath']} formulas shown as raw TeX (no MathJax or "
+                                      f"KaTeX ran; it must be served by the site, the check is offline)"))
+    for text in sorted(set(found["markup"])):
+        problems.append(Problem(page, f"unrendered markup in the text: {text!r}"))
+    if found["overflow"] > 0:
+        problems.append(Problem(page, f"page is {found['overflow']}px wider than a "
+                                      f"{VIEWPORT['width']}px window (horizontal scrolling)"))
+    return problems
+
+
+def check_page(browser: Any, base: str, page: str, shot: Path,
+               blocked: dict[str, set[str]]) -> list[Problem]:
+    """Load one page in a fresh tab: console and page errors, failed local requests, images."""
+    problems: list[Problem] = []
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    tab = context.new_page()
+
+    def route(request_route: Any) -> None:
+        url = request_route.request.url
+        if is_local(url):
+            request_route.continue_()
+        else:
+            blocked.setdefault(url, set()).add(page or "/")
+            request_route.abort("blockedbyclient")
+
+    def on_console(message: Any) -> None:
+        if message.type != "error":
+            return
+        where = message.location.get("url", "") if message.location else ""
+        if where and not is_local(where):
+            return  # a blocked external resource: listed apart
+        failed_load = message.text.startswith("Failed to load resource")
+        problems.append(Problem(page, f"console error: {message.text}"
+                                      + (f" ({site_path(where)})" if failed_load and where else ""),
+                                site_path(where) if failed_load and where else ""))
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400 and is_local(response.url):
+            problems.append(Problem(page, f"HTTP {response.status} for {site_path(response.url)}",
+                                    site_path(response.url)))
+
+    def on_failed(request: Any) -> None:
+        if is_local(request.url):
+            problems.append(Problem(page, f"request failed ({request.failure}) for "
+                                          f"{site_path(request.url)}", site_path(request.url)))
+
+    tab.route("**/*", route)
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda error: problems.append(Problem(page, f"uncaught page error: {error}")))
+    tab.on("response", on_response)
+    tab.on("requestfailed", on_failed)
+    try:
+        tab.goto(base + page, wait_until="networkidle", timeout=PAGE_TIMEOUT_MS)
+        problems += inspect_findings(page, tab.evaluate(_INSPECT_JS))
+        tab.screenshot(path=str(shot), full_page=True)
+    except Exception as error:  # a page that does not load at all is one problem, not a crash
+        problems.append(Problem(page, f"page did not load: {str(error).splitlines()[0]}"))
+    finally:
+        context.close()
+    return problems
+
+
+def check_in_browser(build: Path, shots: Path, chromium: str,
+                     pages: list[str] | None = None) -> tuple[list[Problem], dict[str, set[str]]]:
+    """The browser pass over ``pages`` (default: all): problems, and blocked external requests."""
+    from playwright.sync_api import sync_playwright  # the `check` extra; only this pass needs it
+
+    shots.mkdir(parents=True, exist_ok=True)
+    problems: list[Problem] = []
+    blocked: dict[str, set[str]] = {}
+    with serve(build) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True)
+        try:
+            for page in find_pages(build) if pages is None else pages:
+                problems += check_page(browser, base, page, shots / screenshot_name(page), blocked)
+        finally:
+            browser.close()
+    return problems, blocked
+
+
+def merge(problems: list[Problem]) -> list[Problem]:
+    """Problems sorted by page, one per (page, ref) where a ref is known (a 404 image is one line)."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for problem in problems:
+        if problem.ref:
+            if (problem.page, problem.ref) in seen:
+                continue
+            seen.add((problem.page, problem.ref))
+        kept.append(problem)
+    return sorted(kept, key=lambda p: p.page)
+
+
+def print_listing(title: str, urls: dict[str, set[str]]) -> None:
+    """A listing of URLs with the pages that carry them (not fetched)."""
+    print(f"{title} ({len(urls)}, not fetched):")
+    for url in sorted(urls):
+        print(f"  {url}  [{', '.join(sorted(urls[url]))}]")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check a build; print the listings, the problems and where the screenshots are."""
+    parser = argparse.ArgumentParser(prog="python -m shared.site_check", description=__doc__.splitlines()[0])
+    parser.add_argument("build", nargs="?", type=Path, default=BUILD_DIR, help="the built site (site/build)")
+    parser.add_argument("--out", type=Path, default=SHOTS_DIR, help="screenshot folder (runs/site-check)")
+    args = parser.parse_args(argv)
+    if not (args.build / "index.html").is_file():
+        print(f"site-check: no built site at {args.build}; run `nox -s site` first", file=sys.stderr)
+        return 2
+    chromium = find_chromium()
+    if chromium is None:
+        print(MISSING_CHROMIUM, file=sys.stderr)
+        return 2
+    static, external = check_static(args.build)
+    dynamic, blocked = check_in_browser(args.build, args.out, chromium)
+    problems = merge(static + dynamic)
+    print_listing("External links", external)
+    print_listing("External requests blocked (the check is offline)", blocked)
+    print(f"Screenshots: {args.out.resolve()}/ ({len(find_pages(args.build))} pages)")
+    for problem in problems:
+        print(f"PROBLEM {problem}")
+    print(f"site-check: {len(find_pages(args.build))} pages, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
