@@ -225,7 +225,7 @@ def screenshot_name(page: str) -> str:
 # Run in the page once it has loaded: make lazy images load, wait for every image, then
 # report what a reader would see wrong. Text inside code and pre is left out of the
 # markup check (pages may show the syntax on purpose).
-_INSPECT_JS = """
+_INSPECT_JS = r"""
 async () => {
   const images = [...document.images];
   images.forEach(img => { img.loading = 'eager'; });
@@ -237,16 +237,26 @@ async () => {
   const broken = images.filter(img => img.naturalWidth === 0 || img.naturalHeight === 0)
                        .map(img => img.currentSrc || img.src);
   const rawMath = [...document.querySelectorAll('.arithmatex')]
-    .filter(el => /^\\s*(\\\\\\(|\\\\\\[|\\$)/.test(el.textContent)).length;
+    .filter(el => /^\s*(\\\(|\\\[|\$)/.test(el.textContent)).length;
+  const leftover = /--8<--|:(material|octicons|fontawesome)-[a-z0-9-]+:|^\s*!!! |\\[(\[]|\\(t?frac|cdot|sum|binom|sqrt|mathbf|mathrm|alpha|epsilon|xi)(?![a-z])/g;
   const markup = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.parentElement.closest('code, pre, script, style')) continue;
-    const found = node.textContent.match(/--8<--|:(material|octicons|fontawesome)-[a-z0-9-]+:|^\\s*!!! /);
-    if (found) markup.push(found[0].trim());
+    if (node.parentElement.closest('code, pre, script, style, .arithmatex')) continue;
+    for (const found of node.textContent.matchAll(leftover)) markup.push(found[0].trim());
   }
+  const heading = el => {  // the nearest heading above an element, to name it in a note
+    const all = [...document.querySelectorAll('.md-content h1, .md-content h2, .md-content h3')];
+    const above = all.filter(h => h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+    return above.length ? above[above.length - 1].textContent.replace('¶', '').trim() : '';
+  };
+  const scrolled = [...document.querySelectorAll('.md-content table, .md-content pre > code')]
+    .map(el => [el.closest('.md-typeset__scrollwrap') || el.parentElement, el])
+    .filter(([box]) => box.scrollWidth > box.clientWidth + 1)
+    .map(([box, el]) => ({what: el.tagName === 'TABLE' ? 'table' : 'code block', under: heading(el),
+                          hidden: box.scrollWidth - box.clientWidth}));
   const doc = document.documentElement;
-  return {broken, rawMath, markup, overflow: doc.scrollWidth - doc.clientWidth};
+  return {broken, rawMath, markup, scrolled, overflow: doc.scrollWidth - doc.clientWidth};
 }
 """
 
@@ -266,8 +276,14 @@ def inspect_findings(page: str, found: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def check_page(browser: Any, base: str, page: str, shot: Path,
-               blocked: dict[str, set[str]]) -> list[Problem]:
+def scroll_notes(page: str, found: dict[str, Any]) -> list[str]:
+    """Notes (not failures) on tables and code blocks a reader must scroll sideways to read."""
+    return [f"{page or '/'}: {box['what']} under {box['under']!r} scrolls sideways "
+            f"({box['hidden']}px hidden at {VIEWPORT['width']}px)" for box in found["scrolled"]]
+
+
+def check_page(browser: Any, base: str, page: str, shot: Path, blocked: dict[str, set[str]],
+               notes: list[str]) -> list[Problem]:
     """Load one page in a fresh tab: console and page errors, failed local requests, images."""
     problems: list[Problem] = []
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
@@ -309,7 +325,9 @@ def check_page(browser: Any, base: str, page: str, shot: Path,
     tab.on("requestfailed", on_failed)
     try:
         tab.goto(base + page, wait_until="networkidle", timeout=PAGE_TIMEOUT_MS)
-        problems += inspect_findings(page, tab.evaluate(_INSPECT_JS))
+        found = tab.evaluate(_INSPECT_JS)
+        problems += inspect_findings(page, found)
+        notes += scroll_notes(page, found)
         tab.screenshot(path=str(shot), full_page=True)
     except Exception as error:  # a page that does not load at all is one problem, not a crash
         problems.append(Problem(page, f"page did not load: {str(error).splitlines()[0]}"))
@@ -318,9 +336,10 @@ def check_page(browser: Any, base: str, page: str, shot: Path,
     return problems
 
 
-def check_in_browser(build: Path, shots: Path, chromium: str,
-                     pages: list[str] | None = None) -> tuple[list[Problem], dict[str, set[str]]]:
-    """The browser pass over ``pages`` (default: all): problems, and blocked external requests."""
+def check_in_browser(build: Path, shots: Path, chromium: str, pages: list[str] | None = None,
+                     notes: list[str] | None = None) -> tuple[list[Problem], dict[str, set[str]]]:
+    """The browser pass over ``pages`` (default: all): problems, and blocked external requests;
+    notes on sideways-scrolling tables and code go to ``notes`` when given."""
     from playwright.sync_api import sync_playwright  # the `check` extra; only this pass needs it
 
     shots.mkdir(parents=True, exist_ok=True)
@@ -330,7 +349,8 @@ def check_in_browser(build: Path, shots: Path, chromium: str,
         browser = playwright.chromium.launch(executable_path=chromium, headless=True)
         try:
             for page in find_pages(build) if pages is None else pages:
-                problems += check_page(browser, base, page, shots / screenshot_name(page), blocked)
+                problems += check_page(browser, base, page, shots / screenshot_name(page), blocked,
+                                       notes if notes is not None else [])
         finally:
             browser.close()
     return problems, blocked
@@ -361,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m shared.site_check", description=__doc__.splitlines()[0])
     parser.add_argument("build", nargs="?", type=Path, default=BUILD_DIR, help="the built site (site/build)")
     parser.add_argument("--out", type=Path, default=SHOTS_DIR, help="screenshot folder (runs/site-check)")
+    parser.add_argument("--page", action="append", dest="pages", metavar="URL_PATH",
+                        help="load only this page in the browser (repeatable), e.g. --page svm/ --page ''")
     args = parser.parse_args(argv)
     if not (args.build / "index.html").is_file():
         print(f"site-check: no built site at {args.build}; run `nox -s site` first", file=sys.stderr)
@@ -370,14 +392,18 @@ def main(argv: list[str] | None = None) -> int:
         print(MISSING_CHROMIUM, file=sys.stderr)
         return 2
     static, external = check_static(args.build)
-    dynamic, blocked = check_in_browser(args.build, args.out, chromium)
+    notes: list[str] = []
+    dynamic, blocked = check_in_browser(args.build, args.out, chromium, args.pages, notes)
     problems = merge(static + dynamic)
+    n_pages = len(args.pages or find_pages(args.build))
     print_listing("External links", external)
     print_listing("External requests blocked (the check is offline)", blocked)
-    print(f"Screenshots: {args.out.resolve()}/ ({len(find_pages(args.build))} pages)")
+    for note in notes:
+        print(f"NOTE {note}")
+    print(f"Screenshots: {args.out.resolve()}/ ({n_pages} pages)")
     for problem in problems:
         print(f"PROBLEM {problem}")
-    print(f"site-check: {len(find_pages(args.build))} pages, {len(problems)} problems")
+    print(f"site-check: {n_pages} pages in the browser, {len(problems)} problems, {len(notes)} notes")
     return 1 if problems else 0
 
 

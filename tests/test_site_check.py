@@ -81,7 +81,7 @@ def test_merge_keeps_one_line_per_page_and_ref():
 def test_browser_pass_catches_runtime_problems(tiny_site: Path, tmp_path: Path):
     pytest.importorskip("playwright", reason="the `check` extra is not installed")
     write(tiny_site / "bad" / "index.html", page(
-        '<p>$x$</p><span class="arithmatex">\\(x^2\\)</span>'
+        '<p>$x$</p><span class="arithmatex">\\(x^2\\)</span><p>raw \\(a+b\\) :material-check:</p>'
         '<img src="../img/not-an-image.png" alt="zero size">'
         '<script>console.error("boom"); throw new Error("uncaught kaboom");</script>'
         '<script src="../js/missing.js"></script>'
@@ -96,7 +96,9 @@ def test_browser_pass_catches_runtime_problems(tiny_site: Path, tmp_path: Path):
     assert "uncaught page error" in text and "uncaught kaboom" in text
     assert "HTTP 404 for /js/missing.js" in text
     assert "zero natural size: /img/not-an-image.png" in text
-    assert "raw TeX" in text
+    assert "1 formulas shown as raw TeX" in text  # the arithmatex span; its text is not counted twice
+    assert r"unrendered markup in the text: '\\('" in text
+    assert "unrendered markup in the text: ':material-check:'" in text
     assert sum("missing.js" in line for line in lines) == 1  # the 404 and its console echo merge
     assert list(blocked) == ["https://fonts.example.org/font.css"]  # listed, not fetched, no problem
     assert (shots / "bad.png").stat().st_size > 0 and (shots / "good.png").stat().st_size > 0
