@@ -90,16 +90,27 @@ def getters() -> dict[str, Getter]:
     return g
 
 
+def _cifar_note(cifar: dict[str, Any]) -> str:
+    """What the CIFAR-10 number rests on: the data (JPEG-degraded copy or not) and the net's clean error."""
+    data = cifar.get("data_note") or "genuine CIFAR-10"
+    return (f"{data}; the alexnet replication's four-layer convnet after {cifar['epochs']} epochs, "
+            f"clean test error {cifar['clean_error']:.1f}%")
+
+
 def measurements(tables: dict[str, Any]) -> dict[str, Measurement]:
-    """Every claim's measurement, read from the run's tables (CIFAR-10 is reported separately)."""
+    """Every claim's measurement, read from the run's tables (the CIFAR-10 ones may be off)."""
     out = {}
     for claim_id, get in getters().items():
         value, note = get(tables)
         out[claim_id] = Measurement(value, note=note)
-    cifar = tables.get("cifar")
-    if cifar is None or cifar.get("error") is None:
-        reason = (cifar or {}).get("note", "not run")
-        out["GSS-cifar"] = Measurement(None, note=reason)
-    else:
-        out["GSS-cifar"] = Measurement(cifar["error"], note=cifar.get("note", ""))
-    return out
+    return {**out, **cifar_measurements(tables.get("cifar") or {})}
+
+
+def cifar_measurements(cifar: dict[str, Any]) -> dict[str, Measurement]:
+    """GSS-cifar (FGSM error) and GSS-cifar-conf from the CIFAR-10 stage's table; "not run" when it was off."""
+    if cifar.get("error") is None:
+        reason = cifar.get("note", "not run")
+        return {"GSS-cifar": Measurement(None, note=reason), "GSS-cifar-conf": Measurement(None, note=reason)}
+    note = _cifar_note(cifar)
+    return {"GSS-cifar": Measurement(cifar["error"], note=note),
+            "GSS-cifar-conf": Measurement(cifar["confidence"], note=note)}

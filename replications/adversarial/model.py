@@ -63,19 +63,34 @@ class SigmoidMLP(nnx.Module):
 
 
 class Autoencoder(nnx.Module):
-    """The unsupervised part of AE400-10: 400 sigmoid units, tied to a sigmoid decoder."""
+    """The unsupervised part of AE400-10: a *sparse* autoencoder of 400 sigmoid units with an
+    (untied) sigmoid decoder.
 
-    def __init__(self, hidden: int, *, rngs: nnx.Rngs) -> None:
+    Szegedy et al. (Sec. 4.2) describe AE400-10 as a single-layer sparse autoencoder with
+    sigmoid activations and 400 nodes, a softmax on top, not fine-tuned. Without the sparsity
+    term the codes stay in the sigmoid's near-linear range and a softmax on them does no better
+    than one on the pixels (7.8% test error, measured); with it they become sparse part
+    detectors. The penalty is the usual one of sparse autoencoders (Ng's UFLDL notes):
+    ``weight * sum_j KL(target || mean activation of unit j over the batch)``.
+    """
+
+    def __init__(self, hidden: int, *, sparsity_target: float = 0.05, sparsity_weight: float = 3.0,
+                 rngs: nnx.Rngs) -> None:
         self.encoder = nnx.Linear(N_PIXELS, hidden, rngs=rngs)
         self.decoder = nnx.Linear(hidden, N_PIXELS, rngs=rngs)
+        self.sparsity_target, self.sparsity_weight = sparsity_target, sparsity_weight
 
     def encode(self, x: jax.Array) -> jax.Array:
         return jax.nn.sigmoid(self.encoder(x))
 
     def reconstruction_loss(self, x: jax.Array) -> jax.Array:
-        """Cross-entropy of the sigmoid reconstruction, summed over pixels, mean over the batch."""
-        logits = self.decoder(self.encode(x))
-        return optax.sigmoid_binary_cross_entropy(logits, x).sum(-1).mean()
+        """Cross-entropy of the sigmoid reconstruction (summed over pixels, mean over the batch)
+        plus the sparsity penalty on the batch-mean activation of each hidden unit."""
+        codes = self.encode(x)
+        reconstruction = optax.sigmoid_binary_cross_entropy(self.decoder(codes), x).sum(-1).mean()
+        rho, rho_hat = self.sparsity_target, jnp.clip(codes.mean(0), 1e-6, 1.0 - 1e-6)
+        kl = rho * jnp.log(rho / rho_hat) + (1.0 - rho) * jnp.log((1.0 - rho) / (1.0 - rho_hat))
+        return reconstruction + self.sparsity_weight * jnp.sum(kl)
 
 
 class AutoencoderSoftmax(nnx.Module):

@@ -94,7 +94,24 @@ def fgsm(results: dict[str, Any]) -> str:
               f"| original maxout on the adversarially trained maxout's FGSM images | "
               f"{_ours_vs(claims, 'GSS-transfer-40.9', tr['base_on_robust_examples'])} |"]
     n = results["tables"]["sizes"]["n_test"]
-    return "\n".join(lines) + f"\n\nOurs (Goodfellow et al.), on the {n:,} MNIST test images, FGSM clipped to [0, 1].\n"
+    return ("\n".join(lines) + f"\n\nOurs (Goodfellow et al.), on the {n:,} MNIST test images, FGSM clipped to [0, 1].\n"
+            + cifar(results))
+
+
+def cifar(results: dict[str, Any]) -> str:
+    """The CIFAR-10 row (Goodfellow et al. Sec. 4, epsilon 0.1), with what its number rests on."""
+    claims, c = _paper(results), results["tables"].get("cifar") or {}
+    if c.get("error") is None:
+        return f"\nCIFAR-10 (epsilon 0.1): not run ({c.get('note', 'no CIFAR-10 stage in this run')}).\n"
+    data = ("the **JPEG-degraded** offline copy of CIFAR-10 (not the original pixels; see the AlexNet page)"
+            if c.get("data_note") else "the genuine CIFAR-10")
+    return ("\n| CIFAR-10 net | clean test error | FGSM error (eps 0.1) | confidence on the errors |\n"
+            "| --- | --- | --- | --- |\n"
+            f"| four-layer convnet, {c['epochs']} epochs | {_pct(c['clean_error'])} | "
+            f"{_ours_vs(claims, 'GSS-cifar', c['error'])} | {_ours_vs(claims, 'GSS-cifar-conf', c['confidence'])} |\n\n"
+            f"Ours (Goodfellow et al.'s convolutional maxout net), on the {c['n_test']:,} test images of {data}, "
+            f"pixels in [0, 1], FGSM clipped to [0, 1]. The net is the AlexNet replication's four-layer convnet "
+            f"trained for only {c['epochs']} epochs on {c['n_train']:,} images, far from converged.\n")
 
 
 def beyond(results: dict[str, Any]) -> str:

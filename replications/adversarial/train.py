@@ -33,6 +33,11 @@ def fit(model: nnx.Module, x: np.ndarray, y: np.ndarray, *, epochs: int, batch: 
         objective: Objective | None = None) -> nnx.Module:
     """Train ``model`` in place on ``(x, y)`` with Adam; returns it.
 
+    The learning rate starts at ``lr`` and follows a cosine decay to 0 over the ``epochs``
+    (Loshchilov & Hutter 2017's schedule without restarts): the last epochs settle into a
+    minimum instead of hovering around it at a constant rate, which is what takes the MLPs
+    to the papers' 0% training error in a CPU budget.
+
     The loss is the mean cross-entropy plus ``model.penalty()`` (weight decay), or
     ``objective(model, x_batch, y_batch, dropout_key)`` when given (the autoencoder).
 
@@ -41,8 +46,8 @@ def fit(model: nnx.Module, x: np.ndarray, y: np.ndarray, *, epochs: int, batch: 
     adversarial batch re-made at every step from the current weights (same dropout mask).
     """
     graphdef, params = nnx.split(model)
-    optimiser = optax.adam(lr)
     n_batches = len(x) // batch
+    optimiser = optax.adam(optax.cosine_decay_schedule(lr, max(1, epochs * n_batches)))
 
     def loss(p: nnx.State, xb: jax.Array, yb: jax.Array, k: jax.Array) -> jax.Array:
         net = nnx.merge(graphdef, p)
