@@ -106,11 +106,11 @@ def provenance_block(results: dict[str, Any]) -> str:
     commit = p["git"]["commit"] or "unknown"
     dirty = " (with uncommitted changes)" if p["git"]["dirty"] else ""
     stages = ", ".join(f"{k} {fmt(v, 3)} s" for k, v in p["wall_seconds"].items())
-    datasets = "".join(f"\n    - `{k}`: `{v}`" for k, v in p["datasets_sha256"].items()) or " none"
+    datasets = "".join(f"\n- `{k}`: `{v}`" for k, v in p["datasets_sha256"].items()) or "\n- none"
     return (
         "Re-make every number on this page with:\n\n"
         f"```bash\n{p['command']}\n```\n\n"
-        "| | |\n| --- | --- |\n"
+        "| what | value |\n| --- | --- |\n"
         f"| profile | `{p['profile']}` |\n"
         f"| base seed; seeds | {p['base_seed']}; {p['n_seeds'] if p['n_seeds'] is not None else '–'} |\n"
         f"| commit | `{commit}`{dirty} |\n"
@@ -120,7 +120,7 @@ def provenance_block(results: dict[str, Any]) -> str:
         f"| wall time | {stages} |\n"
         f"| versions | {versions} |\n"
         f"| finished | {p['finished_utc']} |\n\n"
-        f"Datasets (sha256 of content):{datasets}\n"
+        f"Datasets (sha256 of content):\n{datasets}\n"
     )
 
 
@@ -146,7 +146,11 @@ def summary_table(loaded: dict[str, dict[str, Any]], replications: list[Replicat
     folds = []
     for r in replications:
         results = loaded.get(r.name)
-        counts = verdict_counts(results) if results else dict.fromkeys(ICONS, 0)
+        if results is None:
+            lines.append(f"| {r.year} | [{r.title}]({r.name}.md) | " + " | ".join(["–"] * len(ICONS))
+                         + " |")  # no results file: not run yet, not "0 not run"
+            continue
+        counts = verdict_counts(results)
         lines.append(f"| {r.year} | [{r.title}]({r.name}.md) | " + " | ".join(str(n) for n in counts.values()) + " |")
         if results is None:
             continue

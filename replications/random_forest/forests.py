@@ -46,12 +46,18 @@ def default_features(inputs: int) -> int:
     return int(np.log2(inputs) + 1)
 
 
+def grow_forest(x_train: np.ndarray, y_train: np.ndarray, *, features: int, trees: int,
+                random_state: int) -> RandomForestClassifier:
+    """Forest-RI: ``trees`` unpruned CART trees on bootstrap samples, F = ``features`` inputs per node."""
+    forest = RandomForestClassifier(n_estimators=trees, max_features=features, oob_score=True,
+                                    random_state=random_state, n_jobs=1)
+    return forest.fit(x_train, y_train)
+
+
 def forest_ri(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray, *,
               features: int, trees: int, random_state: int) -> ForestResult:
     """Forest-RI with ``features`` = F inputs tried per node (Breiman 2001, §4, Table 2)."""
-    forest = RandomForestClassifier(n_estimators=trees, max_features=features, oob_score=True,
-                                    random_state=random_state, n_jobs=1)
-    forest.fit(x_train, y_train)
+    forest = grow_forest(x_train, y_train, features=features, trees=trees, random_state=random_state)
     test_error = float(np.mean(forest.predict(x_test) != y_test))
     # Table 2, column 4: each tree on its own left-out cases, averaged over the trees.
     errors = []
@@ -65,9 +71,24 @@ def forest_ri(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_te
     return ForestResult(test_error, 1.0 - float(forest.oob_score_), float(np.mean(errors)))
 
 
-def adaboost(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray, *,
-             trees: int, random_state: int) -> float:
-    """AdaBoost.M1 (Freund & Schapire 1996) over unpruned CART, by weighted resampling; test error.
+@dataclass(frozen=True)
+class Boosted:
+    """An AdaBoost.M1 committee: trees and their vote weights log(1 / beta)."""
+
+    trees: list[DecisionTreeClassifier]
+    votes: list[float]
+    classes: int
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        tally = np.zeros((len(x), self.classes))
+        for tree, vote in zip(self.trees, self.votes, strict=True):
+            tally[np.arange(len(x)), tree.predict(x).astype(np.intp)] += vote
+        return tally.argmax(axis=1)
+
+
+def boost(x_train: np.ndarray, y_train: np.ndarray, *, trees: int, random_state: int,
+          classes: int | None = None) -> Boosted:
+    """AdaBoost.M1 (Freund & Schapire 1996) over unpruned CART, by weighted resampling.
 
     Round k: grow a tree on n cases drawn with probabilities w; eps = weighted training
     error; vote weight log((1 - eps) / eps); misclassified weights x (1 - eps) / eps. As in
@@ -77,9 +98,8 @@ def adaboost(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_tes
     """
     rng = np.random.default_rng(random_state)
     n = len(y_train)
-    classes = int(max(y_train.max(), y_test.max())) + 1
     w = np.full(n, 1.0 / n)
-    votes = np.zeros((len(y_test), classes))
+    committee = Boosted([], [], int(y_train.max()) + 1 if classes is None else classes)
     for _ in range(trees):
         drawn = rng.choice(n, size=n, replace=True, p=w)
         tree = DecisionTreeClassifier(random_state=int(rng.integers(_MAX_SEED)))
@@ -92,13 +112,22 @@ def adaboost(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_tes
         reset = eps <= 0.0
         eps = max(eps, 0.5 / n)
         beta = eps / (1.0 - eps)
-        votes[np.arange(len(y_test)), tree.predict(x_test).astype(np.intp)] += np.log(1.0 / beta)
+        committee.trees.append(tree)
+        committee.votes.append(float(np.log(1.0 / beta)))
         if reset:
             w = np.full(n, 1.0 / n)
         else:
             w = np.where(wrong, w, w * beta)
             w /= w.sum()
-    return float(np.mean(votes.argmax(axis=1) != y_test))
+    return committee
+
+
+def adaboost(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray, *,
+             trees: int, random_state: int) -> float:
+    """Test error of :func:`boost`'s committee (Breiman 2001, Table 2, column "Adaboost")."""
+    classes = int(max(y_train.max(), y_test.max())) + 1
+    committee = boost(x_train, y_train, trees=trees, random_state=random_state, classes=classes)
+    return float(np.mean(committee.predict(x_test) != y_test))
 
 
 def forest_rc(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray, *,
