@@ -1,0 +1,76 @@
+"""Figures of the no-silver-bullet matrix, drawn from the results file only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+
+from shared.plots import PALETTE, new_figure, save_figure
+
+CURVE_TITLES = {"mnist": "MNIST digits", "letters": "letters (UCI, tabular)"}
+
+
+def heat_map(matrix: dict, outdir: Path) -> Path:
+    """Each row coloured by error relative to that row's best (0 = the best method, 1 = at least
+    twice its error or 20 points worse), so easy and hard problems share one scale."""
+    methods, problems = list(matrix["methods"]), matrix["problems"]
+    grid = np.full((len(problems), len(methods)), np.nan)
+    for i, p in enumerate(problems):
+        row = matrix["cells"][p]
+        best = min(c["mean"] for c in row.values())
+        for j, m in enumerate(methods):
+            if m in row:
+                excess = row[m]["mean"] - best
+                grid[i, j] = min(1.0, excess / max(best, 20.0 if best == 0 else best))
+    fig, axes = new_figure(7.6, 0.5 * len(problems) + 1.6)
+    ax = axes[0, 0]
+    cmap = matplotlib.colormaps["RdYlGn_r"].copy()
+    cmap.set_bad("#dddddd")
+    ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    for i, p in enumerate(problems):
+        for j, m in enumerate(methods):
+            cell = matrix["cells"][p].get(m)
+            text = "n/a" if cell is None else f"{cell['mean']:.1f}"
+            weight = "bold" if cell is not None and m in matrix["best"][p] else "normal"
+            ax.text(j, i, text, ha="center", va="center", fontsize=8, fontweight=weight)
+    ax.set_xticks(range(len(methods)), [f"{matrix['methods'][m]['title']}\n{matrix['methods'][m]['year']}"
+                                        for m in methods], fontsize=8)
+    ax.set_yticks(range(len(problems)), [matrix["titles"][p] for p in problems], fontsize=8)
+    ax.tick_params(length=0)
+    ax.grid(False)
+    return save_figure(fig, outdir / "matrix.png")
+
+
+def curves(tables: dict, outdir: Path) -> Path:
+    panels = list(tables["curves"])
+    fig, axes = new_figure(5.2 * len(panels), 3.8, ncols=len(panels))
+    for k, problem in enumerate(panels):
+        ax = axes[0, k]
+        for j, (method, points) in enumerate(tables["curves"][problem].items()):
+            if not points:
+                continue
+            sizes = sorted(map(int, points))
+            mean = np.array([points[str(s)]["mean"] for s in sizes])
+            std = np.array([points[str(s)]["std"] for s in sizes])
+            colour = PALETTE[j % len(PALETTE)]
+            title = tables["matrix"]["methods"][method]["title"]
+            ax.plot(sizes, mean, marker="o", color=colour, label=title)
+            ax.fill_between(sizes, mean - std, mean + std, color=colour, alpha=0.15, linewidth=0)
+        ax.set(xscale="log", yscale="log", xlabel="training cases", ylabel="test error (%)",
+               title=CURVE_TITLES.get(problem, problem))
+        ax.legend(fontsize=7)
+    return save_figure(fig, outdir / "curves.png")
+
+
+def make_figures(results: dict, outdir: Path) -> dict[Path, str]:
+    tables = results["tables"]
+    drawn = {heat_map(tables["matrix"], outdir): (
+        "Mean test error (%) of every method on every problem; the best of each row in bold. Colour: how far "
+        "each cell is from its row's best (green: the best; red: twice its error or worse). Grey: the method "
+        "does not apply (the CNN needs an image).")}
+    if tables["curves"]:
+        drawn[curves(tables, outdir)] = (
+            "Test error against training-set size, mean ± one standard deviation over the seeds (log-log).")
+    return drawn

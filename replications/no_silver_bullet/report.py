@@ -1,0 +1,81 @@
+"""Page fragments of the no-silver-bullet matrix, generated from the results file only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CURVE_TITLES = {"mnist": "MNIST", "letters": "letters (UCI)"}
+
+
+def _number(mean: float, std: float, seeds: int) -> str:
+    return f"{mean:.1f} ± {std:.1f}" if seeds > 1 else f"{mean:.1f}"
+
+
+def matrix_table(matrix: dict[str, Any], seeds: int) -> str:
+    """Problems down, methods across; the best mean of each row in bold, n/a where a method
+    does not apply (the CNN needs an image)."""
+    methods = matrix["methods"]
+    lines = ["| problem | " + " | ".join(f"{m['title']} ({m['year']})" for m in methods.values()) + " |",
+             "| --- |" + " ---: |" * len(methods)]
+    for problem in matrix["problems"]:
+        row = matrix["cells"][problem]
+        cells = []
+        for name in methods:
+            if name not in row:
+                cells.append("n/a")
+                continue
+            text = _number(row[name]["mean"], row[name]["std"], seeds)
+            cells.append(f"**{text}**" if name in matrix["best"][problem] else text)
+        label = matrix["titles"][problem] + (" †" if matrix["scored_on"][problem] == "the training patterns" else "")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def timing_table(matrix: dict[str, Any], device: str) -> str:
+    methods = matrix["methods"]
+    lines = ["| problem | " + " | ".join(m["title"] for m in methods.values()) + " |",
+             "| --- |" + " ---: |" * len(methods)]
+    for problem in matrix["problems"]:
+        if problem == "shifted_mnist":
+            continue  # the MNIST models, scored again: no training of their own
+        row = matrix["cells"][problem]
+        lines.append(f"| {matrix['titles'][problem]} | " + " | ".join(
+            f"{row[m]['seconds']:.1f}" if m in row else "n/a" for m in methods) + " |")
+    return f"Mean training time per fit in seconds, on {device} (compilation included).\n\n" + "\n".join(lines) + "\n"
+
+
+def curve_table(curve: dict[str, dict], titles: dict[str, dict]) -> str:
+    sizes = sorted({int(s) for c in curve.values() for s in c})
+    lines = ["| training cases | " + " | ".join(titles[m]["title"] for m in curve) + " |",
+             "| ---: |" + " ---: |" * len(curve)]
+    for size in sizes:
+        cells = []
+        for m in curve:
+            point = curve[m].get(str(size))
+            cells.append("" if point is None else f"{point['mean']:.1f} ± {point['std']:.1f}")
+        lines.append(f"| {size:,} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def crossover_list(rows: list[dict], titles: dict[str, dict]) -> str:
+    if not rows:
+        return "No two curves cross: the ranking is the same at every size.\n"
+    return "\n".join(f"- below about **{round(r['at']):,}** examples the {titles[r['below']]['title']} beats the "
+                     f"{titles[r['above']]['title']}; above it, the reverse" for r in rows) + "\n"
+
+
+def fragments(results: dict[str, Any]) -> dict[str, str]:
+    tables = results["tables"]
+    matrix = tables["matrix"]
+    seeds = results["provenance"].get("n_seeds") or 1
+    device = results["provenance"]["device"]
+    device_text = f"{device.get('cpu_count', '?')} cores of an {device.get('cpu', 'unknown')} CPU" \
+        if device.get("kind") == "cpu" else device.get("name", device.get("kind", "unknown device"))
+    notes = "\n".join(f"- **{matrix['titles'][p]}**: {matrix['notes'][p]}" for p in matrix["problems"]
+                      if matrix["notes"].get(p))
+    out = {"matrix": matrix_table(matrix, seeds), "timing": timing_table(matrix, device_text),
+           "notes": notes + "\n" if notes else "\n"}
+    for problem, curve in tables["curves"].items():
+        out[f"curve_{problem}"] = curve_table(curve, matrix["methods"])
+        out[f"crossovers_{problem}"] = crossover_list(tables["crossovers"].get(problem, []), matrix["methods"])
+    return out
