@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 
 from shared.plots import PALETTE, new_figure, save_figure
@@ -20,7 +21,9 @@ def make_figures(results: dict, outdir: Path) -> dict[Path, str]:
         grid[i, : r["n"]] = r["feasible_by_k"]
     fig, axes = new_figure(5.0, 3.8)
     ax = axes[0, 0]
-    ax.imshow(grid, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
+    cmap = matplotlib.colormaps["RdYlGn"].copy()
+    cmap.set_bad("#bbbbbb")  # k > n: the mask size does not apply
+    ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(size), [str(k) for k in range(1, size + 1)])
     ax.set_yticks(range(len(rows)), [str(r["n"]) for r in rows])
     ax.set(xlabel="largest support k of the masks allowed", ylabel="bits n")
