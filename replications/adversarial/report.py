@@ -109,9 +109,10 @@ def cifar(results: dict[str, Any]) -> str:
             "| --- | --- | --- | --- |\n"
             f"| four-layer convnet, {c['epochs']} epochs | {_pct(c['clean_error'])} | "
             f"{_ours_vs(claims, 'GSS-cifar', c['error'])} | {_ours_vs(claims, 'GSS-cifar-conf', c['confidence'])} |\n\n"
-            f"Ours (Goodfellow et al.'s convolutional maxout net), on the {c['n_test']:,} test images of {data}, "
-            f"pixels in [0, 1], FGSM clipped to [0, 1]. The net is the AlexNet replication's four-layer convnet "
-            f"trained for only {c['epochs']} epochs on {c['n_train']:,} images, far from converged.\n")
+            f"Ours (in brackets: Goodfellow et al.'s convolutional maxout net on the genuine data), on the "
+            f"{c['n_test']:,} test images of {data}, pixels in [0, 1], FGSM clipped to [0, 1]. The net is the "
+            f"AlexNet replication's four-layer convnet trained for only {c['epochs']} epochs on "
+            f"{c['n_train']:,} images, far from converged (chance is 90% error).\n")
 
 
 def beyond(results: dict[str, Any]) -> str:
