@@ -134,3 +134,20 @@ def test_report_and_figures_from_the_smoke_results(measured, tmp_path) -> None:
     assert {"matrix", "timing", "curve_mnist", "crossovers_mnist"} <= set(pages)
     drawn = figures.make_figures(results, tmp_path)
     assert {p.name for p in drawn} == {"matrix.png", "curves.png"} and all(p.stat().st_size > 0 for p in drawn)
+
+
+def test_report_orders_methods_by_year_and_names_the_leader() -> None:
+    from replications.no_silver_bullet import report
+
+    methods = {"cnn": {"title": "CNN", "year": 2012}, "adaboost": {"title": "AdaBoost", "year": 1996},
+               "perceptron": {"title": "Perceptron", "year": 1958}}
+    assert report.by_year(methods) == ["perceptron", "adaboost", "cnn"]
+    point = lambda mean: {"mean": mean, "std": 0.0}  # noqa: E731
+    curve = {"adaboost": {"100": point(30.0), "1000": point(9.0)},
+             "cnn": {"100": point(25.0), "1000": point(5.0)},
+             "perceptron": {"100": point(28.0), "1000": point(15.0)}}
+    assert report.leader(curve) == "cnn"
+    curve["cnn"]["100"] = point(29.0)  # now the perceptron beats it at 100
+    assert report.leader(curve) is None
+    table = report.crossover_list([{"at": 146.4, "below": "perceptron", "above": "adaboost"}], methods)
+    assert "| 146 examples | Perceptron | AdaBoost |" in table

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 import numpy as np
 
+from replications.no_silver_bullet.report import by_year
 from shared.plots import PALETTE, new_figure, save_figure
 
 CURVE_TITLES = {"mnist": "MNIST digits", "letters": "letters (UCI, tabular)"}
@@ -15,7 +17,7 @@ CURVE_TITLES = {"mnist": "MNIST digits", "letters": "letters (UCI, tabular)"}
 def heat_map(matrix: dict, outdir: Path) -> Path:
     """Each row coloured by error relative to that row's best (0 = the best method, 1 = at least
     twice its error or 20 points worse), so easy and hard problems share one scale."""
-    methods, problems = list(matrix["methods"]), matrix["problems"]
+    methods, problems = by_year(matrix["methods"]), matrix["problems"]
     grid = np.full((len(problems), len(methods)), np.nan)
     for i, p in enumerate(problems):
         row = matrix["cells"][p]
@@ -44,11 +46,13 @@ def heat_map(matrix: dict, outdir: Path) -> Path:
 
 
 def curves(tables: dict, outdir: Path) -> Path:
-    panels = list(tables["curves"])
+    panels = sorted(tables["curves"], key=lambda p: list(CURVE_TITLES).index(p) if p in CURVE_TITLES else len(CURVE_TITLES))
+    order = by_year(tables["matrix"]["methods"])  # one colour per method in both panels
     fig, axes = new_figure(5.2 * len(panels), 3.8, ncols=len(panels))
     for k, problem in enumerate(panels):
         ax = axes[0, k]
-        for j, (method, points) in enumerate(tables["curves"][problem].items()):
+        for j, method in enumerate(order):
+            points = tables["curves"][problem].get(method)
             if not points:
                 continue
             sizes = sorted(map(int, points))
@@ -60,6 +64,10 @@ def curves(tables: dict, outdir: Path) -> Path:
             ax.fill_between(sizes, mean - std, mean + std, color=colour, alpha=0.15, linewidth=0)
         ax.set(xscale="log", yscale="log", xlabel="training cases", ylabel="test error (%)",
                title=CURVE_TITLES.get(problem, problem))
+        plain = matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:g}")
+        for axis in (ax.xaxis, ax.yaxis):  # 100 and 1,000 rather than 10² and 10³
+            axis.set_major_formatter(plain)
+            axis.set_minor_formatter(plain if axis is ax.yaxis else matplotlib.ticker.NullFormatter())
         ax.legend(fontsize=7)
     return save_figure(fig, outdir / "curves.png")
 

@@ -11,10 +11,15 @@ def _number(mean: float, std: float, seeds: int) -> str:
     return f"{mean:.1f} ± {std:.1f}" if seeds > 1 else f"{mean:.1f}"
 
 
+def by_year(methods: dict[str, dict]) -> list[str]:
+    """The methods in the order their bandwagons came (the results file keeps them sorted by name)."""
+    return sorted(methods, key=lambda name: (methods[name]["year"], name))
+
+
 def matrix_table(matrix: dict[str, Any], seeds: int) -> str:
-    """Problems down, methods across; the best mean of each row in bold, n/a where a method
-    does not apply (the CNN needs an image)."""
-    methods = matrix["methods"]
+    """Problems down, methods across in order of their year; the best mean of each row in bold,
+    n/a where a method does not apply (the CNN needs an image)."""
+    methods = {name: matrix["methods"][name] for name in by_year(matrix["methods"])}
     lines = ["| problem | " + " | ".join(f"{m['title']} ({m['year']})" for m in methods.values()) + " |",
              "| --- |" + " ---: |" * len(methods)]
     for problem in matrix["problems"]:
@@ -32,7 +37,7 @@ def matrix_table(matrix: dict[str, Any], seeds: int) -> str:
 
 
 def timing_table(matrix: dict[str, Any], device: str) -> str:
-    methods = matrix["methods"]
+    methods = {name: matrix["methods"][name] for name in by_year(matrix["methods"])}
     lines = ["| problem | " + " | ".join(m["title"] for m in methods.values()) + " |",
              "| --- |" + " ---: |" * len(methods)]
     for problem in matrix["problems"]:
@@ -45,6 +50,7 @@ def timing_table(matrix: dict[str, Any], device: str) -> str:
 
 
 def curve_table(curve: dict[str, dict], titles: dict[str, dict]) -> str:
+    curve = {name: curve[name] for name in by_year(titles) if name in curve}
     sizes = sorted({int(s) for c in curve.values() for s in c})
     lines = ["| training cases | " + " | ".join(titles[m]["title"] for m in curve) + " |",
              "| ---: |" + " ---: |" * len(curve)]
@@ -58,10 +64,23 @@ def curve_table(curve: dict[str, dict], titles: dict[str, dict]) -> str:
 
 
 def crossover_list(rows: list[dict], titles: dict[str, dict]) -> str:
+    """One row per pair of curves that cross, at the size where they cross (interpolated in log size)."""
     if not rows:
         return "No two curves cross: the ranking is the same at every size.\n"
-    return "\n".join(f"- below about **{round(r['at']):,}** examples the {titles[r['below']]['title']} beats the "
-                     f"{titles[r['above']]['title']}; above it, the reverse" for r in rows) + "\n"
+    lines = ["| curves cross at about | better with fewer examples | better with more |", "| ---: | --- | --- |"]
+    lines += [f"| {round(r['at']):,} examples | {titles[r['below']]['title']} | {titles[r['above']]['title']} |"
+              for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def leader(curve: dict[str, dict]) -> str | None:
+    """The method with the lowest mean error at every size of the curve, if one has."""
+    sizes = {s for points in curve.values() for s in points}
+    for name, points in curve.items():
+        if points and all(s in points and all(points[s]["mean"] <= other[s]["mean"]
+                                              for other in curve.values() if s in other) for s in sizes):
+            return name
+    return None
 
 
 def fragments(results: dict[str, Any]) -> dict[str, str]:
@@ -77,5 +96,8 @@ def fragments(results: dict[str, Any]) -> dict[str, str]:
            "notes": notes + "\n" if notes else "\n"}
     for problem, curve in tables["curves"].items():
         out[f"curve_{problem}"] = curve_table(curve, matrix["methods"])
-        out[f"crossovers_{problem}"] = crossover_list(tables["crossovers"].get(problem, []), matrix["methods"])
+        first = leader(curve)
+        lead = (f"The {matrix['methods'][first]['title']} has the lowest error at every size, so no curve "
+                "crosses it.\n\n" if first else "")
+        out[f"crossovers_{problem}"] = lead + crossover_list(tables["crossovers"].get(problem, []), matrix["methods"])
     return out
