@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from replications.no_silver_bullet.verdicts import best_methods
+
 CURVE_TITLES = {"mnist": "MNIST", "letters": "letters (UCI)"}
 
 
@@ -12,14 +14,14 @@ def _number(mean: float, std: float, seeds: int) -> str:
 
 
 def by_year(methods: dict[str, dict]) -> list[str]:
-    """The methods in the order their bandwagons came (the results file keeps them sorted by name)."""
+    """The methods in the order their bandwagons came."""
     return sorted(methods, key=lambda name: (methods[name]["year"], name))
 
 
 def matrix_table(matrix: dict[str, Any], seeds: int) -> str:
-    """Problems down, methods across in order of their year; the best mean of each row in bold,
-    n/a where a method does not apply (the CNN needs an image)."""
-    methods = {name: matrix["methods"][name] for name in by_year(matrix["methods"])}
+    """Problems down, methods across in the order of ``matrix["methods"]``; the best mean of each
+    row in bold, n/a where a method does not apply (the CNN needs an image)."""
+    methods = matrix["methods"]
     lines = ["| problem | " + " | ".join(f"{m['title']} ({m['year']})" for m in methods.values()) + " |",
              "| --- |" + " ---: |" * len(methods)]
     for problem in matrix["problems"]:
@@ -37,7 +39,7 @@ def matrix_table(matrix: dict[str, Any], seeds: int) -> str:
 
 
 def timing_table(matrix: dict[str, Any], device: str) -> str:
-    methods = {name: matrix["methods"][name] for name in by_year(matrix["methods"])}
+    methods = matrix["methods"]
     lines = ["| problem | " + " | ".join(m["title"] for m in methods.values()) + " |",
              "| --- |" + " ---: |" * len(methods)]
     for problem in matrix["problems"]:
@@ -50,7 +52,7 @@ def timing_table(matrix: dict[str, Any], device: str) -> str:
 
 
 def curve_table(curve: dict[str, dict], titles: dict[str, dict]) -> str:
-    curve = {name: curve[name] for name in by_year(titles) if name in curve}
+    curve = {name: curve[name] for name in titles if name in curve}
     sizes = sorted({int(s) for c in curve.values() for s in c})
     lines = ["| training cases | " + " | ".join(titles[m]["title"] for m in curve) + " |",
              "| ---: |" + " ---: |" * len(curve)]
@@ -74,18 +76,19 @@ def crossover_list(rows: list[dict], titles: dict[str, dict]) -> str:
 
 
 def leader(curve: dict[str, dict]) -> str | None:
-    """The method with the lowest mean error at every size of the curve, if one has."""
-    sizes = {s for points in curve.values() for s in points}
-    for name, points in curve.items():
-        if points and all(s in points and all(points[s]["mean"] <= other[s]["mean"]
-                                              for other in curve.values() if s in other) for s in sizes):
-            return name
-    return None
+    """The one method that is the best (as in the matrix, ties shared) at every size of the curve."""
+    always: set[str] | None = None
+    for size in {size for points in curve.values() for size in points}:
+        best = set(best_methods({m: points[size] for m, points in curve.items() if size in points}))
+        always = best if always is None else always & best
+    return always.pop() if always and len(always) == 1 else None
 
 
 def fragments(results: dict[str, Any]) -> dict[str, str]:
     tables = results["tables"]
     matrix = tables["matrix"]
+    # The results file keeps the methods sorted by name; every table shows them by year.
+    matrix = matrix | {"methods": {name: matrix["methods"][name] for name in by_year(matrix["methods"])}}
     seeds = results["provenance"].get("n_seeds") or 1
     device = results["provenance"]["device"]
     device_text = f"{device.get('cpu_count', '?')} cores of an {device.get('cpu', 'unknown')} CPU" \
