@@ -110,7 +110,7 @@ def smoke():
 def test_smoke_profile_end_to_end(smoke) -> None:
     v = smoke.values
     assert len(v) == 16 * 4 + 8 * 3 + 2  # every Table 2 cell, every Table 5 cell, headline, OOB
-    assert v["RF-T2-vowel-sel"].value is None and "not pinned" in v["RF-T2-vowel-sel"].note
+    assert v["RF-T2-vowel-sel"].n == 2 and v["RF-T2-soybean-sel"].note == "not in this profile"
     assert v["RF-T2-letters-ada"].value is None and v["RF-T2-letters-ada"].note == "not in this profile"
     for key in ("glass", "breast"):
         assert v[f"RF-T2-{key}-onetree"].value > v[f"RF-T2-{key}-sel"].value  # forests beat single trees
@@ -138,6 +138,7 @@ def test_report_and_figures_from_a_results_dict(smoke, tmp_path) -> None:
     replication = get("random_forest")
     results = build_results("random_forest", "smoke", load_claims(replication.claims_file), smoke, {})
     fragments = report.fragments(results)
-    assert "| glass | 2 |" in fragments["table2"] and "not pinned" in fragments["table2"]
+    vowel = next(line for line in fragments["table2"].splitlines() if line.startswith("| vowel"))
+    assert "| glass | 2 |" in fragments["table2"] and "| 2 |" in vowel
     drawn = figures.make_figures(results, tmp_path)
     assert len(drawn) == 3 and all(p.stat().st_size > 1000 for p in drawn)

@@ -7,10 +7,9 @@ Each file is fetched from the UCI repository or an exact copy (cache -> ``$HYPE_
 with a one-line :class:`HypeError`.
 
 Small sets (Breiman holds out a random 10%) load as :class:`Table`; the sets with a
-fixed test set (letters, sat-images) as :class:`LabelledData`. Vowel, soybean and
-sat-images are known upstream but their content hash is not pinned (no verified copy
-was available): loading them raises :class:`HypeError`, which the experiment reports
-as "not run".
+fixed test set (letters, sat-images) as :class:`LabelledData`. Two files are rebuilt from
+copies that agree rather than byte-proven originals (vowel-context.data, soybean-large.data);
+their content is pinned like the rest. A file that cannot be had is a :class:`HypeError`.
 """
 
 from __future__ import annotations
@@ -29,9 +28,11 @@ _GH = "https://raw.githubusercontent.com/"
 _BROWNLEE = _GH + "jbrownlee/Datasets/d20fcb6402ae34e653d4513b00f39257bb37ed7f/"
 _ROHIT = _GH + "rohitpaul23/density_based_clustering/9fca3d3f94fd740ed01084ba7e01ee622a53fc3b/"
 _RAJDEEP = _GH + "rajdeep-cse17/Class_Imbalance/5ef9e2bc47419dd7b20d0a9f6bb1c665dfebd3a4/data/"
+_GLVQ = (_GH + "CameronDiao/GLVQ-For-Classification-In-Randomized-NN-And-HDC/"
+         "dec0fe3169b95a7dc8e224cf1aabcb6be914fc96/data/statlog-landsat/")
 
-# file -> (folder, upstream path under UCI, content sha256 or None if not pinned, exact copies)
-FILES: dict[str, tuple[str, str, str | None, tuple[str, ...]]] = {
+# file -> (folder, upstream path under UCI, content sha256, exact copies)
+FILES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "glass.data": ("glass", "glass/glass.data",
                    "dd67373f4baf2807345df02cbfef2093d342e61ad0d82a4fb79af43ef8ce449d", (_BROWNLEE + "glass.data",)),
     "breast-cancer-wisconsin.data": (
@@ -72,12 +73,20 @@ FILES: dict[str, tuple[str, str, str | None, tuple[str, ...]]] = {
         "letter-recognition", "letter-recognition/letter-recognition.data",
         "2b89f3602cf768d3c8355267d2f13f2417809e101fc2b5ceee10db19a60de6e2",
         (_GH + "betterenvi/Adaboost-Muliclass/7eecaeb8b8c96d3b3fb37f56a5d1d91a7981834a/Downloads/letter-recognition.data",)),
-    # Not pinned: no byte-exact copy could be verified (see the mirror's SOURCES.md).
-    "vowel-context.data": ("vowel", "undocumented/connectionist-bench/vowel/vowel-context.data", None, ()),
-    "soybean-large.data": ("soybean", "soybean/soybean-large.data", None, ()),
-    "soybean-large.test": ("soybean", "soybean/soybean-large.test", None, ()),
-    "sat.trn": ("satimage", "statlog/satimage/sat.trn", None, ()),
-    "sat.tst": ("satimage", "statlog/satimage/sat.tst", None, ()),
+    # Vowel and soybean-large.data are rebuilt from copies that agree, not byte-proven originals
+    # (the mirror's SOURCES.md says how): their content is pinned, and only the UCI URL serves them.
+    "vowel-context.data": ("vowel", "undocumented/connectionist-bench/vowel/vowel-context.data",
+                           "1e5c40bdd0b6705c75586eb23f5d9c3078e9588f48bc5c2c98da219fe83fff29", ()),
+    "soybean-large.data": ("soybean", "soybean/soybean-large.data",
+                           "04b99f2728ded9f544022d2b4f6cce0ebe11ef5c9d44f10e21acd7093876507e", ()),
+    "soybean-large.test": (
+        "soybean", "soybean/soybean-large.test", "ff1c5f5c41ddc9a8e3746648a2fe5cafb6b0eef86bd49575decbb665e1b6a104",
+        (_GH + "paulopieczarka/water-based-optimization/4735de6431927661f2b827e1f36010f3876be4d1/"
+               "datasets/soybean-large.test",)),
+    "sat.trn": ("satimage", "statlog/satimage/sat.trn",
+                "e896dc88a960fa2404160fc4c3cb3dc53fcf4afd80ba920bf2d261bd42d12613", (_GLVQ + "sat.trn",)),
+    "sat.tst": ("satimage", "statlog/satimage/sat.tst",
+                "4b9167b8a92baafafed7c8809aef86d0683a5e685c19d98d119fa6974f0f2479", (_GLVQ + "sat.tst",)),
 }
 _VEHICLE_SHA = {
     "xaa": "091ec73ae54031aea8432d00caaef101a445eae13196039db9079b0eac13331d",
@@ -98,11 +107,6 @@ for _part, _sha in _VEHICLE_SHA.items():  # the only copy of xaa.dat is stored a
 def remote(name: str) -> RemoteFile:
     """The :class:`RemoteFile` of one UCI file (upstream URL first, then exact copies)."""
     folder, path, sha, copies = FILES[name]
-    if sha is None:
-        raise HypeError(
-            f"{name} ({folder}) is not in the offline mirror and its content sha256 is not pinned "
-            f"(upstream: {UCI}{path})",
-            "download it, check it against the UCI documentation and pin its sha256 in shared/datasets/uci.py")
     return RemoteFile(f"uci/{folder}", name, sha, (UCI + path, *copies))
 
 
