@@ -7,6 +7,10 @@ run resume.
 - ``Stepper``: the jitted train step (forward, backward, update in one XLA program) and eval
   step of an ``nnx`` model kept as (graphdef, params); batches are sharded along a ``data``
   mesh axis over every local device, parameters replicated (``jax.sharding``: Mesh + NamedSharding).
+  ``Stepper.put`` holds a data set on the devices once; ``Stepper.train_steps`` then runs a
+  whole stretch of steps (an epoch) as one XLA program (``lax.scan``: the shuffled indices go
+  in, the per-step losses and errors come out) and ``Stepper.error_rate`` of a held set is one
+  program too, so a long run pays no per-step dispatch, copy or host sync.
 - ``save_checkpoint`` / ``load_checkpoint``: pytrees to ``.npz`` (no pickle), atomically.
 
 On GPUs, deterministic XLA ops are switched on at import (``--xla_gpu_deterministic_ops=true``,
@@ -21,6 +25,7 @@ import io
 import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,11 +92,36 @@ def cross_entropy(logits: jax.Array, labels: jax.Array) -> jax.Array:
     return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()
 
 
-_COMPILED: dict[Any, tuple[Callable, Callable]] = {}
+@dataclass(frozen=True)
+class DeviceSet:
+    """A data set held on the devices (replicated), padded to whole evaluation batches.
+
+    ``x``/``y`` have ``n`` real rows then padding; ``valid`` marks the real ones. Training
+    draws its batches inside the compiled program by index (all indices < ``n``).
+    """
+
+    x: jax.Array
+    y: jax.Array
+    valid: jax.Array
+    n: int
+    eval_batch: int
+
+
+@dataclass(frozen=True)
+class Programs:
+    """The compiled programs of one model structure, optimiser, preprocess and loss."""
+
+    train: Callable  # one step on a batch given from the host
+    evaluate: Callable  # wrong answers in one batch
+    train_steps: Callable  # a stretch of steps over a DeviceSet (lax.scan)
+    evaluate_set: Callable  # wrong answers over a whole DeviceSet (lax.map over its batches)
+
+
+_COMPILED: dict[Any, Programs] = {}
 
 
 def _compile(graphdef: Any, optimizer: optax.GradientTransformation, preprocess: Callable, loss: Loss,
-             replicated: NamedSharding, batched: NamedSharding) -> tuple[Callable, Callable]:
+             replicated: NamedSharding, batched: NamedSharding) -> Programs:
     def train_step(params: Any, opt_state: Any, aux: Any, x: jax.Array, y: jax.Array, key: jax.Array):
         def objective(params: Any) -> tuple[jax.Array, jax.Array]:
             logits = nnx.merge(graphdef, params)(preprocess(x, aux), key=key)
@@ -106,11 +136,39 @@ def _compile(graphdef: Any, optimizer: optax.GradientTransformation, preprocess:
         logits = nnx.merge(graphdef, params)(preprocess(x, aux))
         return jnp.sum((jnp.argmax(logits, -1) != y) & valid)
 
+    def train_steps(params: Any, opt_state: Any, aux: Any, x_all: jax.Array, y_all: jax.Array,
+                    order: jax.Array, dropout_key: jax.Array, first_step: jax.Array):
+        """``order``: (steps, batch) indices into the held set; step i's dropout key is
+        fold_in(dropout_key, first_step + i), as if each step had been dispatched alone."""
+        def body(carry: tuple[Any, Any], inputs: tuple[jax.Array, jax.Array]):
+            step, rows = inputs
+            x = jax.lax.with_sharding_constraint(x_all[rows], batched)
+            y = jax.lax.with_sharding_constraint(y_all[rows], batched)
+            key = jax.random.fold_in(dropout_key, first_step + step)
+            params, opt_state, value, errors = train_step(*carry, aux, x, y, key)
+            return (params, opt_state), (value, errors)
+
+        steps = jnp.arange(order.shape[0], dtype=jnp.int32)
+        (params, opt_state), (values, errors) = jax.lax.scan(body, (params, opt_state), (steps, order))
+        return params, opt_state, values, errors
+
+    def evaluate_set(params: Any, aux: Any, x_all: jax.Array, y_all: jax.Array, valid: jax.Array,
+                     eval_batch: int) -> jax.Array:
+        def one(batch: tuple[jax.Array, jax.Array, jax.Array]) -> jax.Array:
+            x, y, v = (jax.lax.with_sharding_constraint(a, batched) for a in batch)
+            return eval_step(params, aux, x, y, v)
+
+        split = [a.reshape(-1, eval_batch, *a.shape[1:]) for a in (x_all, y_all, valid)]
+        return jnp.sum(jax.lax.map(one, tuple(split)))
+
     rep, bat = replicated, batched
-    train = jax.jit(train_step, donate_argnums=(0, 1), in_shardings=(rep, rep, rep, bat, bat, rep),
-                    out_shardings=(rep, rep, rep, rep))
-    evaluate = jax.jit(eval_step, in_shardings=(rep, rep, bat, bat, bat), out_shardings=rep)
-    return train, evaluate
+    return Programs(
+        train=jax.jit(train_step, donate_argnums=(0, 1), in_shardings=(rep, rep, rep, bat, bat, rep),
+                      out_shardings=(rep, rep, rep, rep)),
+        evaluate=jax.jit(eval_step, in_shardings=(rep, rep, bat, bat, bat), out_shardings=rep),
+        train_steps=jax.jit(train_steps, donate_argnums=(0, 1), out_shardings=(rep, rep, rep, rep)),
+        evaluate_set=jax.jit(evaluate_set, static_argnames="eval_batch", out_shardings=rep),
+    )
 
 
 class Stepper:
@@ -133,12 +191,11 @@ class Stepper:
         self.graphdef, params = nnx.split(model, nnx.Param)
         key = None if cache_key is None else (cache_key, self.graphdef, self.mesh)
         if key is not None and key in _COMPILED:
-            self._train, self._eval = _COMPILED[key]
+            self.programs = _COMPILED[key]
         else:
-            self._train, self._eval = _compile(self.graphdef, optimizer, preprocess, loss,
-                                               self.replicated, self.batched)
+            self.programs = _compile(self.graphdef, optimizer, preprocess, loss, self.replicated, self.batched)
             if key is not None:
-                _COMPILED[key] = (self._train, self._eval)
+                _COMPILED[key] = self.programs
         self.aux = jax.device_put(aux, self.replicated)
         self.params = jax.device_put(params, self.replicated)
         self.opt_state = jax.device_put(optimizer.init(params), self.replicated)
@@ -155,25 +212,40 @@ class Stepper:
     def train(self, x: np.ndarray, y: np.ndarray, key: jax.Array) -> tuple[jax.Array, jax.Array]:
         """One SGD step on a batch; returns (mean loss, number of misclassified), as device scalars."""
         x, y = jax.device_put((x, y), self.batched)
-        self.params, self.opt_state, loss, errors = self._train(self.params, self.opt_state, self.aux, x, y, key)
+        self.params, self.opt_state, loss, errors = self.programs.train(
+            self.params, self.opt_state, self.aux, x, y, key)
         return loss, errors
 
-    def error_rate(self, x: np.ndarray, y: np.ndarray, batch_size: int = 1000) -> float:
-        """Test-mode error rate over a whole set, in batches (the last one padded and masked)."""
-        n = self.n_devices
-        batch_size = min(batch_size, -(-len(x) // n) * n)
-        batch_size -= batch_size % n
-        wrong = jnp.zeros((), jnp.int32)
-        for start in range(0, len(x), batch_size):
-            xb, yb = x[start:start + batch_size], y[start:start + batch_size]
-            valid = np.ones(batch_size, bool)
-            if len(xb) < batch_size:
-                pad = batch_size - len(xb)
-                valid[len(xb):] = False
-                xb = np.concatenate([xb, np.zeros((pad, *xb.shape[1:]), xb.dtype)])
-                yb = np.concatenate([yb, np.zeros(pad, yb.dtype)])
-            wrong = wrong + self._eval(self.params, self.aux, *jax.device_put((xb, yb, valid), self.batched))
-        return float(wrong) / len(x)
+    def put(self, x: np.ndarray, y: np.ndarray, eval_batch: int = 1000) -> DeviceSet:
+        """Hold ``(x, y)`` on every device once (uint8 images stay uint8), padded to whole
+        evaluation batches of at most ``eval_batch`` (a multiple of the device count)."""
+        n, devices = len(x), self.n_devices
+        eval_batch = max(devices, min(eval_batch, -(-n // devices) * devices) // devices * devices)
+        pad = -n % eval_batch
+        valid = np.arange(n + pad) < n
+        if pad:
+            x = np.concatenate([x, np.zeros((pad, *x.shape[1:]), x.dtype)])
+            y = np.concatenate([y, np.zeros(pad, y.dtype)])
+        x, y, valid = jax.device_put((x, y, valid), self.replicated)
+        return DeviceSet(x, y, valid, n, eval_batch)
+
+    def train_steps(self, data: DeviceSet, order: np.ndarray, dropout_key: jax.Array,
+                    first_step: int = 0) -> tuple[jax.Array, jax.Array]:
+        """SGD steps over the batches ``order[i]`` (rows of indices into ``data``), as one XLA
+        program; returns the per-step mean losses and numbers of misclassified (device arrays)."""
+        order = jax.device_put(np.asarray(order, np.int32), self.replicated)
+        self.params, self.opt_state, losses, errors = self.programs.train_steps(
+            self.params, self.opt_state, self.aux, data.x, data.y, order, dropout_key,
+            jnp.int32(first_step))
+        return losses, errors
+
+    def error_rate(self, x: np.ndarray | DeviceSet, y: np.ndarray | None = None, batch_size: int = 1000) -> float:
+        """Test-mode error rate over a whole set: a held :class:`DeviceSet` (one program), or
+        host arrays (held for the call)."""
+        data = x if isinstance(x, DeviceSet) else self.put(x, y, batch_size)
+        wrong = self.programs.evaluate_set(self.params, self.aux, data.x, data.y, data.valid,
+                                           eval_batch=data.eval_batch)
+        return float(wrong) / data.n
 
     def learning_rate(self) -> float:
         return float(self.opt_state.hyperparams["learning_rate"])

@@ -97,7 +97,7 @@ def _lossy_mirror(tmp_path, monkeypatch) -> dict[str, bytes]:
         raw = records([i, (i + 1) % 10], seed=i)[0]
         packed = gzip.compress(raw, mtime=0)
         (folder / f"{name}.gz").write_bytes(packed)
-        hashes[f"{name}.gz"], raws[name] = hashlib.sha256(packed).hexdigest(), raw
+        hashes[name], raws[name] = hashlib.sha256(raw).hexdigest(), raw
     monkeypatch.setattr(cifar10, "LOSSY_SHA256", hashes)
     monkeypatch.setenv("HYPE_DATA_MIRROR", str(tmp_path / "mirror"))
     monkeypatch.setenv("HYPE_DATA_DIR", str(tmp_path / "cache"))
@@ -105,9 +105,11 @@ def _lossy_mirror(tmp_path, monkeypatch) -> dict[str, bytes]:
     return raws
 
 
-def test_offline_fallback_is_the_lossy_copy_and_says_so(tmp_path, monkeypatch) -> None:
+def test_offline_fallback_is_the_lossy_copy_and_says_so(tmp_path, monkeypatch, capsys) -> None:
     _lossy_mirror(tmp_path, monkeypatch)
     data = cifar10.load_cifar10()
+    said = capsys.readouterr().err.strip().splitlines()
+    assert len(said) == 1 and "JPEG-degraded" in said[0]
     assert data.x_train.shape == (10, 32, 32, 3) and data.x_test.shape == (2, 32, 32, 3)
     np.testing.assert_array_equal(data.y_train, [0, 1, 1, 2, 2, 3, 3, 4, 4, 5])
     assert "JPEG" in data.note
@@ -120,6 +122,23 @@ def test_lossy_copy_with_a_wrong_hash_is_refused(tmp_path, monkeypatch) -> None:
     _lossy_mirror(tmp_path, monkeypatch)
     (tmp_path / "mirror" / cifar10.LOSSY_FOLDER / "test_batch.bin.gz").write_bytes(gzip.compress(b"x"))
     with pytest.raises(HypeError, match="sha256"):
+        cifar10.load_cifar10()
+
+
+def test_a_recompressed_lossy_copy_is_the_same_data(tmp_path, monkeypatch) -> None:
+    raws = _lossy_mirror(tmp_path, monkeypatch)
+    before = cifar10.load_cifar10()
+    for name, raw in raws.items():  # other .gz bytes (level, mtime), same content
+        (tmp_path / "mirror" / cifar10.LOSSY_FOLDER / f"{name}.gz").write_bytes(gzip.compress(raw, 1, mtime=7))
+    after = cifar10.load_cifar10()
+    assert after.sha256 == before.sha256 and (after.x_train == before.x_train).all()
+
+
+def test_a_truncated_lossy_copy_is_one_clear_error(tmp_path, monkeypatch) -> None:
+    _lossy_mirror(tmp_path, monkeypatch)
+    path = tmp_path / "mirror" / cifar10.LOSSY_FOLDER / "test_batch.bin.gz"
+    path.write_bytes(path.read_bytes()[:20])
+    with pytest.raises(HypeError, match="truncated or corrupt"):
         cifar10.load_cifar10()
 
 

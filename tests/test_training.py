@@ -72,6 +72,25 @@ def test_error_rate_counts_every_example_once() -> None:
     assert stepper.error_rate(x, y, batch_size=1000) == pytest.approx(expected)
 
 
+def test_a_compiled_stretch_of_steps_is_the_same_as_step_by_step() -> None:
+    """train_steps (one lax.scan program over held data) = the same batches and dropout keys
+    dispatched one step at a time."""
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(40, 12)).astype(np.float32), rng.integers(0, 3, 40).astype(np.int32)
+    order = rng.permutation(40)[:32].reshape(4, 8)
+    base = jax.random.key(5)
+    one_by_one, scanned = tiny_stepper(), tiny_stepper()
+    expected = [one_by_one.train(x[rows], y[rows], jax.random.fold_in(base, 3 + i)) for i, rows in enumerate(order)]
+    losses, errors = scanned.train_steps(scanned.put(x, y, eval_batch=16), order, base, first_step=3)
+    np.testing.assert_allclose(losses, [float(loss) for loss, _ in expected], rtol=1e-6)
+    assert np.asarray(errors).tolist() == [int(e) for _, e in expected]
+    for a, b in zip(jax.tree.leaves(scanned.params), jax.tree.leaves(one_by_one.params), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    held = scanned.put(x, y, eval_batch=16)  # 40 rows: three batches of 16, the last padded
+    assert held.x.shape[0] == 48 and int(held.valid.sum()) == 40
+    assert scanned.error_rate(held) == pytest.approx(scanned.error_rate(x, y, batch_size=1000))
+
+
 def test_checkpoint_round_trip_and_mismatch(tmp_path) -> None:
     stepper = tiny_stepper()
     rng = np.random.default_rng(1)
@@ -102,11 +121,14 @@ SHARDED = textwrap.dedent("""
     assert jax.device_count() == 4, jax.devices()
     rng = np.random.default_rng(0)
     batches = [(rng.normal(size=(16, 12)).astype(np.float32), rng.integers(0, 3, 16).astype(np.int32)) for _ in range(5)]
+    x_all, y_all = np.concatenate([x for x, _ in batches]), np.concatenate([y for _, y in batches])
     runs = []
     for devices in (jax.devices()[:1], jax.devices()):
         stepper = tiny_stepper(devices)
         losses = [float(stepper.train(x, y, jax.random.fold_in(jax.random.key(0), i))[0]) for i, (x, y) in enumerate(batches)]
-        runs.append((losses, jax.tree.leaves(stepper.params)))
+        held = stepper.put(x_all, y_all, eval_batch=8)
+        scanned, _ = stepper.train_steps(held, np.arange(80).reshape(5, 16), jax.random.key(1))
+        runs.append((losses + np.asarray(scanned).tolist() + [stepper.error_rate(held)], jax.tree.leaves(stepper.params)))
     # Tolerance: the 4-device step sums gradients in another order (float32), nothing else differs.
     np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-5, atol=1e-6)
     for a, b in zip(runs[0][1], runs[1][1]):

@@ -12,7 +12,9 @@ Either way a run whose training error stays at chance (>= 85% through a whole ep
 third epoch on) has stalled (dead ReLUs or saturated units do not come back at a constant rate):
 it stops and is reported as such.
 
-A job checkpoints after every epoch (params, optimiser state, history) and records its outcome
+Each epoch is one XLA program over the training set held on the devices (``Stepper.train_steps``);
+its per-step losses and errors come back at the end and are read as the checks above. A job
+checkpoints after every epoch (params, optimiser state, history) and records its outcome
 when done; re-running the same job resumes or returns the recorded outcome. Data order and
 dropout masks derive from the keys and the epoch/step number, so a resumed run is the same run.
 """
@@ -36,7 +38,7 @@ from tqdm.auto import tqdm
 from replications.alexnet.model import FourLayerNet, SmallAlexNet
 from shared.registry import ROOT
 from shared.results import atomic_write_bytes
-from shared.training import Stepper, load_checkpoint, paper_sgd, save_checkpoint
+from shared.training import DeviceSet, Stepper, load_checkpoint, paper_sgd, save_checkpoint
 
 MODELS = {"four_layer": FourLayerNet, "small_alexnet": SmallAlexNet}
 
@@ -103,9 +105,10 @@ def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -
     stepper = Stepper(model, paper_sgd(learning_rate=job.learning_rate, weight_decay=job.weight_decay),
                       preprocess=subtract_mean, aux=jnp.asarray(data.mean, jnp.float32), cache_key="paper_sgd")
     stepper.check_batch(job.batch_size)
+    held = on_device(data, stepper)
     n = len(data.x_train)
     steps = n // job.batch_size
-    marks = set(np.linspace(0, steps, job.checks_per_epoch + 1).astype(int)[1:].tolist())
+    marks = sorted(set(np.linspace(0, steps, job.checks_per_epoch + 1).astype(int).tolist()) - {0})
     history: dict[str, Any] = {"checks": [], "val_error": [], "lr": [], "diverged": False, "stalled": False,
                                "reached": None}
     run = {"epoch": 0, "best": math.inf, "since": 0, "drops": 0, "stop": False}
@@ -119,36 +122,25 @@ def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -
     while not run["stop"] and run["epoch"] < job.max_epochs:
         epoch = run["epoch"]
         order = np.asarray(jax.random.permutation(jax.random.fold_in(jax.random.fold_in(key, 1), epoch), n))
-        wrong, seen = jnp.zeros((), jnp.int32), 0
         history["lr"].append(stepper.learning_rate())
-        for step in range(steps):
-            batch = order[step * job.batch_size:(step + 1) * job.batch_size]
-            dropout_key = jax.random.fold_in(jax.random.fold_in(key, 2), epoch * steps + step)
-            loss, errors = stepper.train(data.x_train[batch], data.y_train[batch], dropout_key)
-            wrong, seen = wrong + errors, seen + len(batch)
-            if step + 1 in marks:  # one host sync per tenth of an epoch
-                rate = float(wrong) / seen
-                if not math.isfinite(float(loss)):
-                    history["diverged"], run["stop"] = True, True
-                    break
-                history["checks"].append([epoch + (step + 1) / steps, rate])
-                wrong, seen = jnp.zeros((), jnp.int32), 0
-                if job.schedule == "target" and rate <= job.target_error:
-                    history["reached"], run["stop"] = epoch + (step + 1) / steps, True
-                    break
-            bar.update(1)
+        # The whole epoch is one XLA program; its per-step numbers come back in one host sync.
+        losses, errors = stepper.train_steps(held["train"], order[:steps * job.batch_size].reshape(steps, -1),
+                                             jax.random.fold_in(key, 2), first_step=epoch * steps)
+        losses, errors = np.asarray(losses), np.asarray(errors)
+        _read_checks(job, epoch, marks, losses, errors, history, run)
+        bar.update(steps)
         run["epoch"] = epoch + 1
         last_epoch = [rate for at, rate in history["checks"] if epoch < at <= epoch + 1]
         if not run["stop"] and run["epoch"] >= job.give_up_epochs and last_epoch and min(last_epoch) >= job.give_up_error:
             history["stalled"], history["diverged"], run["stop"] = True, True, True
         if job.schedule == "plateau" and not run["stop"]:
-            _plateau(job, stepper, data, history, run)
+            _plateau(job, stepper, held["val"], history, run)
         if checkpoint and not run["stop"]:
             save_checkpoint(state_file, stepper.state(), {"history": history, "run": run})
     bar.close()
     if job.schedule == "plateau" and not history["diverged"]:
-        history["test_error"] = stepper.error_rate(data.x_test, data.y_test)
-        history["train_error"] = stepper.error_rate(data.x_train, data.y_train)
+        history["test_error"] = stepper.error_rate(held["test"])
+        history["train_error"] = stepper.error_rate(held["train"])
     history["epochs"] = run["epoch"]
     if checkpoint:
         atomic_write_bytes(done_file, json.dumps(history).encode())
@@ -156,9 +148,43 @@ def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -
     return history
 
 
-def _plateau(job: Job, stepper: Stepper, data: Split, history: dict[str, Any], run: dict[str, Any]) -> None:
+def _read_checks(job: Job, epoch: int, marks: list[int], losses: np.ndarray, errors: np.ndarray,
+                 history: dict[str, Any], run: dict[str, Any]) -> None:
+    """The running training error over each tenth of the epoch, as cuda-convnet printed it (the
+    minibatches just trained on); divergence (a non-finite loss at a check) and the target rule
+    are read at the same checks. A ``target`` job stops at the first check at or below its
+    target: the rest of that epoch was computed (in the same program) but is never used."""
+    steps, start = len(losses), 0
+    for mark in marks:
+        if not math.isfinite(float(losses[mark - 1])):
+            history["diverged"], run["stop"] = True, True
+            return
+        rate = float(errors[start:mark].sum()) / ((mark - start) * job.batch_size)
+        history["checks"].append([epoch + mark / steps, rate])
+        start = mark
+        if job.schedule == "target" and rate <= job.target_error:
+            history["reached"], run["stop"] = epoch + mark / steps, True
+            return
+
+
+_HELD: dict[Any, dict[str, DeviceSet]] = {}
+
+
+def on_device(data: Split, stepper: Stepper) -> dict[str, DeviceSet]:
+    """The train, validation and test sets held on the stepper's devices; the last split held is
+    kept, so the many jobs of a run copy their data to the devices once."""
+    key = (data.fingerprint, id(data.x_train), tuple(stepper.mesh.devices.flat))
+    if key not in _HELD:
+        _HELD.clear()
+        _HELD[key] = {"train": stepper.put(data.x_train, data.y_train),
+                      "val": stepper.put(data.x_val, data.y_val),
+                      "test": stepper.put(data.x_test, data.y_test)}
+    return _HELD[key]
+
+
+def _plateau(job: Job, stepper: Stepper, val_set: DeviceSet, history: dict[str, Any], run: dict[str, Any]) -> None:
     """§5's schedule, after each epoch: validation error; divide the rate by 10 on a plateau."""
-    val = stepper.error_rate(data.x_val, data.y_val)
+    val = stepper.error_rate(val_set)
     history["val_error"].append(val)
     if val < run["best"]:
         run["best"], run["since"] = val, 0
