@@ -22,7 +22,7 @@ from shared.registry import all_replications  # noqa: E402  (reads TOML only: no
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["lint", "tests"]
-PASSED_ENV = ("HYPE_DATA_MIRROR", "HYPE_DATA_DIR", "XLA_FLAGS", "HYPE_DEBUG")
+PASSED_ENV = ("HYPE_DATA_MIRROR", "HYPE_DATA_DIR", "HYPE_CHECKPOINT_DIR", "XLA_FLAGS", "HYPE_DEBUG")
 SITE_ENV = {"NO_MKDOCS_2_WARNING": "1"}  # Material's banner about MkDocs 2; the site avoids plugins
 
 
@@ -37,26 +37,38 @@ def install(session: nox.Session, *extras: str) -> None:
         session.install("-e", f".[{','.join(extras)}]" if extras else ".")
 
 
-def replication_options(session: nox.Session) -> list[str]:
-    """Parse the options after ``--`` (so a typo fails here, with a clear message)."""
-    parser = argparse.ArgumentParser(prog=f"nox -s {session.name} --", add_help=True)
-    parser.add_argument("--profile", default="paper", help="paper (default) or smoke")
-    parser.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
-    parser.add_argument("--seeds", type=int, default=None, help="number of seeds (default: the profile's)")
-    try:
-        args = parser.parse_args(session.posargs)
-    except SystemExit:
-        session.error("bad options after `--`; see the usage line above")
-    options = ["--profile", args.profile, "--seed", str(args.seed)]
+def replication_options(session: nox.Session) -> tuple[list[str], list[str]]:
+    """Parse the options after ``--`` (so a typo fails here, with a clear message); returns the
+    CLI options and the extras to install (``cuda`` for ``--device gpu``). ``--help`` shows the
+    CLI's own help and ends the session successfully."""
+    if {"-h", "--help"} & set(session.posargs):
+        install(session)
+        session.run("python", "-m", "shared.cli", "replicate", "--help")
+        session.skip("help shown")
+    parser = argparse.ArgumentParser(prog=f"nox -s {session.name} --", add_help=False)
+    parser.add_argument("--profile", default="paper")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, default=None)
+    parser.add_argument("--device", choices=("auto", "cpu", "gpu"), default="auto")
+    parser.add_argument("--publish", action="store_true")
+    args, unknown = parser.parse_known_args(session.posargs)
+    if unknown:
+        session.error(f"unknown option(s) after `--`: {' '.join(unknown)} (see `nox -s {session.name} -- --help`)")
+    if args.device == "gpu" and shutil.which("nvidia-smi") is None:
+        session.error("--device gpu, but no NVIDIA GPU here (nvidia-smi is not on PATH): drop --device gpu")
+    options = ["--profile", args.profile, "--seed", str(args.seed), "--device", args.device]
     if args.seeds is not None:
         options += ["--seeds", str(args.seeds)]
-    return options
+    if args.publish:
+        options.append("--publish")
+    return options, ["cuda"] if args.device == "gpu" else []
 
 
 def _make_replicate_session(name: str, doc: str) -> None:
     def replicate(session: nox.Session) -> None:
-        install(session)
-        session.run("python", "-m", "shared.cli", "replicate", name, *replication_options(session),
+        options, extras = replication_options(session)
+        install(session, *extras)
+        session.run("python", "-m", "shared.cli", "replicate", name, *options,
                     env={k: v for k in PASSED_ENV if (v := session.env.get(k))})
 
     replicate.__doc__ = doc
@@ -66,18 +78,28 @@ def _make_replicate_session(name: str, doc: str) -> None:
 for _r in all_replications():
     _make_replicate_session(
         _r.name,
-        f"{_r.title} ({_r.paper}): paper profile ~{_r.cpu_minutes:g} min on a 2-core laptop CPU, "
-        f"~{_r.gpu_minutes:g} min on one GPU. Options: -- --profile paper|smoke --seed S --seeds N",
+        f"{_r.title} ({_r.paper}); published paper run: {_r.runtime}. "
+        "Options: -- --profile paper|smoke --seed S --seeds N --device auto|cpu|gpu --publish --help",
     )
 
 
 @nox.session(name="replicate-all", default=False, tags=["replicate"])
 def replicate_all(session: nox.Session) -> None:
-    """Every replication in turn, oldest first (sum of the per-session times: hours on a CPU)."""
-    install(session)
-    options = replication_options(session)
+    """Every replication in turn, oldest first (hours on a CPU)."""
+    options, extras = replication_options(session)
+    install(session, *extras)
     for r in all_replications():
-        session.run("python", "-m", "shared.cli", "replicate", r.name, *options)
+        session.run("python", "-m", "shared.cli", "replicate", r.name, *options,
+                    env={k: v for k in PASSED_ENV if (v := session.env.get(k))})
+
+
+@nox.session(default=False)
+def compare(session: nox.Session) -> None:
+    """Two results files claim by claim: values, verdicts, difference, within tolerance (exit 1 if a verdict changes)."""
+    if len(session.posargs) != 2:
+        session.error("usage: nox -s compare -- A.json B.json")
+    install(session)
+    session.run("python", "-m", "shared.cli", "compare", *session.posargs)
 
 
 @nox.session

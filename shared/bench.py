@@ -3,7 +3,9 @@ would pick instead (PyTorch, scikit-learn) in the same run, and reports the rati
 
 A replication opts in with ``replications/<name>/bench.py`` defining
 ``run() -> dict`` (JSON-serialisable, with the device and the ratio). The results go to
-``site/results/bench/<name>.json`` with provenance; nothing here is a timed test.
+``runs/bench/<name>-<device>.json`` with provenance; ``--publish`` writes them to
+``site/results/bench/<name>-<device>.json`` instead (the site's performance numbers, one file
+per device kind). Nothing here is a timed test.
 """
 
 from __future__ import annotations
@@ -12,16 +14,20 @@ import argparse
 import json
 import sys
 
+from shared.destinations import RUNS_DIR
 from shared.errors import HypeError
 from shared.provenance import device_info, git_state, package_versions
-from shared.registry import RESULTS_DIR, all_replications, get
+from shared.registry import RESULTS_DIR, ROOT, all_replications, get
 from shared.results import write_results
+from shared.xla import configure
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m shared.bench")
     parser.add_argument("names", nargs="*", help="replications to benchmark (default: all with a bench.py)")
+    parser.add_argument("--publish", action="store_true", help="write into site/results/bench/ (default: runs/bench/)")
     args = parser.parse_args(argv)
+    configure()  # before JAX starts
     try:
         chosen = [get(n) for n in args.names] if args.names else all_replications()
         for replication in chosen:
@@ -33,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
             measured = replication.module("bench").run()
             record = {"schema": 1, "replication": replication.name, "bench": measured,
                       "provenance": {"git": git_state(), "versions": package_versions(), "device": device_info()}}
-            write_results(RESULTS_DIR / "bench" / f"{replication.name}.json", record)
+            folder = RESULTS_DIR / "bench" if args.publish else RUNS_DIR / "bench"
+            path = folder / f"{replication.name}-{record['provenance']['device']['platform']}.json"
+            write_results(path, record)
+            print(f"wrote {path.relative_to(ROOT)}")
             print(json.dumps(measured, indent=1))
     except HypeError as error:
         print(f"error: {error}", file=sys.stderr)

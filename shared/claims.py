@@ -61,6 +61,7 @@ class Claim:
     partly_threshold: float | None = None
     digits: int = 3  # significant digits shown on the site
     percent: bool = False  # a fraction in [0, 1], shown as a percentage
+    data: str = ""  # the data set the measurement is computed on, where a caveat may apply ("cifar10")
 
     @property
     def uncertain(self) -> bool:

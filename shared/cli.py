@@ -1,20 +1,14 @@
-"""Command line: ``python -m shared.cli replicate NAME --profile paper --seed 0``.
+"""Command line of History of Hype (``nox`` sessions call it; it also runs on its own).
 
-Subcommands:
-
-- ``replicate NAME``: run a replication, grade its claims, write the results file
-  (``paper`` -> ``site/results/NAME.json``; other profiles -> ``runs/PROFILE/NAME.json``)
-  and its figures, and print the claims table;
-- ``report``: write the site's generated fragments from ``site/results/*.json``;
-- ``list``: the replications and their profiles.
-
-Every error a user can fix is one line on stderr and a non-zero exit.
+Every error a user can fix is one line on stderr and exit 2; a bug is one line and exit 1
+(``HYPE_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import os
 import shlex
 import sys
@@ -23,7 +17,38 @@ from pathlib import Path
 from typing import Any
 
 from shared.errors import HypeError
-from shared.registry import FIGURES_DIR, RESULTS_DIR, ROOT, Replication, all_replications, get
+from shared.registry import Replication, all_replications, get
+
+NEEDED = ("jax", "flax", "optax", "numpy", "scipy", "sklearn", "pooch", "matplotlib", "rich", "tqdm")
+INSTALL = ("install the project first: `pip install -e .` in the repository (or run through nox: "
+           "`pip install nox uv`, then `nox -s replicate-xor`)")
+ENVIRONMENT = """\
+environment variables:
+  HYPE_DATA_MIRROR     folder holding the upstream data files under their own names
+                       (e.g. mnist/train-images-idx3-ubyte.gz); searched before any download
+  HYPE_DATA_DIR        the data cache (default: the user cache folder)
+  HYPE_CHECKPOINT_DIR  where long runs checkpoint (default: runs/checkpoints)
+  HYPE_DEBUG=1         show the traceback of an internal error
+"""
+
+
+def epilog() -> str:
+    lines = ["replications (name, year, measured time of the published paper run):"]
+    for r in all_replications():
+        lines.append(f"  {r.name:17}{r.year}  {r.runtime}")
+    lines += ["", "profiles: paper (the paper's scale; the only one published) and smoke (seconds,",
+              "  for tests); adversarial also has cpu (shortened for a CPU, never published)", "",
+              ENVIRONMENT, "examples:",
+              "  python -m shared.cli replicate xor --profile smoke      # seconds, into runs/",
+              "  python -m shared.cli replicate perceptron               # paper scale: publishes from a clean tree",
+              "  python -m shared.cli replicate alexnet --device gpu     # stop at once if no GPU",
+              "  python -m shared.cli compare site/results/svm.json runs/svm/<run>/svm.json",
+              "  python -m shared.cli list"]
+    return "\n".join(lines)
+
+
+def missing_packages() -> list[str]:
+    return [name for name in NEEDED if importlib.util.find_spec(name) is None]
 
 
 def profiles_of(replication: Replication) -> dict[str, Any]:
@@ -43,19 +68,32 @@ def make_config(replication: Replication, profile: str, n_seeds: int | None) -> 
     return config
 
 
-def default_paths(replication: Replication, profile: str) -> tuple[Path, Path]:
-    """Where results and figures go: only the `paper` profile feeds the site."""
-    if profile == "paper":
-        return RESULTS_DIR / f"{replication.name}.json", FIGURES_DIR / replication.name
-    run_dir = ROOT / "runs" / profile
-    return run_dir / f"{replication.name}.json", run_dir / "figures" / replication.name
+def check_device(device: str) -> None:
+    """``--device gpu`` without a GPU stops here, before any work."""
+    if device != "gpu":
+        return
+    import jax
+
+    try:
+        gpus = jax.devices("gpu")
+    except RuntimeError as error:
+        gpus, reason = [], str(error).splitlines()[0][:160]
+    else:
+        reason = "JAX sees none"
+    if not gpus:
+        raise HypeError(f"--device gpu, but no GPU is usable ({reason})",
+                        "drop --device gpu to run on the CPU, or install the CUDA build of JAX "
+                        "(nox does: `nox -s replicate-NAME -- --device gpu`)")
 
 
 def replicate(name: str, profile: str = "paper", seed: int = 0, n_seeds: int | None = None,
-              out: Path | None = None, quiet: bool = False) -> dict[str, Any]:
+              out: Path | None = None, quiet: bool = False, publish: bool = False,
+              device: str = "auto") -> dict[str, Any]:
     """Run one replication end to end and write its results file atomically."""
+    from shared import destinations
     from shared.claims import load_claims
-    from shared.provenance import collect
+    from shared.datasets.needs import require
+    from shared.provenance import collect, git_state
     from shared.results import build_results, write_results
 
     replication = get(name)
@@ -65,12 +103,16 @@ def replicate(name: str, profile: str = "paper", seed: int = 0, n_seeds: int | N
         raise HypeError(f"--seeds must be >= 1, got {n_seeds}", "pass a positive integer")
     claims = load_claims(replication.claims_file)
     config = make_config(replication, profile, n_seeds)
-    results_path, figures_dir = default_paths(replication, profile)
-    if out is not None:
-        results_path, figures_dir = out, out.parent / "figures" / replication.name
+    git = git_state(f"replications/{replication.name}")
+    where = destinations.choose(replication, profile=profile, seed=seed, n_seeds=n_seeds, dirty=git["dirty"],
+                                publish=publish, out=out)
+    destinations.check_writable(where.results.parent, where.figures)
+    check_device(device)
+    experiment = replication.module("experiment")
+    require(experiment.datasets(config))  # missing or corrupt data stops the run here
 
     start = time.perf_counter()
-    measured = replication.module("experiment").run(config, seed=seed)
+    measured = experiment.run(config, seed=seed)
     stages = {**measured.stages, "total": time.perf_counter() - start}
     command = f"nox -s {replication.session} -- --profile {profile} --seed {seed}"
     if n_seeds is not None:
@@ -78,55 +120,92 @@ def replicate(name: str, profile: str = "paper", seed: int = 0, n_seeds: int | N
     provenance = collect(name=replication.name, profile=profile, seed=seed, n_seeds=getattr(config, "seeds", None),
                          command=command, datasets=measured.datasets, stages=stages)
     provenance["config"] = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else repr(config)
+    provenance["published"] = where.published
     results = build_results(replication.name, profile, claims, measured, provenance)
-    # An optional module is looked up by file, so an import error inside it is not mistaken for its absence.
-    if replication.has("figures"):
-        drawn = replication.module("figures").make_figures(results, figures_dir)
+    write_results(where.results, results)
+    if replication.has("figures"):  # after the results: a failure here never loses the numbers
+        drawn = replication.module("figures").make_figures(results, where.figures)
         results["figures"] = {path.name: caption for path, caption in sorted(drawn.items())}
-    write_results(results_path, results)
+        write_results(where.results, results)
     if not quiet:
-        print_claims(results, results_path)
+        print_claims(results, where.results, where.reason)
     return results
 
 
-def print_claims(results: dict[str, Any], path: Path) -> None:
+def print_claims(results: dict[str, Any], path: Path, reason: str = "") -> None:
+    """The claims table, readable at 80 columns: ids never cut, the criterion wraps."""
     from rich.console import Console
     from rich.table import Table
 
     from shared.report import format_ours, format_paper
 
     colours = {"reproduced": "green", "partly": "yellow", "not reproduced": "red", "not run": "dim"}
-    table = Table(title=f"{results['replication']} ({results['profile']} profile)")
-    for column in ("claim", "paper", "ours", "criterion", "verdict"):
-        table.add_column(column)
+    widest = max((len(row["id"]) for row in results["claims"]), default=5)
+    table = Table(title=f"{results['replication']} ({results['profile']} profile)", expand=False)
+    table.add_column("claim", no_wrap=True, min_width=widest)
+    table.add_column("paper", overflow="fold")
+    table.add_column("ours", overflow="fold")
+    table.add_column("criterion", overflow="fold", ratio=1)
+    table.add_column("verdict", no_wrap=True)
     for row in results["claims"]:
         verdict = row["verdict"]
-        flag = " (paper value uncertain)" if row["confidence"] == "uncertain" else ""
+        flag = " *" if row["confidence"] == "uncertain" else ""
         table.add_row(row["id"] + flag, format_paper(row), format_ours(row), row["criterion"],
                       f"[{colours[verdict]}]{verdict}[/]")
     console = Console()
     console.print(table)
+    if any(row["confidence"] == "uncertain" for row in results["claims"]):
+        console.print("* the paper's value is uncertain (recalled or disputed)")
     seconds = results["provenance"]["wall_seconds"]["total"]
-    console.print(f"wrote {os.path.relpath(path)} in {seconds:.1f} s "
-                  f"on {results['provenance']['device']['kind']}")
+    console.print(f"wrote {os.path.relpath(path)} in {seconds:.1f} s on {results['provenance']['device']['kind']}"
+                  + (f" ({reason})" if reason else ""))
+
+
+def compare_command(first: Path, second: Path) -> int:
+    from shared.compare import compare, print_comparison
+
+    comparison = compare(first, second)
+    print_comparison(comparison)
+    return 1 if comparison.changed else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(
+        prog="python -m shared.cli", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Re-run landmark machine-learning papers and grade their claims.", epilog=epilog())
+    commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("replicate", help="run a replication and write its results",
+                              formatter_class=argparse.RawDescriptionHelpFormatter, epilog=epilog())
+    run.add_argument("name", help="replication name, e.g. perceptron or random-forest")
+    run.add_argument("--profile", default="paper", help="paper (the paper's scale, default) or smoke (seconds)")
+    run.add_argument("--seed", type=int, default=0, help="base seed; every key derives from it (default 0)")
+    run.add_argument("--seeds", type=int, default=None, help="number of seeds/repeats (default: the profile's)")
+    run.add_argument("--device", choices=("auto", "cpu", "gpu"), default="auto",
+                     help="where JAX runs (default: auto); gpu stops at once if there is none")
+    run.add_argument("--publish", action="store_true",
+                     help="publish a paper run into site/results even from a modified tree (recorded)")
+    run.add_argument("--out", type=Path, default=None, help="results path (default: chosen by profile, see above)")
+    compare = commands.add_parser("compare", help="compare two results files claim by claim (exit 1 if a verdict changes)")
+    compare.add_argument("first", type=Path)
+    compare.add_argument("second", type=Path)
+    commands.add_parser("report", help="write the site's generated fragments from site/results")
+    commands.add_parser("list", help="the replications, their commands and measured run times")
+    return main_parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m shared.cli", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("replicate", help="run a replication and write its results")
-    run.add_argument("name", help="replication name, e.g. perceptron or random-forest")
-    run.add_argument("--profile", default="paper", help="paper (the paper's scale) or smoke (seconds)")
-    run.add_argument("--seed", type=int, default=0, help="base seed; every key derives from it (default 0)")
-    run.add_argument("--seeds", type=int, default=None, help="number of seeds/repeats (default: the profile's)")
-    run.add_argument("--out", type=Path, default=None, help="results path (default: by profile)")
-    commands.add_parser("report", help="write the site's generated fragments from site/results")
-    commands.add_parser("list", help="list replications and profiles")
-    args = parser.parse_args(argv)
-
+    args = parser().parse_args(argv)
     try:
+        if args.command in ("replicate", "compare", "report") and (missing := missing_packages()):
+            raise HypeError(f"the project's dependencies are not installed ({', '.join(missing)} missing)", INSTALL)
         if args.command == "replicate":
-            replicate(args.name, args.profile, args.seed, args.seeds, args.out)
+            from shared.xla import configure
+
+            configure(args.device)  # before JAX starts: XLA reads its flags once
+            replicate(args.name, args.profile, args.seed, args.seeds, args.out, publish=args.publish,
+                      device=args.device)
+        elif args.command == "compare":
+            return compare_command(args.first, args.second)
         elif args.command == "report":
             from shared.report import write_site_fragments
 
@@ -134,11 +213,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(os.path.relpath(path))
         else:
             for r in all_replications():
-                print(f"{r.name:16} {r.year}  {r.paper}  (paper profile: ~{r.cpu_minutes:g} min CPU, "
-                      f"~{r.gpu_minutes:g} min GPU)  nox -s {r.session}")
+                print(f"{r.name:17}{r.year}  {r.paper}\n{'':22}nox -s {r.session}  (paper run: {r.runtime})")
     except HypeError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing left to say
+        return 0
     except KeyboardInterrupt:
         print("interrupted: the previous results file is untouched", file=sys.stderr)
         return 130

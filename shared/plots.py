@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from shared.results import atomic_write_bytes  # noqa: E402
+from shared.atomic import atomic_write_bytes  # noqa: E402
 
 STYLE = {
     "figure.dpi": 110,

@@ -15,6 +15,7 @@ import sys
 from importlib import metadata
 from typing import Any
 
+from shared import precision
 from shared.registry import ROOT
 
 PACKAGES = ("jax", "jaxlib", "flax", "optax", "numpy", "scipy", "scikit-learn", "matplotlib", "torch")
@@ -76,6 +77,7 @@ def device_info() -> dict[str, Any]:
         "xla_flags": os.environ.get("XLA_FLAGS", ""),
         "prng_impl": str(jax.config.jax_default_prng_impl),
         "x64": bool(jax.config.jax_enable_x64),
+        "matmul_precision": precision.recorded(),
     }
 
 

@@ -13,9 +13,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from shared.atomic import atomic_write_bytes
 from shared.errors import HypeError
 from shared.registry import RESULTS_DIR, ROOT, Replication, all_replications
-from shared.results import atomic_write_bytes, read_results
+from shared.results import read_results
 
 DOCS = ROOT / "site" / "docs"
 GENERATED = DOCS / "_generated"
@@ -79,6 +80,29 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+LOSSY_CIFAR = "cifar10_jpeg_lossy"
+CAVEAT = " :material-alert-outline:{ title=\"computed on the JPEG-degraded CIFAR-10 copy\" } JPEG-degraded CIFAR-10"
+
+
+def used_lossy_cifar(results: dict[str, Any]) -> bool:
+    return any(LOSSY_CIFAR in key for key in results["provenance"].get("datasets_sha256", {}))
+
+
+def caveat(results: dict[str, Any], row: dict[str, Any]) -> str:
+    """The data caveat shown next to a number computed on the JPEG-degraded CIFAR-10 copy. Which
+    claims use CIFAR-10 is read from the current claims.toml (``data = "cifar10"``)."""
+    if not used_lossy_cifar(results):
+        return ""
+    return CAVEAT if _claim_data(results["replication"]).get(row["id"]) == "cifar10" else ""
+
+
+def _claim_data(name: str) -> dict[str, str]:
+    from shared.claims import load_claims
+    from shared.registry import get
+
+    return {claim.id: claim.data for claim in load_claims(get(name).claims_file)}
+
+
 def claims_table(results: dict[str, Any]) -> str:
     """The standard claims table of a replication page."""
     lines = [
@@ -90,7 +114,7 @@ def claims_table(results: dict[str, Any]) -> str:
             if row["confidence"] == "uncertain" else ""
         claim = (f"<span id=\"{anchor(row['id'])}\"></span>**{row['id']}**{flag}<br>"
                  f"{_cell(row['statement'])}<br><small>{_cell(row['source'])} · {row['confidence']}</small>")
-        lines.append(f"| {claim} | {_cell(format_paper(row))} | {_cell(format_ours(row))} | "
+        lines.append(f"| {claim} | {_cell(format_paper(row))} | {_cell(format_ours(row))}{caveat(results, row)} | "
                      f"{_cell(row['criterion'])}<br><small>{_cell(row['why'])}</small> | {ICONS[row['verdict']]} |")
     notes = [f"- **{r['id']}**: {r['ours']['note']}" for r in results["claims"]
              if r.get("ours") and r["ours"].get("note")]
@@ -156,7 +180,8 @@ def summary_table(loaded: dict[str, dict[str, Any]], replications: list[Replicat
             continue
         rows = ["| claim | paper | ours | verdict |", "| --- | --- | --- | --- |"]
         rows += [f"| [{row['id']}]({r.name}.md#{anchor(row['id'])}) | {_cell(format_paper(row))} | "
-                 f"{_cell(format_ours(row))} | {ICONS[row['verdict']]} |" for row in results["claims"]]
+                 f"{_cell(format_ours(row))}{caveat(results, row)} | {ICONS[row['verdict']]} |"
+                 for row in results["claims"]]
         folds.append(f'??? note "{r.year} · {r.title}: every claim"\n\n' + "\n".join("    " + x for x in rows) + "\n")
     return "\n".join(lines) + "\n\n" + "\n".join(folds)
 

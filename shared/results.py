@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from shared.atomic import atomic_write_bytes
 from shared.claims import Claim, Measurements, grade
 from shared.errors import HypeError
 
@@ -50,6 +49,7 @@ def claim_rows(claims: list[Claim], measured: Measurements) -> list[dict[str, An
             "why": claim.why,
             "digits": claim.digits,
             "percent": claim.percent,
+            "data": claim.data,
             "ours": measurement.as_dict() if measurement else None,
             "verdict": str(grade(claim, measurement)),
         }
@@ -74,34 +74,61 @@ def build_results(
     })
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (atomic on POSIX)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_results(path: Path, results: dict[str, Any]) -> None:
     text = json.dumps(results, indent=1, sort_keys=True, allow_nan=False) + "\n"
     atomic_write_bytes(path, text.encode())
 
 
+# The fields every reader relies on: (path in the file, type). A file missing one is refused
+# with its name and the field, never half-read.
+REQUIRED: tuple[tuple[str, type | tuple[type, ...]], ...] = (
+    ("replication", str), ("profile", str), ("claims", list), ("tables", dict), ("provenance", dict),
+    ("provenance.git", dict), ("provenance.device", dict), ("provenance.wall_seconds", dict),
+    ("provenance.datasets_sha256", dict), ("provenance.command", str),
+)
+CLAIM_FIELDS = ("id", "statement", "source", "paper", "rule", "criterion", "ours", "verdict")
+
+
+def _field(results: dict[str, Any], dotted: str) -> Any:
+    value: Any = results
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise KeyError(dotted)
+        value = value[part]
+    return value
+
+
+def validate(results: Any, path: Path) -> dict[str, Any]:
+    """``results`` if it has the shape of a results file; else one line naming the file and field."""
+    fix = f"re-run the replication to rewrite {path}, or restore it from git"
+    if not isinstance(results, dict):
+        raise HypeError(f"{path} is not a results file (its JSON is a {type(results).__name__})", fix)
+    if results.get("schema") != SCHEMA:
+        raise HypeError(f"{path} has schema {results.get('schema')!r}, expected {SCHEMA}", fix)
+    for dotted, kind in REQUIRED:
+        try:
+            value = _field(results, dotted)
+        except KeyError:
+            raise HypeError(f"{path} lacks the field {dotted!r}", fix) from None
+        if not isinstance(value, kind):
+            raise HypeError(f"{path}: field {dotted!r} is a {type(value).__name__}, not a "
+                            f"{getattr(kind, '__name__', 'dict or list')}", fix)
+    for number, row in enumerate(results["claims"]):
+        missing = [f for f in CLAIM_FIELDS if not isinstance(row, dict) or f not in row]
+        if missing:
+            raise HypeError(f"{path}: claim {number} ({row.get('id', '?') if isinstance(row, dict) else row!r}) "
+                            f"lacks {', '.join(missing)}", fix)
+    return results
+
+
 def read_results(path: Path) -> dict[str, Any]:
+    """Read and validate a results file; every problem is one line naming the file."""
     try:
         results = json.loads(path.read_text())
     except FileNotFoundError:
         raise HypeError(f"no results file at {path}", "run the replication first") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise HypeError(f"{path} cannot be read ({error})", "check the file and its permissions") from None
     except json.JSONDecodeError as error:
         raise HypeError(f"{path} is not valid JSON ({error})", "re-run the replication to rewrite it") from None
-    if results.get("schema") != SCHEMA:
-        raise HypeError(f"{path} has schema {results.get('schema')!r}, expected {SCHEMA}",
-                        "re-run the replication with this version")
-    return results
+    return validate(results, path)

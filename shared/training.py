@@ -13,42 +13,29 @@ run resume.
   program too, so a long run pays no per-step dispatch, copy or host sync.
 - ``save_checkpoint`` / ``load_checkpoint``: pytrees to ``.npz`` (no pickle), atomically.
 
-On GPUs, deterministic XLA ops are switched on at import (``--xla_gpu_deterministic_ops=true``,
-recorded by the provenance's ``xla_flags``): the same seed then gives the same run. On CPUs,
-convolutions are handed to YNNPACK (see ``_FLAGS``). Import this module before running any JAX
-computation, or the flags come too late.
+XLA's flags (deterministic GPU ops, YNNPACK convolutions on CPUs) are set once where the program
+starts, by ``shared.xla.configure``; this module sets nothing on import.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# XLA reads these once, when the backend starts: set before any JAX computation. A flag the user
-# already set is left as it is. On CPUs, convolutions go to YNNPACK instead of XLA's default
-# Eigen path: the whole train step of the AlexNet Fig. 1 net ran ~1.7x faster on a 2-core CPU
-# (replications/alexnet/bench.py has the measurement against PyTorch).
-_FLAGS = {"xla_gpu_deterministic_ops": "true",
-          "xla_cpu_experimental_ynn_fusion_type": "LIBRARY_FUSION_TYPE_INDIVIDUAL_CONVOLUTION"}
-for _name, _value in _FLAGS.items():
-    if _name not in os.environ.get("XLA_FLAGS", ""):
-        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + f" --{_name}={_value}").strip()
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from flax import nnx
+from jax.sharding import Mesh, NamedSharding
+from jax.sharding import PartitionSpec as P
 
-import jax  # noqa: E402  (after the XLA flags)
-import jax.numpy as jnp  # noqa: E402  (after the XLA flags)
-import numpy as np  # noqa: E402  (after the XLA flags)
-import optax  # noqa: E402  (after the XLA flags)
-from flax import nnx  # noqa: E402  (after the XLA flags)
-from jax.sharding import Mesh, NamedSharding  # noqa: E402  (after the XLA flags)
-from jax.sharding import PartitionSpec as P  # noqa: E402  (after the XLA flags)
-
-from shared.errors import HypeError  # noqa: E402  (after the XLA flags)
-from shared.results import atomic_write_bytes  # noqa: E402  (after the XLA flags)
+from shared.atomic import atomic_write_bytes
+from shared.errors import HypeError
 
 
 def kernels_only(params: Any) -> Any:

@@ -1,11 +1,35 @@
-"""Test settings: no network, a private data cache, the offline mirror only if given."""
+"""Test settings: XLA flags as the CLI sets them, no network, a private data cache, and the
+offline mirror only if given (a test that needs a real data set skips without it)."""
 
 from __future__ import annotations
 
-import pytest
+from shared.xla import configure
+
+configure()  # before any test imports JAX: XLA reads its flags once
+
+import os  # noqa: E402  (after the XLA flags)
+
+import pytest  # noqa: E402  (after the XLA flags)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_data(*names): the real data sets a test loads "
+                                       "(shared.datasets.needs names); skipped without HYPE_DATA_MIRROR")
 
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory, monkeypatch):
     """Every test gets its own empty data cache unless it asks for the shared one."""
     monkeypatch.setenv("HYPE_DATA_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests never download: a test marked ``needs_data`` runs only with the offline mirror
+    (marked at collection, so a module's expensive fixtures are not even set up)."""
+    if os.environ.get("HYPE_DATA_MIRROR"):
+        return
+    for item in items:
+        marker = item.get_closest_marker("needs_data")
+        if marker is not None:
+            item.add_marker(pytest.mark.skip(
+                reason=f"needs the real {', '.join(marker.args)} data: set HYPE_DATA_MIRROR (tests never download)"))

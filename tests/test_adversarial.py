@@ -40,6 +40,7 @@ def test_recalled_cells_are_flagged_uncertain() -> None:
     assert not claims["SZ-T2-FC100-on-FC10-1e-4"].uncertain
 
 
+@pytest.mark.needs_data("mnist")
 @pytest.mark.slow
 def test_smoke_attacks_succeed_and_transfer(smoke) -> None:
     t = smoke.tables
@@ -61,6 +62,7 @@ def test_smoke_attacks_succeed_and_transfer(smoke) -> None:
         assert smoke.values[claim_id].value is None and "smoke" in smoke.values[claim_id].note
 
 
+@pytest.mark.needs_data("mnist")
 @pytest.mark.slow
 def test_smoke_results_build_figures_and_tables(smoke, tmp_path: Path) -> None:
     results = build_results("adversarial", "smoke", load_claims(CLAIMS), smoke, {})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -98,14 +96,18 @@ def test_an_interrupted_job_resumes_to_the_same_result(tmp_path, monkeypatch) ->
     assert straight["epochs"] == 3 and len(straight["val_error"]) == 3
 
 
+@pytest.mark.needs_data("cifar10")
 @pytest.mark.slow
-def test_smoke_profile_end_to_end() -> None:
+def test_smoke_profile_end_to_end(tmp_path) -> None:
+    from replications.alexnet import figures, report
     from replications.alexnet.experiment import run
+    from shared.datasets import cifar10
+    from shared.results import build_results
 
     config = PROFILES["smoke"]()
     measured = run(config, seed=0)
-    claims = {c.id for c in load_claims(get("alexnet").claims_file)}
-    assert set(measured.values) == claims
+    claims = load_claims(get("alexnet").claims_file)
+    assert set(measured.values) == {c.id for c in claims}
     assert measured.values["AX-size"].value == pytest.approx(60.965224)
     fig1 = measured.tables["fig1"]
     assert set(fig1["curves"]) == {"relu-s0", "relu-s1", "tanh-s0", "tanh-s1"}
@@ -116,12 +118,23 @@ def test_smoke_profile_end_to_end() -> None:
         for row in rows.values():
             assert all(0 <= e <= 1 for e in row["test_error"] + row["train_error"])
             assert len(row["test_error"]) == config.seeds
-    # Both sets of test images are the same evenly spaced ones: every class is present.
-    assert measured.datasets and all(len(h) == 64 for h in measured.datasets.values())
+    # Every CIFAR-10 file used is recorded with the sha256 of its content: all six, genuine or JPEG copy.
+    names = {key.rsplit("/", 1)[1] for key in measured.datasets}
+    assert names == set(cifar10.GENUINE_SHA256) and set(measured.datasets.values()) <= (
+        set(cifar10.GENUINE_SHA256.values()) | set(cifar10.LOSSY_SHA256.values()))
+    # The report and the figures run against a real results file.
+    provenance = {"wall_seconds": {"total": 1.0}, "device": {"count": 1, "kind": "cpu"},
+                  "datasets_sha256": measured.datasets}
+    results = build_results("alexnet", "smoke", claims, measured, provenance)
+    fragments = report.fragments(results)
+    assert "relu" in fragments["fig1"].lower() and fragments["regularisers"].count("|") > 10
+    assert all(sha in fragments["data"] for sha in measured.datasets.values())
+    drawn = figures.make_figures(results, tmp_path)
+    assert drawn and all(path.stat().st_size > 1000 for path in drawn)
 
 
 def test_profiles_are_the_papers_recipe() -> None:
     paper = PROFILES["paper"]()
     assert (paper.batch_size, paper.learning_rate, paper.weight_decay, paper.lr_drops) == (128, 0.01, 5e-4, 3)
     assert paper.seeds >= 3 and paper.fig1_target_error == 0.25 and paper.n_test == 10_000
-    assert dataclasses.replace(paper, seeds=5).seeds == 5
+    assert paper.n_train + paper.n_val == 50_000 and paper.fig1_max_epochs >= 50

@@ -104,6 +104,7 @@ def measured():
     return run(smoke(), seed=0)
 
 
+@pytest.mark.needs_data("mnist", "uci:sonar")
 @pytest.mark.slow
 def test_smoke_profile_reproduces_the_exact_claims(measured) -> None:
     v = measured.values
@@ -119,6 +120,7 @@ def test_smoke_profile_reproduces_the_exact_claims(measured) -> None:
     assert set(measured.tables["curves"]["mnist"]) == set(smoke().curve_methods)
 
 
+@pytest.mark.needs_data("mnist", "uci:sonar")
 @pytest.mark.slow
 def test_report_and_figures_from_the_smoke_results(measured, tmp_path) -> None:
     from replications.no_silver_bullet import figures, report

@@ -80,3 +80,10 @@ def test_smoke_reproduces_the_qualitative_claims(measured):
     rows = measured.tables["capacity"]["rows"]
     assert rows[0]["separable"] == 1.0 and rows[-1]["separable"] < 0.2  # below and far above 2N
     assert all(r["learned"] <= r["separable"] for r in rows)
+
+
+def test_the_rule_asks_for_full_float32_margins() -> None:
+    """The mistake test y (w . x) <= 0 must not depend on the GPU's TF32 default."""
+    x, y = jnp.ones((4, 3)), jnp.array([1.0, -1.0, 1.0, -1.0])
+    graph = str(jax.make_jaxpr(perceptron_epoch)(jnp.zeros(3), x, y, jnp.ones(4, bool), jnp.arange(4)))
+    assert "Precision.HIGHEST" in graph

@@ -106,6 +106,7 @@ def smoke():
     return run(PROFILES["smoke"](), seed=0)
 
 
+@pytest.mark.needs_data("uci:glass", "uci:breast cancer", "uci:vowel")
 @pytest.mark.slow
 def test_smoke_profile_end_to_end(smoke) -> None:
     v = smoke.values
@@ -121,6 +122,7 @@ def test_smoke_profile_end_to_end(smoke) -> None:
     assert any(k.endswith("glass.data") for k in smoke.datasets)
 
 
+@pytest.mark.needs_data("uci:glass", "uci:breast cancer", "uci:vowel")
 @pytest.mark.slow
 def test_same_seed_same_numbers_whatever_the_workers(smoke) -> None:
     from replications.random_forest.experiment import run
@@ -129,6 +131,7 @@ def test_same_seed_same_numbers_whatever_the_workers(smoke) -> None:
     assert again.values == smoke.values and again.tables == smoke.tables
 
 
+@pytest.mark.needs_data("uci:glass", "uci:breast cancer", "uci:vowel")
 def test_report_and_figures_from_a_results_dict(smoke, tmp_path) -> None:
     from replications.random_forest import figures, report
     from shared.claims import load_claims

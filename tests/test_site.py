@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 
 import pytest
 
+from shared.registry import RESULTS_DIR
 from shared.report import (
     GENERATED,
     anchor,
@@ -52,3 +54,15 @@ def test_site_builds_strictly(tmp_path):
                            capture_output=True, text=True)
     assert build.returncode == 0, build.stderr[-3000:]
     assert (tmp_path / "out" / "index.html").exists()
+
+
+def test_numbers_on_the_jpeg_degraded_copy_carry_the_caveat():
+    from shared.report import CAVEAT, claims_table
+
+    results = json.loads((RESULTS_DIR / "adversarial.json").read_text())
+    results["provenance"]["datasets_sha256"] = {"cifar10_jpeg_lossy/test_batch.bin": "ab" * 32}
+    table = claims_table(results)
+    flagged = [line for line in table.splitlines() if CAVEAT in line]
+    assert len(flagged) == 2 and all("GSS-cifar" in line for line in flagged)
+    results["provenance"]["datasets_sha256"] = {"cifar10/test_batch.bin": "ab" * 32}  # the genuine data
+    assert CAVEAT not in claims_table(results)

@@ -32,6 +32,11 @@ from shared.stages import StageClock
 CIFAR_OFF = "CIFAR-10 stage off in this profile (cifar_epochs = 0): the smoke profile never loads CIFAR-10"
 
 
+def datasets(config: Config) -> tuple[str, ...]:
+    """MNIST always; CIFAR-10 when the profile runs the CIFAR-10 stage (checked before the run)."""
+    return ("mnist", "cifar10") if config.cifar_epochs > 0 else ("mnist",)
+
+
 def mnist(config: Config) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """MNIST as flat float32 pixels in [0, 1] (the threat model's units)."""
     d = load_mnist()

@@ -37,6 +37,11 @@ FOUR_LAYER_VARIANTS = {  # §3.3 and §3.4 switches on the four-layer net
 NOT_IN_PROFILE = "stage not part of this profile"
 
 
+def datasets(config: Config) -> tuple[str, ...]:
+    """CIFAR-10 (the genuine binary version, or offline the JPEG-degraded copy)."""
+    return ("cifar10",)
+
+
 def load_split(config: Config) -> tuple[Split, dict[str, str], str]:
     """Train = the first ``n_train`` images, validation = the last ``n_val`` training images,
     test = ``n_test`` evenly spaced test images (all of them in the paper profile)."""

@@ -36,8 +36,8 @@ from flax import nnx
 from tqdm.auto import tqdm
 
 from replications.alexnet.model import FourLayerNet, SmallAlexNet
+from shared.atomic import atomic_write_bytes
 from shared.registry import ROOT
-from shared.results import atomic_write_bytes
 from shared.training import DeviceSet, Stepper, load_checkpoint, paper_sgd, save_checkpoint
 
 MODELS = {"four_layer": FourLayerNet, "small_alexnet": SmallAlexNet}

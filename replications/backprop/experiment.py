@@ -27,6 +27,11 @@ FAMILY_KEY = 100
 SWEEP_CLAIMS = {"xor_211": "PDP-xor-558", "symmetry": "RHW-sym-sweeps", "parity4": "PDP-parity"}
 
 
+def datasets(config: Config) -> tuple[str, ...]:
+    """None: the tasks are generated (XOR, symmetry, parity, encoder, the two family trees)."""
+    return ()
+
+
 def train_task(task: Task, config: Config, variant: str, key: jax.Array) -> dict:
     """Train ``config.seeds`` runs of one task with one variant; numpy arrays out.
 

@@ -100,6 +100,15 @@ def curve_tables(curves: dict[tuple[str, str, int], list[float]], methods: tuple
     return tables
 
 
+def datasets(config: Config) -> tuple[str, ...]:
+    """What the profile's problems and data-requirement curves load."""
+    needs = {"sonar": "uci:sonar", "letters": "uci:letters", "usps": "usps", "mnist": "mnist",
+             "permuted_mnist": "mnist", "shifted_mnist": "mnist", "cifar10": "cifar10"}
+    names = [needs[p] for p in config.problems if p in needs]
+    names += ["mnist"] * bool(config.curve_mnist) + ["uci:letters"] * bool(config.curve_tabular)
+    return tuple(dict.fromkeys(names))
+
+
 def run(config: Config, *, seed: int) -> Measurements:
     """The matrix and the data-requirement curves from one base seed."""
     P.check_names(config.problems)

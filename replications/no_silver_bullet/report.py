@@ -34,6 +34,9 @@ def matrix_table(matrix: dict[str, Any], seeds: int) -> str:
             text = _number(row[name]["mean"], row[name]["std"], seeds)
             cells.append(f"**{text}**" if name in matrix["best"][problem] else text)
         label = matrix["titles"][problem] + (" †" if matrix["scored_on"][problem] == "the training patterns" else "")
+        note = matrix["notes"].get(problem) or ""
+        if "JPEG-degraded" in note:  # the caveat sits next to the numbers, not only in the notes below
+            label += f" :material-alert-outline: <small>JPEG-degraded copy; {note.split(';')[0]}</small>"
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

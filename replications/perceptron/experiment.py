@@ -19,6 +19,11 @@ from shared.datasets import load_mnist
 from shared.stages import StageClock
 
 
+def datasets(config: Config) -> tuple[str, ...]:
+    """The data sets this profile loads (checked before the run starts)."""
+    return ("mnist",) if config.mnist_pairs or config.photo_source == "mnist" else ()
+
+
 def parse_pairs(text: str) -> list[tuple[int, int]]:
     if text == "all":
         return [(a, b) for a in range(10) for b in range(a + 1, 10)]

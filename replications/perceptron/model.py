@@ -14,6 +14,8 @@ import jax
 import jax.numpy as jnp
 from jax import Array
 
+from shared.precision import EXACT
+
 
 def perceptron_epoch(w: Array, x: Array, y: Array, valid: Array, order: Array) -> tuple[Array, Array]:
     """One pass of the rule over the examples in ``order``; returns (weights, mistakes).
@@ -22,7 +24,7 @@ def perceptron_epoch(w: Array, x: Array, y: Array, valid: Array, order: Array) -
     """
 
     def present(w, i):
-        mistake = (y[i] * jnp.dot(w, x[i]) <= 0) & valid[i]
+        mistake = (y[i] * jnp.dot(w, x[i], precision=EXACT) <= 0) & valid[i]
         return w + jnp.where(mistake, y[i], 0) * x[i], mistake
 
     w, mistakes = jax.lax.scan(present, w, order)
@@ -66,7 +68,7 @@ def train_many_orders(x: Array, y: Array, valid: Array, keys: Array, max_epochs:
 
     def present(w, index):  # index: (runs,), each run's next example
         xi, yi = x[index], y[index]
-        mistake = (yi * jnp.einsum("rd,rd->r", w, xi) <= 0) & valid[index]
+        mistake = (yi * jnp.einsum("rd,rd->r", w, xi, precision=EXACT) <= 0) & valid[index]
         return w + jnp.where(mistake, yi, 0.0)[:, None] * xi, mistake
 
     def not_done(state):

@@ -17,6 +17,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax import Array
 
+from shared.precision import EXACT
+
 
 def retina(images: np.ndarray) -> np.ndarray:
     """MNIST 28 x 28 -> the 20 x 20 box MNIST centres each digit in, thresholded to on/off
@@ -56,8 +58,8 @@ def photo_perceptron_accuracy(key: Array, s_train: Array, y_train: Array, s_test
     """
     if n_a:
         matrix = wiring(jax.random.fold_in(key, 0), n_a, n_excitatory, n_inhibitory)
-        a_train = (s_train @ matrix >= threshold).astype(jnp.float32)
-        a_test = (s_test @ matrix >= threshold).astype(jnp.float32)
+        a_train = (jnp.matmul(s_train, matrix, precision=EXACT) >= threshold).astype(jnp.float32)
+        a_test = (jnp.matmul(s_test, matrix, precision=EXACT) >= threshold).astype(jnp.float32)
     else:
         a_train, a_test = s_train, s_test
     bias = lambda a: jnp.hstack([a, jnp.ones((a.shape[0], 1))])  # noqa: E731

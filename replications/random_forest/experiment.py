@@ -32,6 +32,11 @@ COLUMNS = {"adaboost": "ada", "selection": "sel", "single": "single", "one_tree"
 NOISE = {"adaboost": "ada", "selection": "ri", "rc": "rc"}
 
 
+def datasets(config: Config) -> tuple[str, ...]:
+    """Every UCI set of the profile, and USPS for Breiman's zip-code row."""
+    return tuple("usps" if name == "zip-code" else f"uci:{name}" for name in (*config.small_sets, *config.large_sets))
+
+
 def _load(name: str) -> tuple[tuple[np.ndarray, ...], dict[str, str]]:
     """(x, y, x_test, y_test) and the sha256 of each file; empty test arrays for a small set."""
     if name in SMALL:

@@ -33,12 +33,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from shared.precision import EXACT
+
 BLOCK = 2048  # kernel rows per block: 2048 x 20k float32 is 160 MB, so 60k points fit in 24 GB
 
 
 def polynomial_kernel(a: jax.Array, b: jax.Array, degree: int) -> jax.Array:
     """K(u, v) = (u . v + 1)^d (Cortes & Vapnik 1995, eq. 39); inputs already scaled."""
-    return (a @ b.T + 1.0) ** degree
+    return (jnp.matmul(a, b.T, precision=EXACT) + 1.0) ** degree
 
 
 @partial(jax.jit, static_argnames="degree")
@@ -48,7 +50,7 @@ def _kernel_block(a: jax.Array, b: jax.Array, degree: int) -> jax.Array:
 
 @partial(jax.jit, static_argnames="degree")
 def _kernel_dot_block(a: jax.Array, b: jax.Array, coef: jax.Array, degree: int) -> jax.Array:
-    return polynomial_kernel(a, b, degree).astype(coef.dtype) @ coef
+    return jnp.matmul(polynomial_kernel(a, b, degree).astype(coef.dtype), coef, precision=EXACT)
 
 
 @jax.jit
@@ -61,7 +63,7 @@ def _rows_dot(coef: jax.Array, kmat: jax.Array) -> jax.Array:
 
     def add(total, pair):
         c, k = pair
-        return total + c @ k.astype(coef.dtype), None
+        return total + jnp.matmul(c, k.astype(coef.dtype), precision=EXACT), None
 
     return jax.lax.scan(add, jnp.zeros((coef.shape[0], m), coef.dtype), (coefs, blocks))[0]
 

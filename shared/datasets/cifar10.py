@@ -30,10 +30,10 @@ from pathlib import Path
 import numpy as np
 import pooch
 
+from shared.atomic import atomic_write_bytes
 from shared.datasets.fetch import cache_dir, sha256_of
 from shared.datasets.labelled import LabelledData
 from shared.errors import HypeError
-from shared.results import atomic_write_bytes
 
 RECORD = 1 + 3 * 32 * 32
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pooch
 
+from shared.atomic import atomic_write_bytes
 from shared.errors import HypeError
-from shared.results import atomic_write_bytes
 
 
 @dataclass(frozen=True)

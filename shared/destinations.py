@@ -1,0 +1,68 @@
+"""Where a run's results and figures go: only a deliberate publish touches ``site/``.
+
+- The ``paper`` profile with its default seeds, from a clean tree: ``site/results/<name>.json``
+  and ``site/docs/figures/<name>/`` (the site's numbers).
+- Anything else (another seed or seed count, another profile, a modified tree): a folder of its
+  own, ``runs/<name>/<UTC time>-<profile>-seed<S>/``, said on the console.
+- ``--publish`` publishes a ``paper`` run from a modified tree; the results file records
+  ``dirty: true`` and the page says so. It is refused for any other profile or seeds.
+
+Both folders are checked for writing before the run starts, so a long run is never lost to a
+read-only folder at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.errors import HypeError
+from shared.registry import FIGURES_DIR, RESULTS_DIR, ROOT, Replication
+
+RUNS_DIR = ROOT / "runs"
+
+
+@dataclass(frozen=True)
+class Destination:
+    results: Path
+    figures: Path
+    published: bool
+    reason: str  # why it goes there, said on the console
+
+
+def choose(replication: Replication, *, profile: str, seed: int, n_seeds: int | None, dirty: bool | None,
+           publish: bool, out: Path | None = None, now: dt.datetime | None = None) -> Destination:
+    """Where this run's results go (see the module docstring)."""
+    default_seeds = seed == 0 and n_seeds is None
+    if publish and not (profile == "paper" and default_seeds):
+        raise HypeError("--publish is only for the paper profile with its default seeds",
+                        "drop --publish (the run goes to runs/), or drop --profile/--seed/--seeds")
+    if out is not None:
+        return Destination(out, out.parent / "figures" / replication.name, False, f"--out {out}")
+    if profile == "paper" and default_seeds and (dirty is False or publish):
+        reason = "published" + (" from a modified tree (recorded as dirty)" if dirty else "")
+        return Destination(RESULTS_DIR / f"{replication.name}.json", FIGURES_DIR / replication.name, True, reason)
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
+    folder = RUNS_DIR / replication.name / f"{stamp}-{profile}-seed{seed}"
+    if profile != "paper":
+        reason = f"not published: the {profile} profile never feeds the site"
+    elif not default_seeds:
+        reason = "not published: only the default seeds (--seed 0, the profile's --seeds) feed the site"
+    else:
+        reason = ("not published: the working tree has changes to the code (commit them, or pass --publish "
+                  "to publish anyway; the page will say so)")
+    return Destination(folder / f"{replication.name}.json", folder / "figures", False, reason)
+
+
+def check_writable(*folders: Path) -> None:
+    """Create each folder and write a scratch file in it, or stop with one line."""
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as error:
+            raise HypeError(f"cannot write to {folder} ({error.strerror or error})",
+                            "make it writable, or pass --out PATH to write the results elsewhere") from None
