@@ -6,7 +6,7 @@ A claim in ``claims.toml`` looks like::
     id = "RHW-sym-sweeps"
     statement = "Mirror symmetry 6-2-1 learned in 1,425 sweeps (eps 0.1, alpha 0.9)."
     source = "Rumelhart, Hinton & Williams 1986, Fig. 1 caption, p. 534"
-    confidence = "primary"            # primary | secondary | uncertain (papers.md tags)
+    confidence = "primary"            # primary | secondary | uncertain | note (how sure the paper value is)
     paper = 1425                      # the paper's value: a number, or text for a qualitative claim
     unit = "sweeps"
     rule = "within"                   # within | at_least | at_most | holds

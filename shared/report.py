@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from shared.atomic import atomic_write_bytes
+from shared.claims import load_claims
 from shared.errors import HypeError
 from shared.registry import RESULTS_DIR, ROOT, Replication, all_replications
-from shared.results import read_results
+from shared.results import read_results, regrade
 
 DOCS = ROOT / "site" / "docs"
 GENERATED = DOCS / "_generated"
@@ -176,8 +177,6 @@ def summary_table(loaded: dict[str, dict[str, Any]], replications: list[Replicat
             continue
         counts = verdict_counts(results)
         lines.append(f"| {r.year} | [{r.title}]({r.name}.md) | " + " | ".join(str(n) for n in counts.values()) + " |")
-        if results is None:
-            continue
         rows = ["| claim | paper | ours | verdict |", "| --- | --- | --- | --- |"]
         rows += [f"| [{row['id']}]({r.name}.md#{anchor(row['id'])}) | {_cell(format_paper(row))} | "
                  f"{_cell(format_ours(row))}{caveat(results, row)} | {ICONS[row['verdict']]} |"
@@ -208,7 +207,7 @@ def _load_paper_results(replication: Replication) -> dict[str, Any] | None:
     if results["profile"] != "paper":
         raise HypeError(f"{path} holds a {results['profile']!r} run; the site shows only `paper` runs",
                         f"re-run: nox -s {replication.session}")
-    return results
+    return regrade(results, load_claims(replication.claims_file))  # verdicts by today's claims.toml
 
 
 def _write(path: Path, text: str, written: list[Path]) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.atomic import atomic_write_bytes
-from shared.claims import Claim, Measurements, grade
+from shared.claims import Claim, Measurement, Measurements, grade
 from shared.errors import HypeError
 
 SCHEMA = 1
@@ -59,6 +59,16 @@ def claim_rows(claims: list[Claim], measured: Measurements) -> list[dict[str, An
         raise HypeError(f"measurements for claims not in claims.toml: {unknown}",
                         "add them to claims.toml or stop measuring them")
     return rows
+
+
+def regrade(results: dict[str, Any], claims: list[Claim]) -> dict[str, Any]:
+    """The claim rows of a results file graded again by the current ``claims.toml``: the
+    statement, source, criterion, reason and verdict come from the claims, only the measurement
+    from the file. The site is built this way, so a changed tolerance or wording never needs a
+    re-run (the verdict a run printed is the same computation on the claims of its day)."""
+    measured = Measurements(values={row["id"]: Measurement(**row["ours"]) for row in results["claims"]
+                                    if row.get("ours")})
+    return {**results, "claims": _clean(claim_rows(claims, measured))}
 
 
 def build_results(

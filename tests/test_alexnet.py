@@ -74,8 +74,9 @@ def tiny_split(n: int = 64) -> train.Split:
 
 
 def test_an_interrupted_job_resumes_to_the_same_result(tmp_path, monkeypatch) -> None:
-    job = train.Job("t", "four_layer", (("activation", "relu"), ("lrn", False), ("pool_size", 3)), 0.01, 5e-4,
-                    "plateau", max_epochs=3, batch_size=32, patience=1, lr_drops=1)
+    job = train.Job(name="t", model="four_layer", options=(("activation", "relu"), ("lrn", False), ("pool_size", 3)),
+                    learning_rate=0.01, weight_decay=5e-4, schedule=train.Schedule.PLATEAU, max_epochs=3,
+                    batch_size=32, patience=1, lr_drops=1)
     data, key = tiny_split(), jax.random.key(3)
     monkeypatch.setenv("HYPE_CHECKPOINT_DIR", str(tmp_path / "straight"))
     straight = train.run_job(job, data, key=key)

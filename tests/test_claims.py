@@ -23,13 +23,14 @@ def test_within_relative(value, expected):
     assert grade(c, Measurement(value)) == expected
 
 
-@pytest.mark.parametrize(("rule", "value", "expected"), [
-    ("at_least", 1.0, Verdict.REPRODUCED), ("at_least", 0.7, Verdict.PARTLY), ("at_least", 0.2, Verdict.NOT_REPRODUCED),
-    ("at_most", 0.01, Verdict.REPRODUCED), ("at_most", 0.3, Verdict.PARTLY), ("at_most", 0.9, Verdict.NOT_REPRODUCED),
+@pytest.mark.parametrize(("rule", "threshold", "partly", "value", "expected"), [
+    ("at_least", 0.9, 0.6, 0.9, Verdict.REPRODUCED), ("at_least", 0.9, 0.6, 0.7, Verdict.PARTLY),
+    ("at_least", 0.9, 0.6, 0.59, Verdict.NOT_REPRODUCED),
+    ("at_most", 0.1, 0.4, 0.1, Verdict.REPRODUCED), ("at_most", 0.1, 0.4, 0.3, Verdict.PARTLY),
+    ("at_most", 0.1, 0.4, 0.41, Verdict.NOT_REPRODUCED),
 ])
-def test_thresholds(rule, value, expected):
-    partly = 0.5 if rule == "at_least" else 0.5
-    c = claim(rule=rule, threshold=0.9 if rule == "at_least" else 0.1, partly_threshold=partly)
+def test_thresholds(rule, threshold, partly, value, expected):
+    c = claim(rule=rule, threshold=threshold, partly_threshold=partly)
     assert grade(c, Measurement(value)) == expected
 
 

@@ -20,6 +20,8 @@ from replications.random_forest.forests import (
 )
 from replications.random_forest.protocol import hold_out, seeds_for
 
+INPUTS = {"waveform": 21, "twonorm": 20, "threenorm": 20, "ringnorm": 20}  # Breiman (2001) Table 1
+
 
 def _twonorm(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return synthetic.sample("twonorm", key=jax.random.key(seed), n=n)
@@ -29,7 +31,7 @@ def _twonorm(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 def test_generators_shapes_and_balance(name: str) -> None:
     x, y = synthetic.sample(name, key=jax.random.key(0), n=3000)
     classes = 3 if name == "waveform" else 2
-    assert x.shape == (3000, synthetic.INPUTS[name]) and x.dtype == np.float64
+    assert x.shape == (3000, INPUTS[name]) and x.dtype == np.float64
     counts = np.bincount(y, minlength=classes)
     assert len(counts) == classes and counts.min() > 3000 / classes * 0.85
 
@@ -51,7 +53,7 @@ def test_generators_follow_breimans_definitions() -> None:
 
 
 def test_default_features_matches_breiman() -> None:
-    assert [default_features(m) for m in (9, 8, 34, 60, 6, 256)] == [4, 4, 6, 6, 3, 9]  # papers.md RF-proto-F
+    assert [default_features(m) for m in (9, 8, 34, 60, 6, 256)] == [4, 4, 6, 6, 3, 9]  # Breiman (2001) §4: F = int(log2 M + 1)
 
 
 def test_flip_labels_changes_exactly_the_fraction_to_other_classes() -> None:

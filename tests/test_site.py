@@ -66,3 +66,22 @@ def test_numbers_on_the_jpeg_degraded_copy_carry_the_caveat():
     assert len(flagged) == 2 and all("GSS-cifar" in line for line in flagged)
     results["provenance"]["datasets_sha256"] = {"cifar10/test_batch.bin": "ab" * 32}  # the genuine data
     assert CAVEAT not in claims_table(results)
+
+
+def test_a_changed_tolerance_changes_the_page_without_a_rerun():
+    """Grading happens when the site is built: the stored measurement, today's claims.toml."""
+    import dataclasses
+
+    from shared.claims import load_claims
+    from shared.registry import get
+    from shared.report import claims_table
+    from shared.results import regrade
+
+    stored = json.loads((RESULTS_DIR / "xor.json").read_text())
+    claims = load_claims(get("xor").claims_file)
+    before = claims_table(regrade(stored, claims))
+    stricter = [dataclasses.replace(c, paper=0.8) if c.id == "MP-xor-best" else c for c in claims]
+    after = claims_table(regrade(stored, stricter))
+    row = lambda table: next(line for line in table.splitlines() if "**MP-xor-best**" in line)  # noqa: E731
+    assert "not reproduced" not in row(before) and "not reproduced" in row(after)
+    assert "80%" in row(after) and "75%" in row(before)

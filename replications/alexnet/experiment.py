@@ -24,7 +24,7 @@ import numpy as np
 
 from replications.alexnet.config import Config
 from replications.alexnet.model import imagenet_alexnet_parameters
-from replications.alexnet.train import Job, Split, epochs_to_converge, run_job
+from replications.alexnet.train import Job, Schedule, Split, epochs_to_converge, run_job
 from shared.claims import Measurement, Measurements
 from shared.datasets.cifar10 import load_cifar10
 from shared.stages import StageClock
@@ -70,8 +70,9 @@ def fig1(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Measure
         best, cap = math.inf, config.fig1_max_epochs
         for lr in config.fig1_learning_rates:
             # A rate cannot win once it is slower than the best so far: stop it there (same choice, less compute).
-            job = Job(f"fig1-{activation}-lr{lr:g}-s0", "four_layer", options, lr, 0.0, "target",
-                      max_epochs=cap, batch_size=config.batch_size, target_error=config.fig1_target_error)
+            job = Job(name=f"fig1-{activation}-lr{lr:g}-s0", model="four_layer", options=options, learning_rate=lr,
+                      weight_decay=0.0, schedule=Schedule.TARGET, max_epochs=cap, batch_size=config.batch_size,
+                      target_error=config.fig1_target_error)
             history = run_job(job, data, key=jax.random.fold_in(key, 0), checkpoint=config.checkpoint)
             reached = history["reached"]
             sweep.append({"activation": activation, "lr": lr, "epochs": reached, "budget": cap,
@@ -81,7 +82,8 @@ def fig1(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Measure
                 cap = max(1, math.ceil(best))
         lr = chosen.get(activation, config.fig1_learning_rates[0])
         for seed in range(1, config.seeds):
-            job = Job(f"fig1-{activation}-lr{lr:g}-s{seed}", "four_layer", options, lr, 0.0, "target",
+            job = Job(name=f"fig1-{activation}-lr{lr:g}-s{seed}", model="four_layer", options=options,
+                      learning_rate=lr, weight_decay=0.0, schedule=Schedule.TARGET,
                       max_epochs=config.fig1_max_epochs, batch_size=config.batch_size,
                       target_error=config.fig1_target_error)
             runs[(activation, seed)] = run_job(job, data, key=jax.random.fold_in(key, seed),
@@ -111,9 +113,9 @@ def fig1(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Measure
 
 
 def _plateau_job(name: str, model: str, options: tuple, config: Config) -> Job:
-    return Job(name, model, options, config.learning_rate, config.weight_decay, "plateau",
-               max_epochs=config.max_epochs, batch_size=config.batch_size, patience=config.patience,
-               lr_drops=config.lr_drops)
+    return Job(name=name, model=model, options=options, learning_rate=config.learning_rate,
+               weight_decay=config.weight_decay, schedule=Schedule.PLATEAU, max_epochs=config.max_epochs,
+               batch_size=config.batch_size, patience=config.patience, lr_drops=config.lr_drops)
 
 
 def _summaries(histories: list[dict[str, Any]], within: float) -> dict[str, list]:

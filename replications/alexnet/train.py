@@ -26,6 +26,7 @@ import json
 import math
 import os
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,14 @@ from shared.training import DeviceSet, Stepper, load_checkpoint, paper_sgd, save
 MODELS = {"four_layer": FourLayerNet, "small_alexnet": SmallAlexNet}
 
 
-@dataclass(frozen=True)
+class Schedule(StrEnum):
+    """How a job's learning rate and stopping are decided (see the module docstring)."""
+
+    TARGET = "target"  # constant rate; stop at a running training error (Fig. 1)
+    PLATEAU = "plateau"  # divide by 10 on validation plateaus, three times (§5)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Job:
     """Everything that defines one training run (its identity for checkpoints)."""
 
@@ -52,7 +60,7 @@ class Job:
     options: tuple[tuple[str, Any], ...]  # model keyword arguments
     learning_rate: float
     weight_decay: float
-    schedule: str  # "target" | "plateau"
+    schedule: Schedule
     max_epochs: int
     batch_size: int = 128
     target_error: float = 0.25
@@ -133,12 +141,12 @@ def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -
         last_epoch = [rate for at, rate in history["checks"] if epoch < at <= epoch + 1]
         if not run["stop"] and run["epoch"] >= job.give_up_epochs and last_epoch and min(last_epoch) >= job.give_up_error:
             history["stalled"], history["diverged"], run["stop"] = True, True, True
-        if job.schedule == "plateau" and not run["stop"]:
+        if job.schedule is Schedule.PLATEAU and not run["stop"]:
             _plateau(job, stepper, held["val"], history, run)
         if checkpoint and not run["stop"]:
             save_checkpoint(state_file, stepper.state(), {"history": history, "run": run})
     bar.close()
-    if job.schedule == "plateau" and not history["diverged"]:
+    if job.schedule is Schedule.PLATEAU and not history["diverged"]:
         history["test_error"] = stepper.error_rate(held["test"])
         history["train_error"] = stepper.error_rate(held["train"])
     history["epochs"] = run["epoch"]
@@ -162,7 +170,7 @@ def _read_checks(job: Job, epoch: int, marks: list[int], losses: np.ndarray, err
         rate = float(errors[start:mark].sum()) / ((mark - start) * job.batch_size)
         history["checks"].append([epoch + mark / steps, rate])
         start = mark
-        if job.schedule == "target" and rate <= job.target_error:
+        if job.schedule is Schedule.TARGET and rate <= job.target_error:
             history["reached"], run["stop"] = epoch + mark / steps, True
             return
 

@@ -168,13 +168,6 @@ def shift_one_pixel(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return out
 
 
-def shifted(problem: Problem, rng: np.random.Generator) -> Problem:
-    """Trained on the unshifted digits, tested on the test digits moved by one pixel."""
-    return Problem("shifted_mnist", "MNIST, test digits shifted 1 px", problem.x_train, problem.y_train,
-                   shift_one_pixel(problem.x_test, rng), problem.y_test, problem.classes, True, problem.scored_on,
-                   problem.sha256, "trained on unshifted digits; each test digit moved one pixel in a random direction")
-
-
 def cifar10(train: int, rng: np.random.Generator) -> Problem:
     """CIFAR-10, ``train`` images drawn from the 50,000, full test set. Offline the only copy is
     the JPEG-degraded mirror: ``note`` says so and the page repeats it."""

@@ -3,7 +3,7 @@
 Rosenblatt (1958, pp. 389-392): sensory points (S) on a retina connect at random to
 association cells (A), each firing when its excitatory minus inhibitory input reaches a
 fixed threshold; only the A -> R connections learn, by error correction. The Mark I had
-a 20 x 20 photocell retina and (from recall, papers.md PERC-MarkI) 512 A-units and 8
+a 20 x 20 photocell retina and (from recall, not from the paper's text) 512 A-units and 8
 R-units. Here the R-units are ten independent alpha-perceptrons, one per digit (a unit
 says "mine" or "not mine"), and the answer is the most strongly responding unit.
 """

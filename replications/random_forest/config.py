@@ -17,7 +17,7 @@ class Config:
 
     seeds: int = 100  # repeats of the 10% hold-out on each small set (§4: "repeated 100 times")
     trees: int = 100  # trees per forest (§4: "growing and combining 100 trees")
-    boost_rounds: int = 50  # Adaboost trees (papers.md RF-proto-large: 50, recalled)
+    boost_rounds: int = 50  # Adaboost trees (50: recalled, not transcribed from §4)
     holdout: float = 0.1
     small_sets: tuple[str, ...] = SMALL
     large_sets: tuple[str, ...] = LARGE_SETS

@@ -52,7 +52,7 @@ def table2(results: dict[str, Any]) -> str:
                if e.get("note") and f"RF-T2-{e['key']}-ada" in claims]
     legend = ("\nErrors in %; ours is the mean ± its standard error over the repeats. "
               + " ".join(f"{SYMBOL[v]} {v}" for v in SYMBOL) + ". :material-alert: marks rows whose paper values "
-              "are recalled, not transcribed (papers.md §5b).\n")
+              "are recalled, not transcribed from the paper.\n")
     return "\n".join(lines) + "\n" + legend + ("\nNot run:\n\n" + "\n".join(missing) + "\n" if missing else "")
 
 
@@ -72,13 +72,13 @@ def noise(results: dict[str, Any]) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     head_row = claims["RF-T5-headline"]
     return ("\n".join(lines) + "\n\n% increase in mean test error; in brackets our mean error (%) clean → noisy on "
-            "the same hold-outs. All Table 5 values of the paper are recalled (papers.md RF-T5-noise). "
+            "the same hold-outs. All Table 5 values of the paper are recalled, not transcribed. "
             f"Headline ratio: paper {fmt(head_row['paper'])}, ours {ICONS[head_row['verdict']]} "
             f"(see the claims table).\n")
 
 
 def synthetic(results: dict[str, Any]) -> str:
-    """Our errors on Breiman's synthetic sets (no paper values are recorded in papers.md)."""
+    """Our errors on Breiman's synthetic sets (no paper values for them were transcribed)."""
     lines = ["| data set | draws | " + " | ".join(t for _, _, t in COLUMNS) + " |", "|" + " --- |" * (2 + len(COLUMNS))]
     for entry in results["tables"]["table2"]:
         if entry["set"] in ("waveform", "twonorm", "threenorm", "ringnorm"):

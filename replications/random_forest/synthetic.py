@@ -59,7 +59,6 @@ def _ringnorm(key: jax.Array, n: int) -> tuple[jax.Array, jax.Array]:
 
 
 GENERATORS = {"waveform": _waveform, "twonorm": _twonorm, "threenorm": _threenorm, "ringnorm": _ringnorm}
-INPUTS = {"waveform": 21, "twonorm": 20, "threenorm": 20, "ringnorm": 20}
 
 
 def sample(name: str, *, key: jax.Array, n: int) -> tuple[np.ndarray, np.ndarray]:
