@@ -34,8 +34,15 @@ CODE_PATHS = ("shared", "replications", "pyproject.toml", "uv.lock")
 
 def git_state(own_folder: str | None = None) -> dict[str, Any]:
     """Commit hash, and whether the code that makes numbers differs from it: tracked changes
-    under ``CODE_PATHS``, or files not yet committed in the replication's own folder."""
+    under ``CODE_PATHS``, or files not yet committed in the replication's own folder.
+
+    A copy of the tree without git (e.g. a GPU machine that received the working tree) cannot
+    check itself: whoever made the copy may declare its commit and cleanliness with
+    ``HYPE_SOURCE_COMMIT`` and ``HYPE_SOURCE_TREE_CLEAN=1``; the record then says ``declared``."""
     commit = _git("rev-parse", "HEAD")
+    if commit is None and os.environ.get("HYPE_SOURCE_COMMIT"):
+        return {"commit": os.environ["HYPE_SOURCE_COMMIT"],
+                "dirty": False if os.environ.get("HYPE_SOURCE_TREE_CLEAN") == "1" else None, "declared": True}
     tracked = _git("status", "--porcelain", "--untracked-files=no", "--", *CODE_PATHS)
     untracked = _git("status", "--porcelain", "--", own_folder) if own_folder else ""
     if tracked is None or untracked is None:

@@ -16,8 +16,9 @@ CLAIMS = [Claim(id="A", statement="s", source="x", confidence="primary", rule="a
 
 
 def results_with(value: float) -> dict:
-    return build_results("demo", "smoke", CLAIMS, Measurements(values={"A": Measurement(value)}),
-                         {"note": "test"})
+    provenance = collect(name="demo", profile="smoke", seed=0, n_seeds=None, command="demo", datasets={},
+                         stages={"total": 1.0})
+    return build_results("demo", "smoke", CLAIMS, Measurements(values={"A": Measurement(value)}), provenance)
 
 
 def test_round_trip_and_verdict(tmp_path):
@@ -79,3 +80,14 @@ def test_provenance_has_every_field():
     for package in ("python", "jax", "jaxlib", "flax", "optax", "numpy", "scikit-learn"):
         assert record["versions"][package], package
     assert {"platform", "kind", "count", "prng_impl", "xla_flags"} <= set(record["device"])
+
+
+def test_a_copy_without_git_records_the_declared_commit(monkeypatch):
+    from shared import provenance
+
+    monkeypatch.setattr(provenance, "_git", lambda *args: None)
+    assert provenance.git_state() == {"commit": None, "dirty": None}
+    monkeypatch.setenv("HYPE_SOURCE_COMMIT", "abc1234")
+    assert provenance.git_state()["dirty"] is None  # a commit alone says nothing of the tree
+    monkeypatch.setenv("HYPE_SOURCE_TREE_CLEAN", "1")
+    assert provenance.git_state() == {"commit": "abc1234", "dirty": False, "declared": True}
