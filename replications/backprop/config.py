@@ -53,6 +53,9 @@ def paper() -> Config:
     other jobs, i.e. 18,400 runs at about 8.5 runs/s; an unshared laptop should need well
     under that. The family-tree net (1,500 sweeps x 104 cases) and the 20,000-sweep caps
     take most of it. GPU: not measured (estimated a few minutes).
+    The family-tree hypotheses stage (16 hypotheses x 100 runs, added later) was measured
+    alone: 684 s wall, 364 s of CPU time, on the same 2-core CPU shared with other jobs
+    (load about 8); none of its rows needs a GPU.
     Run: ``nox -s replicate-backprop``.
     """
     return Config()
