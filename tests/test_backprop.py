@@ -12,7 +12,17 @@ from replications.backprop import analysis
 from replications.backprop.config import smoke
 from replications.backprop.delta_rule import error_gradient, forward, init_uniform, squared_error
 from replications.backprop.experiment import run
+from replications.backprop.family_hypotheses import (
+    HYPOTHESES,
+    HYPOTHESIS_NAMES,
+    Hypothesis,
+    initial_params,
+    knobs,
+    smallest_change,
+    train,
+)
 from replications.backprop.family_trees import PEOPLE, RELATIONSHIPS, family_cases, family_net
+from replications.backprop.report import fragments
 from replications.backprop.tasks import small_tasks
 from replications.backprop.training import Momentum, Schedule, run_keys, train_runs
 
@@ -130,3 +140,69 @@ def test_smoke_profile():
     assert values["RHW-sym-units"].value >= 0.9
     assert values["RHW-ft-data"].value is True
     assert measured.tables["family"]["paper"]["n"] == 8
+    # The hypotheses stage: every hypothesis, each with the three measures.
+    rows = measured.tables["family_hypotheses"]["rows"]
+    assert [r["name"] for r in rows] == list(HYPOTHESIS_NAMES)
+    for r in rows:
+        assert r["n"] == 4 and 0 <= r["train_all_fraction"] <= 1 and 0 <= r["test_mean"] <= 4
+        assert set(r["feature_found_fraction"]) == {"nationality", "generation", "branch"}
+    device = {"cpu": "test CPU", "cpu_count": 2}
+    results = {"tables": measured.tables,
+               "provenance": {"wall_seconds": measured.stages, "device": device}}
+    page = fragments(results)
+    assert all(h.label in page["hypotheses"] for h in HYPOTHESES)
+    assert page["hypotheses_smallest"].startswith("**Smallest change that makes Fig. 4 appear:**")
+
+
+def _hypothesis_runs(h: Hypothesis, masks: np.ndarray, sweeps: int, online: bool, rule: Momentum):
+    keys = run_keys(jax.random.key(11), len(masks))
+    return train(knobs(h, len(masks)), keys, jnp.asarray(masks), sweeps=sweeps, online=online,
+                 rule=rule)
+
+
+@pytest.mark.parametrize("online", [False, True], ids=["batch", "online"])
+def test_hypotheses_decay_mechanics(online):
+    # With ε = 0 only the decay moves the weights, so its count and its targets are exact.
+    still = Momentum(eps=0.0, alpha=0.0)
+    masks = np.ones((4, 104), np.float32)
+    masks[:, :4] = 0.0  # 4 held-out cases: no change and no decay for them
+    cases = [(Hypothesis("kept", "", decay_biases=False), 0.998 ** 3, 1.0),
+             (Hypothesis("per_case", "", decay_per_case=True), 0.998 ** 300, 0.998 ** 300),
+             (Hypothesis("printed", ""), 0.998 ** 3, 0.998 ** 3)]
+    for h, weight_factor, bias_factor in cases:
+        out = _hypothesis_runs(h, masks, 3, online, still)
+        start = jax.vmap(initial_params)(run_keys(jax.random.key(11), 4), jnp.full(4, h.init_range))
+        for layer, p in out["params"].items():
+            # rtol: up to 300 float32 multiplications by 0.998
+            np.testing.assert_allclose(p["b"], start[layer]["b"] * bias_factor, rtol=1e-4)
+            for s, w in p["w"].items():
+                np.testing.assert_allclose(w, start[layer]["w"][s] * weight_factor, rtol=1e-4)
+
+
+def test_online_sweep_with_one_case_is_a_batch_sweep():
+    # With a single training case, one change per case is one change per sweep: the online
+    # path must give the batch result (it skips the 103 held-out cases).
+    masks = np.zeros((2, 104), np.float32)
+    masks[0, 7] = masks[1, 60] = 1.0
+    h = Hypothesis("one", "", init_range=1.0)
+    batch = _hypothesis_runs(h, masks, 2, False, Momentum(eps=0.5, alpha=0.9))
+    online = _hypothesis_runs(h, masks, 2, True, Momentum(eps=0.5, alpha=0.9))
+    start = jax.vmap(initial_params)(run_keys(jax.random.key(11), 2), jnp.ones(2))
+    pairs = zip(jax.tree.leaves(batch["params"]), jax.tree.leaves(online["params"]), strict=True)
+    for a, b in pairs:
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert max(float(jnp.abs(a - s).max()) for a, s in
+               zip(jax.tree.leaves(batch["params"]), jax.tree.leaves(start), strict=True)) > 1e-3
+
+
+def test_smallest_change_picks_fewest_changes():
+    def row(changes, learned, features):
+        return {"changes": changes, "train_all_fraction": learned,
+                "all_features_fraction": features}
+
+    rows = [row([], 0.0, 0.0), row(["init_range", "sweeps"], 0.9, 0.6), row(["decay"], 0.8, 0.2),
+            row(["margin"], 0.6, 0.55), row(["sweeps"], 0.7, 0.7)]
+    assert smallest_change(rows) is rows[4]  # fewest changes, tie broken by more runs learning
+    assert smallest_change(rows[:1] + rows[2:3]) is None
+    assert Hypothesis("x", "", margin=0.0, sweeps=5000).changes() == ("margin", "sweeps")
+    assert HYPOTHESES[0].changes() == ()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from replications.backprop.family_hypotheses import HYPOTHESIS_NAMES
+
 SMALL_TASKS = ("xor_211", "xor_221_eta05", "xor_221_eta025", "symmetry", "encoder", "parity4")
 FAMILY_VARIANTS = ("paper", "eps_late_0.001", "eps_late_0.1", "adam_glorot")
 
@@ -17,6 +19,8 @@ class Config:
     its own initial weights; each family-tree run also its own 4 held-out triples).
     Sensitivity variants of the family trees use ``seeds // 5`` runs.
     ``caps``: sweeps after which a run that has not converged counts as stuck.
+    ``hypothesis_runs``: runs per family-tree hypothesis (``family_hypotheses.py``);
+    ``hypothesis_sweeps_cap`` shortens every hypothesis' training (smoke profile only).
     """
 
     seeds: int = 1000
@@ -32,6 +36,9 @@ class Config:
     family_sweeps: int = 1500
     family_seeds: int | None = None  # runs of the main family-tree variants; None: ``seeds``
     curve_every: int = 10
+    family_hypotheses: tuple[str, ...] = HYPOTHESIS_NAMES
+    hypothesis_runs: int = 100  # 0 of 100 has a 95% Wilson upper bound of 3.7%
+    hypothesis_sweeps_cap: int | None = None
 
     def cap(self, task: str) -> int:
         return dict(self.caps)[task]
@@ -46,6 +53,9 @@ def paper() -> Config:
     other jobs, i.e. 18,400 runs at about 8.5 runs/s; an unshared laptop should need well
     under that. The family-tree net (1,500 sweeps x 104 cases) and the 20,000-sweep caps
     take most of it. GPU: not measured (estimated a few minutes).
+    The family-tree hypotheses stage (16 hypotheses x 100 runs, added later) was measured
+    alone: 684 s wall, 364 s of CPU time, on the same 2-core CPU shared with other jobs
+    (load about 8); none of its rows needs a GPU.
     Run: ``nox -s replicate-backprop``.
     """
     return Config()
@@ -65,6 +75,8 @@ def smoke() -> Config:
         modern_tasks=(),
         family_variants=("paper",),
         family_seeds=8,
+        hypothesis_runs=4,
+        hypothesis_sweeps_cap=20,  # every hypothesis, too short to learn: checks the stage runs
     )
 
 

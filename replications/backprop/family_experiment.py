@@ -49,22 +49,39 @@ def held_out_masks(key: Array, runs: int, cases: int) -> Array:
     return jax.vmap(one)(run_keys(key, runs))
 
 
-def run_family(name: str, runs: int, sweeps: int, adam_lr: float, curve_every: int, *, key: Array) -> dict:
-    """Train ``runs`` family-tree nets of one variant; return per-run scores and a summary."""
+def train_family(opt: Any, init: Any, sched: Schedule, runs: int, *,
+                 key: Array) -> tuple[dict, np.ndarray]:
+    """Train ``runs`` family-tree nets (each with its own weights and 4 held-out triples):
+    (per-run outputs as numpy arrays, (runs, 104) 0/1 mask of the training triples)."""
     data = family_cases()
-    opt, init, description = variant(name, adam_lr)
-    # The paper's schedule: weight decay 0.2% per weight change, error zero beyond 0.2 / 0.8.
-    sched = Schedule(max_sweeps=sweeps, tol=None, margin=0.2, decay=0.998, curve_every=curve_every)
     masks = held_out_masks(jax.random.fold_in(key, 1), runs, len(data.queries))
     inputs = {"person1": data.person1, "relationship": data.relationship}
     out = train_runs(family_net(), opt, sched, init, inputs, data.person2, run_keys(key, runs), masks)
-    masks = np.asarray(masks)
-    scores = analysis.family_scores(np.asarray(out["states"]["out"]), data.person2, masks)
-    w_person = np.asarray(out["params"]["person_code"]["w"]["person1"])
+    return jax.tree.map(np.asarray, out), np.asarray(masks)
+
+
+def family_measures(out: dict, masks: np.ndarray) -> dict:
+    """Per run: training and held-out triples right, and the person units' |r| with each
+    feature of Fig. 4 (nationality, generation, branch)."""
+    scores = analysis.family_scores(out["states"]["out"], family_cases().person2, masks)
     features = analysis.feature_correlations(
-        w_person, {"nationality": NATIONALITY, "generation": GENERATION, "branch": BRANCH})
-    test, train = scores["test_right"], scores["train_right"]
-    all_train = train == scores["train_total"]
+        out["params"]["person_code"]["w"]["person1"],
+        {"nationality": NATIONALITY, "generation": GENERATION, "branch": BRANCH})
+    return {**scores, "features": features,
+            "all_features": np.all([v >= FEATURE_R for v in features.values()], axis=0)}
+
+
+def run_family(name: str, runs: int, sweeps: int, adam_lr: float, curve_every: int, *, key: Array) -> dict:
+    """Train ``runs`` family-tree nets of one variant; return per-run scores and a summary."""
+    opt, init, description = variant(name, adam_lr)
+    # The paper's schedule: weight decay 0.2% per weight change, error zero beyond 0.2 / 0.8.
+    sched = Schedule(max_sweeps=sweeps, tol=None, margin=0.2, decay=0.998, curve_every=curve_every)
+    out, masks = train_family(opt, init, sched, runs, key=key)
+    m = family_measures(out, masks)
+    w_person = out["params"]["person_code"]["w"]["person1"]
+    features = m["features"]
+    test, train = m["test_right"], m["train_right"]
+    all_train = train == m["train_total"]
     summary = {
         "variant": name, "description": description, "n": runs, "sweeps": sweeps,
         "test_right_counts": np.bincount(test, minlength=HELD_OUT + 1).tolist(),
@@ -74,11 +91,11 @@ def run_family(name: str, runs: int, sweeps: int, adam_lr: float, curve_every: i
         "train_all_fraction": float(np.mean(all_train)),
         "train_all_ci95": list(analysis.wilson(int(all_train.sum()), runs)),
         "train_mean": float(train.mean()),
-        "final_error_median": float(np.median(np.asarray(out["final_error"]))),
+        "final_error_median": float(np.median(out["final_error"])),
         "feature_r_median": {k: float(np.median(v)) for k, v in features.items()},
         "feature_found_fraction": {k: float(np.mean(v >= FEATURE_R)) for k, v in features.items()},
-        "all_features_fraction": float(np.mean(np.all([v >= FEATURE_R for v in features.values()], axis=0))),
-        "curve": analysis.log_curve(np.asarray(out["curve"]), curve_every, points=80),
+        "all_features_fraction": float(np.mean(m["all_features"])),
+        "curve": analysis.log_curve(out["curve"], curve_every, points=80),
         # Run 0's person-code weights, for a Fig. 4-style diagram (the first run, not a chosen one).
         "run0_person_weights": w_person[0].tolist(),
         "run0_test_right": int(test[0]),
