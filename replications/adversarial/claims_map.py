@@ -93,8 +93,8 @@ def getters() -> dict[str, Getter]:
 def _cifar_note(cifar: dict[str, Any]) -> str:
     """What the CIFAR-10 number rests on: the data (JPEG-degraded copy or not) and the net's clean error."""
     data = cifar.get("data_note") or "genuine CIFAR-10"
-    return (f"{data}; the alexnet replication's four-layer convnet after {cifar['epochs']} epochs, "
-            f"clean test error {cifar['clean_error']:.1f}%")
+    return (f"{data}; {cifar['model']} after {cifar['epochs']} epochs, clean test error "
+            f"{cifar['clean_error']:.1f}%")
 
 
 def measurements(tables: dict[str, Any]) -> dict[str, Measurement]:
