@@ -204,12 +204,12 @@ RETRAIN = {"none": "",
 
 
 def _learning_rate(r: dict[str, Any]) -> str:
-    rate = f"rate {fmt(r['lr'])}"
+    rate = f"rate {r['lr']:g}"
     return {"constant": rate,
             "cosine": f"{rate} along a cosine to 0 over {r['max_epochs']} epochs",
-            "exponential": f"{rate} divided by {r['lr_decay']:g} after each update "
+            "exponential": f"{rate} divided by {r['lr_decay']} after each update "
                            f"(floor {r['min_lr']:g})",
-            "linear": f"{rate} falling linearly to {fmt(100 * r['lr_decay'])}% at epoch "
+            "linear": f"{rate} falling linearly to {100 * r['lr_decay']:g}% at epoch "
                       f"{r['lr_saturate']}"}[r["lr_schedule"]]
 
 
@@ -219,23 +219,28 @@ def describe_recipe(r: dict[str, Any]) -> tuple[str, str]:
     if r["optimiser"] == "adam":
         how = f"Adam, {_learning_rate(r)}, batch {r['batch']}"
     else:
-        how = (f"SGD, {_learning_rate(r)}, momentum {fmt(r['momentum'])} rising to "
-               f"{fmt(r['final_momentum'])} at epoch {r['momentum_saturate']}, batch {r['batch']}")
+        how = (f"SGD, {_learning_rate(r)}, momentum {r['momentum']:g} rising to "
+               f"{r['final_momentum']:g} at epoch {r['momentum_saturate']}, batch {r['batch']}")
     if r["lr_scale"]:
-        how += ", rate x" + ", x".join(f"{fmt(v)} on {k}" for k, v in r["lr_scale"])
+        how += ", rate x" + ", x".join(f"{v:g} on {k}" for k, v in r["lr_scale"])
     if r["max_norm"]:
-        how += "; max-norm " + ", ".join(f"{fmt(v, 5)} ({k})" for k, v in r["max_norm"])
+        how += "; max-norm " + ", ".join(f"{v:g} ({k})" for k, v in r["max_norm"])
     if r["monitor"] == "none":
-        return how, f"{r['max_epochs']} epochs"
+        return how, _epochs(r["max_epochs"])
     held = f", the last {r['n_valid']:,} training images held out" if r["n_valid"] else ""
-    decrease = f" by {fmt(100 * r['min_decrease'])}%" if r["min_decrease"] else ""
-    stop = (f"best {MONITORS[r['monitor']]}{held}; stop after {r['patience']} epochs without a "
-            f"decrease{decrease} (at most {r['max_epochs']:,}){RETRAIN[r['retrain']]}")
+    decrease = f" of {100 * r['min_decrease']:g}%" if r["min_decrease"] else ""
+    stop = (f"keep the best epoch by {MONITORS[r['monitor']]}{held}; stop after "
+            f"{_epochs(r['patience'])} without a decrease{decrease} (at most {r['max_epochs']:,})"
+            f"{RETRAIN[r['retrain']]}")
     return how, stop
 
 
+def _epochs(n: int) -> str:
+    return f"{n:,} epoch" if n == 1 else f"{n:,} epochs"
+
+
 def _outcome(log: dict[str, Any]) -> str:
-    text = f"{log['epochs']} epochs ({log['stopped']}), best {log['best_epoch']}"
+    text = f"{_epochs(log['epochs'])} ({log['stopped']}), best {log['best_epoch']}"
     if log.get("retrain_epochs"):
         why = f" ({log['retrain_stopped']})" if log.get("retrain_stopped") else ""
         text += f"; then {log['retrain_epochs']} on all images{why}"
