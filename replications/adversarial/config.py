@@ -255,8 +255,8 @@ def cpu() -> Config:
 
 
 def smoke() -> Config:
-    """Seconds on a CPU: tiny subsets, the ``paper`` recipes cut to a few epochs (every
-    stopping rule and retraining stage runs); for the tests, not for the site."""
+    """Minutes on a 2-core CPU (about 5, loaded): tiny subsets, the ``paper`` recipes cut to a
+    few epochs (every stopping rule and retraining stage runs); for the tests, not the site."""
     full = paper()
 
     def short(recipe: Recipe, **changes: object) -> Recipe:
