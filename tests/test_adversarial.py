@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import json
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import jax
@@ -64,16 +65,50 @@ def test_smoke_attacks_succeed_and_transfer(smoke) -> None:
 
 @pytest.mark.needs_data("mnist")
 @pytest.mark.slow
+def test_smoke_runs_every_stopping_rule_and_the_graded_noise_reading(smoke) -> None:
+    """The smoke profile is the paper recipes in miniature: each model's log shows its stopping
+    rule and retraining stage ran, and the Table 2 / 4 noise rows are the graded reading."""
+    t, config = smoke.tables, PROFILES["smoke"]()
+    logs = t["training"]
+    assert set(logs) == {*TABLE1, *TABLE3, "maxout", "maxout, adversarially trained"}
+    for name in (*TABLE1, *TABLE3):  # trained to convergence of the training objective, or the cap
+        assert 1 <= logs[name]["best_epoch"] <= logs[name]["epochs"] <= config.mlp.max_epochs
+        assert len(logs[name]["monitor"]) == logs[name]["epochs"]
+    for name, recipe in (("maxout", config.maxout),
+                         ("maxout, adversarially trained", config.maxout_adversarial)):
+        log = logs[name]
+        assert log["stopped"] in ("patience", "max_epochs") and log["retrain_epochs"] >= 1
+        if recipe.retrain == "same_epochs":
+            assert log["retrain_epochs"] == log["best_epoch"]
+    assert logs["maxout"]["retrain_target"] is not None
+    for table, sigmas in (("table2", (0.1, 0.3)), ("table4", (0.06, 0.1))):
+        rows = t["noise_readings"][table]
+        assert len(rows) == 8 * len(sigmas)
+        for sigma in sigmas:
+            graded = next(r for r in rows if r["graded"] and r["sigma"] == sigma)
+            assert graded["errors"] == t[table][f"Gaussian noise, sigma {sigma:g}"]["errors"]
+            assert graded["outside_box"] > 0.0  # not clipped
+
+
+@pytest.mark.slow
 def test_smoke_results_build_figures_and_tables(smoke, tmp_path: Path) -> None:
-    results = build_results("adversarial", "smoke", load_claims(CLAIMS), smoke, {})
+    config = json.loads(json.dumps(asdict(PROFILES["smoke"]())))  # as the results file holds it
+    results = build_results("adversarial", "smoke", load_claims(CLAIMS), smoke, {"config": config})
     verdicts = {row["id"]: row["verdict"] for row in results["claims"]}
     assert all(verdicts[k] == "not run" for k in CIFAR)
     assert all(v != "not run" for k, v in verdicts.items() if k not in CIFAR)
     drawn = figures.make_figures(results, tmp_path)
     assert len(drawn) == 4 and all(p.stat().st_size > 1000 for p in drawn)
     fragments = report.fragments(results)
-    assert set(fragments) == {"table1", "table2", "table34", "fgsm", "beyond"}
+    assert set(fragments) == {"table1", "table2", "table34", "noise_readings", "fgsm", "beyond",
+                              "recipes"}
     assert "AE400-10" in fragments["table1"] and "random forest" in fragments["beyond"]
+    assert fragments["noise_readings"].count("(graded)") == 4  # two sigmas in Tables 2 and 4
+    recipes = fragments["recipes"]
+    for name in (*TABLE1, "maxout", "maxout, adversarially trained"):
+        assert f"| {name} |" in recipes
+    assert "the last 200 training images held out" in recipes
+    assert "before the recipes" not in recipes
 
 
 def test_cifar_stage_on_synthetic_images() -> None:
@@ -86,7 +121,7 @@ def test_cifar_stage_on_synthetic_images() -> None:
                         x_test=rng.integers(0, 256, (500, 32, 32, 3), dtype=np.uint8),
                         y_test=rng.integers(0, 10, 500).astype(np.int32),
                         sha256={"cifar10_jpeg_lossy/test_batch.bin.gz": "ab" * 32}, note="JPEG-degraded test copy")
-    config = replace(PROFILES["smoke"](), cifar_epochs=1, batch=64)
+    config = replace(PROFILES["smoke"](), cifar_net="four-layer", cifar_epochs=1, batch=64)
     out = run_cifar(data, config, jax.random.key(0))
     assert out["linf"] <= CIFAR_EPSILON + 1e-6
     assert 0.0 <= out["clean_error"] <= 100.0 and 0.0 <= out["error"] <= 100.0
@@ -97,3 +132,26 @@ def test_cifar_stage_on_synthetic_images() -> None:
     assert f"{out['clean_error']:.1f}%" in values["GSS-cifar"].note
     assert values["GSS-cifar-conf"].value == out["confidence"]
 
+
+
+def test_cifar_maxout_stage_on_synthetic_images() -> None:
+    """The paper profile's CIFAR-10 stage (a small convolutional maxout net, GCN + ZCA inside,
+    early stopping and retraining) on random images: FGSM stays in the box and within epsilon
+    in [0, 1] pixels, and the log shows the retraining stage ran on all images."""
+    rng = np.random.default_rng(1)
+    data = LabelledData(x_train=rng.integers(0, 256, (320, 32, 32, 3), dtype=np.uint8),
+                        y_train=rng.integers(0, 10, 320).astype(np.int32),
+                        x_test=rng.integers(0, 256, (100, 32, 32, 3), dtype=np.uint8),
+                        y_test=rng.integers(0, 10, 100).astype(np.int32))
+    paper = PROFILES["paper"]()
+    config = replace(PROFILES["smoke"](), cifar_net="maxout",
+                     cifar_maxout=replace(paper.cifar_maxout, channels=(4, 4, 4), dense_units=8,
+                                          dense_pieces=2),
+                     cifar=replace(paper.cifar, batch=32, n_valid=64, max_epochs=2, patience=1))
+    out = run_cifar(data, config, jax.random.key(0))
+    assert out["linf"] <= CIFAR_EPSILON + 1e-6
+    assert out["net"] == "maxout" and "maxout" in out["model"]
+    log = out["training"]
+    assert 1 <= log["best_epoch"] <= log["epochs"] <= 2
+    assert out["epochs"] == log["retrain_epochs"] == log["best_epoch"]  # from scratch on all
+    assert 0.0 <= out["error"] <= 100.0

@@ -16,7 +16,7 @@ from sklearn.svm import SVC, LinearSVC
 
 from replications.adversarial.config import Config
 from replications.adversarial.goodfellow import fgsm_examples
-from replications.adversarial.szegedy import gaussian
+from replications.adversarial.szegedy import CLIPPED_NOISE, gaussian
 
 POLY_SVM, FOREST, LINEAR_SVM = "SVM, polynomial kernel", "random forest", "linear SVM"
 
@@ -67,7 +67,8 @@ def run_beyond(data: dict[str, np.ndarray], nets: dict, lbfgs_test: tuple[np.nda
     sources[f"FGSM eps {cfg.epsilon:g} vs linear SVM"] = fgsm_examples(svm_f, x, y, cfg.epsilon)
     first = next(iter(nets))
     fgsm_rms = float(np.sqrt(np.mean((sources[f"FGSM eps {cfg.epsilon:g} vs {first}"] - x) ** 2)))
-    sources[f"Gaussian noise, same RMS as FGSM ({fgsm_rms:.3f})"] = gaussian(x, fgsm_rms, key)
+    noisy = gaussian(x, fgsm_rms, key, CLIPPED_NOISE)
+    sources[f"Gaussian noise, same RMS as FGSM ({fgsm_rms:.3f})"] = noisy
     table = transfer_table(classifiers, sources, y)
     lb_clean, lb_adv, lb_y = lbfgs_test
     table.update(transfer_table(classifiers, {"clean (L-BFGS subset)": lb_clean,

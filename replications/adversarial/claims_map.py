@@ -1,6 +1,6 @@
 """Which number of the run's tables measures which claim of ``claims.toml``.
 
-Claim ids follow ``../shared/papers.md`` section 7 (SZ-* Szegedy et al., GSS-* Goodfellow
+Claim ids follow the two papers (SZ-* Szegedy et al., GSS-* Goodfellow
 et al.), one id per table cell: ``SZ-T2-FC100-on-AE400`` is the error induced on AE400-10
 by the examples made for FC100-100-10 (Table 2, row FC100-100-10, column AE400-10).
 """
@@ -93,8 +93,8 @@ def getters() -> dict[str, Getter]:
 def _cifar_note(cifar: dict[str, Any]) -> str:
     """What the CIFAR-10 number rests on: the data (JPEG-degraded copy or not) and the net's clean error."""
     data = cifar.get("data_note") or "genuine CIFAR-10"
-    return (f"{data}; the alexnet replication's four-layer convnet after {cifar['epochs']} epochs, "
-            f"clean test error {cifar['clean_error']:.1f}%")
+    return (f"{data}; {cifar['model']} after {cifar['epochs']} epochs, clean test error "
+            f"{cifar['clean_error']:.1f}%")
 
 
 def measurements(tables: dict[str, Any]) -> dict[str, Measurement]:

@@ -15,14 +15,20 @@ from replications.adversarial.model import Maxout
 from replications.adversarial.train import Logits, error_rate, fit, logits_fn, predict
 
 
-def train_maxout(x: np.ndarray, y: np.ndarray, cfg: Config, key: jax.Array, *, adversarial: bool) -> Logits:
-    """Maxout 240x5 (2 layers) with dropout; with ``adversarial`` the objective of Sec. 6
-    (alpha 0.5, epsilon 0.25, FGSM examples re-made at every step)."""
-    model = Maxout(cfg.maxout_units, cfg.maxout_pieces, input_drop=0.2, hidden_drop=0.5,
+def train_maxout(x: np.ndarray, y: np.ndarray, cfg: Config, key: jax.Array, *,
+                 adversarial: bool) -> tuple[Logits, dict]:
+    """The maxout net (``cfg.maxout_net``: 240 x 5, two layers, dropout) trained by its recipe:
+    ``cfg.maxout`` (Goodfellow et al. 2013 Sec. 5.1), or with ``adversarial`` the objective of
+    Goodfellow et al. 2014 Sec. 6 (alpha 0.5, epsilon 0.25, FGSM examples re-made at every step)
+    by ``cfg.maxout_adversarial``. Returns the net and what its stopping rule did."""
+    net = cfg.maxout_net
+    model = Maxout(net.units, net.pieces, input_drop=net.input_drop, hidden_drop=net.hidden_drop,
+                   init_range=net.init_range, rescale_input=net.rescale_input,
                    rngs=nnx.Rngs(jax.random.fold_in(key, 0)))
-    fit(model, x, y, epochs=cfg.epochs_maxout, batch=cfg.batch, lr=cfg.lr, key=jax.random.fold_in(key, 1),
-        adversarial=(cfg.epsilon, cfg.alpha) if adversarial else None)
-    return logits_fn(model)
+    recipe = cfg.maxout_adversarial if adversarial else cfg.maxout
+    log = fit(model, x, y, recipe, key=jax.random.fold_in(key, 1),
+              adversarial=(cfg.epsilon, cfg.alpha) if adversarial else None)
+    return logits_fn(model), log.as_dict()
 
 
 def fgsm_examples(f: Logits, x: np.ndarray, y: np.ndarray, epsilon: float, chunk: int = 2_000) -> np.ndarray:
@@ -57,17 +63,20 @@ def robustness_curves(models: dict[str, Logits], x: np.ndarray, y: np.ndarray, e
     return {"epsilon": list(epsilons), **curves}
 
 
-def adversarial_training(data: dict[str, np.ndarray], softmax: Logits, cfg: Config,
-                         key: jax.Array) -> tuple[dict, dict[str, Logits], dict[str, np.ndarray]]:
+def adversarial_training(
+        data: dict[str, np.ndarray], softmax: Logits, cfg: Config, key: jax.Array,
+) -> tuple[dict, dict[str, Logits], dict[str, np.ndarray], dict]:
     """FGSM at epsilon 0.25 on the test set against softmax, maxout and adversarially trained maxout.
 
     Returns the table (clean error; adversarial error and confidence; the two transfer
-    numbers of Sec. 6), the models, and the adversarial test images per model.
+    numbers of Sec. 6), the models, the adversarial test images per model, and the maxout
+    nets' training logs.
     """
     x, y, xt, yt = data["x_train"], data["y_train"], data["x_test"], data["y_test"]
-    models = {"softmax": softmax,
-              "maxout": train_maxout(x, y, cfg, jax.random.fold_in(key, 0), adversarial=False),
-              "maxout, adversarially trained": train_maxout(x, y, cfg, jax.random.fold_in(key, 1), adversarial=True)}
+    base, base_log = train_maxout(x, y, cfg, jax.random.fold_in(key, 0), adversarial=False)
+    robust, robust_log = train_maxout(x, y, cfg, jax.random.fold_in(key, 1), adversarial=True)
+    models = {"softmax": softmax, "maxout": base, "maxout, adversarially trained": robust}
+    logs = {"maxout": base_log, "maxout, adversarially trained": robust_log}
     adv = {name: fgsm_examples(f, xt, yt, cfg.epsilon) for name, f in models.items()}
     table = {name: {"clean_error": error_rate(f, xt, yt), **error_and_confidence(f, adv[name], yt)}
              for name, f in models.items()}
@@ -76,4 +85,4 @@ def adversarial_training(data: dict[str, np.ndarray], softmax: Logits, cfg: Conf
         "robust_on_base_examples": error_and_confidence(robust, adv["maxout"], yt)["error"],
         "base_on_robust_examples": error_and_confidence(base, adv["maxout, adversarially trained"], yt)["error"],
     }
-    return table, models, adv
+    return table, models, adv, logs

@@ -111,37 +111,56 @@ class AutoencoderSoftmax(nnx.Module):
 
 
 class Maxout(nnx.Module):
-    """Permutation-invariant maxout MLP (Goodfellow et al. 2013), the net of Goodfellow et al. 2014 Sec. 4/6.
+    """Permutation-invariant maxout MLP (Goodfellow et al. 2013 Sec. 5.1), the net of Goodfellow
+    et al. 2014 Sec. 4 and 6.
 
-    Two maxout layers of 240 units x 5 pieces and a softmax; dropout on the input
+    Two maxout layers of ``units`` x ``pieces`` (240 x 5) and a softmax; dropout on the input
     (drop 0.2) and the hidden layers (drop 0.5) during training, when ``key`` is given.
+    ``init_range``: weights uniform in [-r, r] and biases 0 (the authors' config: ``irange``
+    0.005), or flax's default when ``None``. ``rescale_input``: whether the kept input pixels are
+    divided by 0.8 in training (inverted dropout); the authors' config leaves them as they are.
     """
 
     def __init__(self, units: int, pieces: int, *, input_drop: float, hidden_drop: float,
+                 init_range: float | None = None, rescale_input: bool = True,
                  rngs: nnx.Rngs) -> None:
-        self.h1 = nnx.Linear(N_PIXELS, units * pieces, rngs=rngs)
-        self.h2 = nnx.Linear(units, units * pieces, rngs=rngs)
-        self.out = nnx.Linear(units, N_CLASSES, rngs=rngs)
+        init = {} if init_range is None else {"kernel_init": uniform(init_range),
+                                              "bias_init": nnx.initializers.zeros}
+        self.h1 = nnx.Linear(N_PIXELS, units * pieces, rngs=rngs, **init)
+        self.h2 = nnx.Linear(units, units * pieces, rngs=rngs, **init)
+        self.out = nnx.Linear(units, N_CLASSES, rngs=rngs, **init)
         self.units, self.pieces = units, pieces
         self.input_drop, self.hidden_drop = input_drop, hidden_drop
+        self.rescale_input = rescale_input
 
     def _maxout(self, z: jax.Array) -> jax.Array:
         return z.reshape(*z.shape[:-1], self.units, self.pieces).max(axis=-1)
 
     def __call__(self, x: jax.Array, *, key: jax.Array | None = None) -> jax.Array:
         keys = jax.random.split(key, 3) if key is not None else (None,) * 3
-        x = _dropout(x, self.input_drop, keys[0])
-        x = _dropout(self._maxout(self.h1(x)), self.hidden_drop, keys[1])
-        x = _dropout(self._maxout(self.h2(x)), self.hidden_drop, keys[2])
+        x = dropout(x, self.input_drop, keys[0], rescale=self.rescale_input)
+        x = dropout(self._maxout(self.h1(x)), self.hidden_drop, keys[1])
+        x = dropout(self._maxout(self.h2(x)), self.hidden_drop, keys[2])
         return self.out(x)
 
     def penalty(self) -> jax.Array:
         return jnp.zeros(())
 
 
-def _dropout(x: jax.Array, rate: float, key: jax.Array | None) -> jax.Array:
-    """Inverted dropout (Hinton et al. 2012); the identity at test time (``key is None``)."""
+def uniform(r: float) -> nnx.Initializer:
+    """Weights uniform in [-r, r] (pylearn2's ``irange``)."""
+    def init(key: jax.Array, shape: tuple[int, ...], dtype: jnp.dtype = jnp.float32) -> jax.Array:
+        return jax.random.uniform(key, shape, dtype, -r, r)
+    return init
+
+
+def dropout(x: jax.Array, rate: float, key: jax.Array | None, *, rescale: bool = True) -> jax.Array:
+    """Dropout (Hinton et al. 2012); the identity at test time (``key is None``).
+
+    ``rescale``: divide the kept units by the keep probability in training (inverted dropout),
+    so that test time needs no rescaling.
+    """
     if key is None or rate == 0.0:
         return x
     keep = jax.random.bernoulli(key, 1.0 - rate, x.shape)
-    return jnp.where(keep, x / (1.0 - rate), 0.0)
+    return jnp.where(keep, x / (1.0 - rate) if rescale else x, 0.0)

@@ -1,5 +1,7 @@
 """Extra page tables, generated from the results file: Szegedy et al. Tables 1-4 (ours beside
-the paper's), Goodfellow et al.'s FGSM table, and the transfer to an SVM and a random forest.
+the paper's), every reading of their Gaussian-noise rows, Goodfellow et al.'s FGSM table, the
+transfer to an SVM and a random forest, and the training recipes with what their stopping
+rules did.
 """
 
 from __future__ import annotations
@@ -7,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from replications.adversarial.claims_map import NOISE2, NOISE4, SLUG
-from replications.adversarial.szegedy import TABLE1, TABLE3
+from replications.adversarial.szegedy import GRADED_NOISE, TABLE1, TABLE3
 from shared.report import fmt
 
 
@@ -58,7 +60,15 @@ def table2(results: dict[str, Any]) -> str:
     slug = {**SLUG, **NOISE2}
     text = _matrix(results, "table2", TABLE1, [*TABLE1, *NOISE2], "SZ-T2", slug)
     return text + ("\nError (%) of the column model; ours (Szegedy et al.; *italic*: recalled, uncertain). "
-                   "Gaussian noise is clipped to [0, 1], so its measured RMS is below sigma.\n")
+                   f"{_noise_note(results)}\n")
+
+
+def _noise_note(results: dict[str, Any]) -> str:
+    """Which Gaussian-noise reading the noise rows of this results file are."""
+    if "noise_readings" not in results["tables"]:
+        return ("Gaussian noise: clipped to [0, 1], so its measured RMS is below sigma (this "
+                "results file predates the noise readings).")
+    return f"Gaussian noise rows: {GRADED_NOISE.label} (the graded reading; all readings below)."
 
 
 def table4(results: dict[str, Any]) -> str:
@@ -72,7 +82,47 @@ def table4(results: dict[str, Any]) -> str:
     return ("\n".join(head) + "\n\nTable 3: ours (Szegedy et al., recalled).\n\n"
             + _matrix(results, "table4", TABLE3, rows, "SZ-T4", slug)
             + "\nTable 4: error (%) of the column model on test images; \"magnified\" rows scale each "
-              "perturbation to RMS 0.1 (then clip). Ours (Szegedy et al.).\n")
+              "perturbation to RMS 0.1 (then clip). Ours (Szegedy et al.). "
+              f"{_noise_note(results)}\n")
+
+
+def _paper_cell(claim: dict[str, Any] | None) -> str:
+    if claim is None:
+        return "–"
+    return f"*{_pct(claim['paper'])}*" if claim["confidence"] == "uncertain" else _pct(claim["paper"])
+
+
+def noise_readings(results: dict[str, Any]) -> str:
+    """Every reading of the Gaussian-noise rows (Szegedy et al. Tables 2 and 4) the paper allows,
+    the graded one in bold, with the paper's row for comparison."""
+    readings = results["tables"].get("noise_readings")
+    if readings is None:
+        return ("This results file predates the noise readings: its Gaussian rows are one "
+                "reading only (sigma on [0, 1], clipped, fresh per image). A run of the current "
+                "code fills this table.\n")
+    claims, blocks = _paper(results), []
+    for table, models, slug_of in (("table2", TABLE1, NOISE2), ("table4", TABLE3, NOISE4)):
+        prefix = "SZ-T2" if table == "table2" else "SZ-T4"
+        head = " | ".join(SLUG[m] for m in models)
+        lines = [f"| sigma | reading | {head} | RMS change | outside [0, 1] |",
+                 "| --- | --- |" + " --- |" * (len(models) + 2)]
+        for row in readings[table]:
+            name = f"**{row['reading']}** (graded)" if row["graded"] else row["reading"]
+            cells = " | ".join(_pct(row["errors"][m]) for m in models)
+            lines.append(f"| {fmt(row['sigma'], 2)} | {name} | {cells} | "
+                         f"{fmt(row['distortion'], 2)} | {_pct(row['outside_box'])} |")
+        for sigma in sorted({row["sigma"] for row in readings[table]}):
+            slug = slug_of[f"Gaussian noise, sigma {sigma:g}"]
+            cells = " | ".join(_paper_cell(claims.get(f"{prefix}-{slug}-on-{SLUG[m]}"))
+                               for m in models)
+            lines.append(f"| {fmt(sigma, 2)} | Szegedy et al. | {cells} | {fmt(sigma, 2)} | – |")
+        where = "Table 2 (training images)" if table == "table2" else "Table 4 (test images)"
+        blocks.append(f"**{where}**\n\n" + "\n".join(lines) + "\n")
+    return ("\n".join(blocks) + "\nError (%) of each model on the attacked images with Gaussian "
+            "noise of standard deviation sigma, for every reading: sigma on pixels in [0, 1] or on "
+            "grey levels [0, 255] (255 times less noise), clipped back into the pixel box or not, "
+            "a fresh draw for each image or one pattern for all. The same draw serves every "
+            "reading of a sigma. *Italic*: recalled, uncertain.\n")
 
 
 def fgsm(results: dict[str, Any]) -> str:
@@ -105,14 +155,22 @@ def cifar(results: dict[str, Any]) -> str:
         return f"\nCIFAR-10 (epsilon 0.1): not run ({c.get('note', 'no CIFAR-10 stage in this run')}).\n"
     data = ("the **JPEG-degraded** offline copy of CIFAR-10 (not the original pixels; see the AlexNet page)"
             if c.get("data_note") else "the genuine CIFAR-10")
+    maxout = c.get("net") == "maxout"
+    net = "convolutional maxout net" if maxout else "four-layer convnet"
+    if maxout:
+        about = (f"The net is Goodfellow et al.'s convolutional maxout net with its preprocessing, "
+                 f"trained by its recipe (see Recipes): the final net {c['epochs']} epochs on "
+                 f"{c['n_train']:,} images.")
+    else:
+        about = (f"The net is the AlexNet replication's four-layer convnet trained for only "
+                 f"{c['epochs']} epochs on {c['n_train']:,} images, far from converged (chance is "
+                 "90% error).")
     return ("\n| CIFAR-10 net | clean test error | FGSM error (eps 0.1) | confidence on the errors |\n"
             "| --- | --- | --- | --- |\n"
-            f"| four-layer convnet, {c['epochs']} epochs | {_pct(c['clean_error'])} | "
+            f"| {net}, {c['epochs']} epochs | {_pct(c['clean_error'])} | "
             f"{_ours_vs(claims, 'GSS-cifar', c['error'])} | {_ours_vs(claims, 'GSS-cifar-conf', c['confidence'])} |\n\n"
             f"Ours (in brackets: Goodfellow et al.'s convolutional maxout net on the genuine data), on the "
-            f"{c['n_test']:,} test images of {data}, pixels in [0, 1], FGSM clipped to [0, 1]. The net is the "
-            f"AlexNet replication's four-layer convnet trained for only {c['epochs']} epochs on "
-            f"{c['n_train']:,} images, far from converged (chance is 90% error).\n")
+            f"{c['n_test']:,} test images of {data}, pixels in [0, 1], FGSM clipped to [0, 1]. {about}\n")
 
 
 def beyond(results: dict[str, Any]) -> str:
@@ -131,7 +189,89 @@ def beyond(results: dict[str, Any]) -> str:
             f"the forest on all {results['tables']['sizes']['n_train']:,}.\n")
 
 
+# Which recipe of the run's config trained which model (config.Config's fields), in page order.
+RECIPE_OF = {**{m: "softmax" for m in TABLE1[:3]}, "FC100-100-10": "mlp", "FC200-200-10": "mlp",
+             "AE400-10": "softmax", "AE400-10, autoencoder": "autoencoder",
+             **{m: "mlp" for m in TABLE3}, "maxout": "maxout",
+             "maxout, adversarially trained": "maxout_adversarial", "CIFAR-10 maxout net": "cifar"}
+MONITORS = {"train_objective": "the training objective",
+            "valid_error": "the error on the held-out images",
+            "adversarial_valid_error": "the FGSM error on the held-out images"}
+RETRAIN = {"none": "",
+           "continue": "; then on all images until their held-out loss falls to the best epoch's "
+                       "training loss",
+           "same_epochs": "; then from the start on all images for the best epoch's count"}
+
+
+def _learning_rate(r: dict[str, Any]) -> str:
+    rate = f"rate {r['lr']:g}"
+    return {"constant": rate,
+            "cosine": f"{rate} along a cosine to 0 over {r['max_epochs']} epochs",
+            "exponential": f"{rate} divided by {r['lr_decay']} after each update "
+                           f"(floor {r['min_lr']:g})",
+            "linear": f"{rate} falling linearly to {100 * r['lr_decay']:g}% at epoch "
+                      f"{r['lr_saturate']}"}[r["lr_schedule"]]
+
+
+def describe_recipe(r: dict[str, Any]) -> tuple[str, str]:
+    """A recipe (a ``config.Recipe`` as stored in the results file) in words: (optimiser and
+    schedules, stopping rule)."""
+    if r["optimiser"] == "adam":
+        how = f"Adam, {_learning_rate(r)}, batch {r['batch']}"
+    else:
+        how = (f"SGD, {_learning_rate(r)}, momentum {r['momentum']:g} rising to "
+               f"{r['final_momentum']:g} at epoch {r['momentum_saturate']}, batch {r['batch']}")
+    if r["lr_scale"]:
+        how += ", rate x" + ", x".join(f"{v:g} on {k}" for k, v in r["lr_scale"])
+    if r["max_norm"]:
+        how += "; max-norm " + ", ".join(f"{v:g} ({k})" for k, v in r["max_norm"])
+    if r["monitor"] == "none":
+        return how, _epochs(r["max_epochs"])
+    held = f", the last {r['n_valid']:,} training images held out" if r["n_valid"] else ""
+    decrease = f" of {100 * r['min_decrease']:g}%" if r["min_decrease"] else ""
+    stop = (f"keep the best epoch by {MONITORS[r['monitor']]}{held}; stop after "
+            f"{_epochs(r['patience'])} without a decrease{decrease} (at most {r['max_epochs']:,})"
+            f"{RETRAIN[r['retrain']]}")
+    return how, stop
+
+
+def _epochs(n: int) -> str:
+    return f"{n:,} epoch" if n == 1 else f"{n:,} epochs"
+
+
+def _outcome(log: dict[str, Any]) -> str:
+    text = f"{_epochs(log['epochs'])} ({log['stopped']}), best {log['best_epoch']}"
+    if log.get("retrain_epochs"):
+        why = f" ({log['retrain_stopped']})" if log.get("retrain_stopped") else ""
+        text += f"; then {log['retrain_epochs']} on all images{why}"
+    return text
+
+
+def recipes(results: dict[str, Any]) -> str:
+    """Each model's recipe, from the run's config, and what its stopping rule did, from the run."""
+    config, tables = results["provenance"].get("config") or {}, results["tables"]
+    if not isinstance(config.get("maxout"), dict) or "training" not in tables:
+        epochs = ", ".join(f"{k.removeprefix('epochs_')} {v}" for k, v in sorted(config.items())
+                           if k.startswith("epochs_"))
+        return ("This results file was made before the recipes, with the shortened settings now "
+                "called the `cpu` profile: Adam, rate decayed to 0 along a cosine, fixed epochs "
+                f"({epochs}).\n")
+    logs = dict(tables["training"])
+    if "autoencoder" in logs.get("AE400-10", {}):
+        logs["AE400-10, autoencoder"] = logs["AE400-10"]["autoencoder"]
+    if (tables.get("cifar") or {}).get("training"):
+        logs["CIFAR-10 maxout net"] = tables["cifar"]["training"]
+    lines = ["| model | optimiser and schedules | stopping rule | what it did |",
+             "| --- | --- | --- | --- |"]
+    for model in (m for m in RECIPE_OF if m in logs):  # the results file sorts its keys
+        how, stop = describe_recipe(config[RECIPE_OF[model]])
+        lines.append(f"| {model} | {how} | {stop} | {_outcome(logs[model])} |")
+    return ("\n".join(lines) + f"\n\nProfile `{results['profile']}`. Epochs counted from 1; "
+            "\"best\": the epoch whose weights were kept.\n")
+
+
 def fragments(results: dict[str, Any]) -> dict[str, str]:
     """``site/docs/_generated/adversarial/<key>.md`` for each extra table of the page."""
     return {"table1": table1(results), "table2": table2(results), "table34": table4(results),
-            "fgsm": fgsm(results), "beyond": beyond(results)}
+            "noise_readings": noise_readings(results), "fgsm": fgsm(results),
+            "beyond": beyond(results), "recipes": recipes(results)}

@@ -1,14 +1,18 @@
-"""Training and evaluation: one jitted ``lax.scan`` per epoch, Adam (optax), optional FGSM training.
+"""Training and evaluation by recipe (``config.Recipe``): one jitted ``lax.scan`` per epoch.
 
-The papers do not state optimiser, learning rate or batch size (Goodfellow et al. 2014,
-gap list in our notes); we use Adam with a fixed learning rate for every model and say so
-on the page.
+``fit`` trains a model as its ``Recipe`` says: optimiser, learning-rate and momentum
+schedules, max-norm constraint, early stopping on a monitored value, and a retraining stage
+on all the data. The schedules and the constraint are small pure functions
+(``learning_rate``, ``momentum``, ``constrain``) so that tests can check their values.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from functools import partial
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -17,76 +21,313 @@ import optax
 from flax import nnx
 
 from replications.adversarial.attacks import fgsm
+from replications.adversarial.config import Recipe
+from shared.errors import HypeError
 
 Logits = Callable[[jax.Array], jax.Array]
+Objective = Callable[[nnx.Module, jax.Array, jax.Array, jax.Array], jax.Array]
+EVAL_CHUNK = 1_000  # images per jitted evaluation call (bounds conv activations' memory)
 
 
 def cross_entropy(logits: jax.Array, labels: jax.Array) -> jax.Array:
     return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()
 
 
-Objective = Callable[[nnx.Module, jax.Array, jax.Array, jax.Array], jax.Array]
+def ramp(epoch: jax.Array | int, start_value: float, end_value: float, saturate: int) -> jax.Array:
+    """Linear from ``start_value`` at epoch 1 to ``end_value`` at ``saturate``, constant after.
+
+    pylearn2's MomentumAdjustor and LinearDecayOverEpoch with ``start: 1`` (the maxout paper's
+    code, Goodfellow et al. 2013): epoch ``e`` (from 1) is ``(e - 1) / (saturate - 1)`` of the way.
+    """
+    share = jnp.clip((jnp.asarray(epoch, jnp.float32) - 1.0) / max(saturate - 1, 1), 0.0, 1.0)
+    return start_value + (end_value - start_value) * share
 
 
-def fit(model: nnx.Module, x: np.ndarray, y: np.ndarray, *, epochs: int, batch: int, lr: float,
-        key: jax.Array, adversarial: tuple[float, float] | None = None,
-        objective: Objective | None = None) -> nnx.Module:
-    """Train ``model`` in place on ``(x, y)`` with Adam; returns it.
+def learning_rate(recipe: Recipe, step: jax.Array | int, epoch: jax.Array | int,
+                  total_steps: int) -> jax.Array:
+    """The learning rate of update ``step`` (from 0), which falls in ``epoch`` (from 1).
 
-    The learning rate starts at ``lr`` and follows a cosine decay to 0 over the ``epochs``
-    (Loshchilov & Hutter 2017's schedule without restarts): the last epochs settle into a
-    minimum instead of hovering around it at a constant rate, which is what takes the MLPs
-    to the papers' 0% training error in a CPU budget.
+    ``total_steps`` is the length of the cosine (``"cosine"`` only).
+    """
+    lr, t = recipe.lr, jnp.asarray(step, jnp.float32)
+    if recipe.lr_schedule == "constant":
+        return jnp.asarray(lr, jnp.float32)
+    if recipe.lr_schedule == "cosine":  # optax.cosine_decay_schedule(lr, total_steps)
+        return lr * 0.5 * (1.0 + jnp.cos(jnp.pi * jnp.minimum(t, total_steps) / total_steps))
+    if recipe.lr_schedule == "exponential":  # pylearn2 ExponentialDecay: lr / decay ** t
+        # log(decay) in double precision: 1.000004 rounds to 1.0000039 in float32 (2% off the rate)
+        return jnp.maximum(lr * jnp.exp(-t * math.log(recipe.lr_decay)), recipe.min_lr)
+    return ramp(epoch, lr, lr * recipe.lr_decay, recipe.lr_saturate)  # "linear"
+
+
+def momentum(recipe: Recipe, epoch: jax.Array | int) -> jax.Array:
+    """The momentum coefficient of ``epoch`` (from 1)."""
+    return ramp(epoch, recipe.momentum, recipe.final_momentum, recipe.momentum_saturate)
+
+
+def _names(path: tuple) -> list[str]:
+    """A parameter's path as names, e.g. ``["h1", "kernel"]`` (nnx's trailing "value" dropped)."""
+    names = [str(getattr(k, "key", getattr(k, "name", getattr(k, "idx", k)))) for k in path]
+    return [n for n in names if n != "value"]
+
+
+def constrain(params: Any, max_norm: tuple[tuple[str, float], ...]) -> Any:
+    """Rescale every unit's incoming weight vector whose L2 norm exceeds its layer's bound.
+
+    A unit's weights are one column of a dense kernel ``(in, out)`` or one output channel of a
+    conv kernel ``(h, w, in, out)``: the norm runs over every axis but the last (pylearn2's
+    ``max_col_norm`` and ``max_kernel_norm``). Goodfellow et al. 2013 Sec. 5.1 ("a constraint on
+    the norm of each weight vector", after Srebro & Shraibman 2005); applied after each update.
+    """
+    bounds = dict(max_norm)
+
+    def project(path: tuple, leaf: jax.Array) -> jax.Array:
+        names = _names(path)
+        bound = bounds.get(names[0])
+        if bound is None or names[-1] != "kernel":
+            return leaf
+        norms = jnp.sqrt(jnp.sum(leaf ** 2, axis=tuple(range(leaf.ndim - 1)), keepdims=True))
+        return leaf * jnp.minimum(1.0, bound / jnp.maximum(norms, 1e-12))
+
+    return jax.tree_util.tree_map_with_path(project, params)
+
+
+def _scale_updates(updates: Any, lr_scale: tuple[tuple[str, float], ...]) -> Any:
+    scales = dict(lr_scale)
+    return jax.tree_util.tree_map_with_path(lambda p, u: u * scales.get(_names(p)[0], 1.0), updates)
+
+
+@dataclass
+class TrainLog:
+    """What the stopping rule did: for the results file (plain numbers only)."""
+
+    epochs: int = 0  # epochs of the first stage (on all data when there is no held-out set)
+    best_epoch: int = 0  # the epoch whose weights were kept
+    stopped: str = ""  # why the first stage stopped: "max_epochs" or "patience"
+    monitor: list[float] = field(default_factory=list)  # the monitored value after each epoch
+    retrain_epochs: int = 0
+    retrain_target: float | None = None  # "continue": the loss the held-out loss must reach
+    retrain_monitor: list[float] = field(default_factory=list)  # "continue": held-out loss
+    retrain_stopped: str = ""  # "continue": "target reached" or "max_epochs"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def fit(model: nnx.Module, x: np.ndarray, y: np.ndarray, recipe: Recipe, *, key: jax.Array,
+        adversarial: tuple[float, float] | None = None,
+        objective: Objective | None = None) -> TrainLog:
+    """Train ``model`` in place on ``(x, y)`` by ``recipe``; returns what its stopping rule did.
 
     The loss is the mean cross-entropy plus ``model.penalty()`` (weight decay), or
     ``objective(model, x_batch, y_batch, dropout_key)`` when given (the autoencoder).
+    ``adversarial=(epsilon, alpha)`` trains on Goodfellow et al. 2014 Sec. 6's objective
+    ``alpha J(x, y) + (1 - alpha) J(x + epsilon sign(grad_x J(x, y)), y)``, the FGSM batch re-made
+    at every step from the current weights with the same dropout mask; the adversarial
+    validation error (``monitor="adversarial_valid_error"``) attacks the held-out images at
+    that epsilon.
 
-    ``adversarial=(epsilon, alpha)`` trains on Goodfellow et al.'s objective (Sec. 6, eq. for
-    J~): ``alpha * J(x, y) + (1 - alpha) * J(x + epsilon * sign(grad_x J(x, y)), y)``, the
-    adversarial batch re-made at every step from the current weights (same dropout mask).
+    With ``recipe.n_valid``, the last ``n_valid`` images are held out for the monitor (the maxout
+    paper's "last 10,000 training examples", Goodfellow et al. 2013 Sec. 5.1) until the
+    retraining stage, which uses all of ``(x, y)``. Keys: the order and dropout of epoch ``e``
+    of stage ``s`` come from ``fold_in(fold_in(key, s), e)``; all deterministic from ``key``.
     """
-    graphdef, params = nnx.split(model)
-    n_batches = len(x) // batch
-    optimiser = optax.adam(optax.cosine_decay_schedule(lr, max(1, epochs * n_batches)))
+    graphdef, start = nnx.split(model)
+    run = _Runner(graphdef, recipe, adversarial, objective)
+    n_fit = len(x) - recipe.n_valid
+    log = TrainLog()
+    params, log = run.stage_one(start, x[:n_fit], y[:n_fit], x[n_fit:], y[n_fit:], log, key)
+    if recipe.retrain == "continue":
+        params, log = run.continue_until_loss(params, x, y, x[n_fit:], y[n_fit:], log, key)
+    elif recipe.retrain == "same_epochs":
+        params = run.epochs(start, x, y, range(1, log.best_epoch + 1), jax.random.fold_in(key, 2))
+        log.retrain_epochs = log.best_epoch
+    if not all(bool(jnp.all(jnp.isfinite(leaf))) for leaf in jax.tree.leaves(params)):
+        raise HypeError(f"training {type(model).__name__} diverged (non-finite weights)",
+                        "lower the learning rate of its recipe in config.py")
+    nnx.update(model, params)
+    return log
 
-    def loss(p: nnx.State, xb: jax.Array, yb: jax.Array, k: jax.Array) -> jax.Array:
-        net = nnx.merge(graphdef, p)
-        if objective is not None:
-            return objective(net, xb, yb, k)
-        logits_fn = partial(net, key=k)
-        data = cross_entropy(logits_fn(xb), yb)
-        if adversarial is not None:
-            epsilon, alpha = adversarial
-            x_adv = jax.lax.stop_gradient(fgsm(logits_fn, xb, yb, epsilon))
-            data = alpha * data + (1.0 - alpha) * cross_entropy(logits_fn(x_adv), yb)
+
+class _Runner:
+    """The jitted epoch and the monitors of one ``fit`` call."""
+
+    def __init__(self, graphdef: Any, recipe: Recipe, adversarial: tuple[float, float] | None,
+                 objective: Objective | None) -> None:
+        self.graphdef, self.recipe, self.adversarial = graphdef, recipe, adversarial
+        self.objective = objective
+        self.adam = optax.scale_by_adam()
+        self._epoch = jax.jit(self._epoch_fn, static_argnames=("n_steps", "total_steps"))
+        self._errors = jax.jit(self._errors_fn, static_argnames=("attack",))
+        self._loss_sum = jax.jit(self._loss_sum_fn)
+
+    def loss(self, p: Any, xb: jax.Array, yb: jax.Array, k: jax.Array) -> jax.Array:
+        net = nnx.merge(self.graphdef, p)
+        if self.objective is not None:
+            return self.objective(net, xb, yb, k)
+        logits = partial(net, key=k)
+        data = cross_entropy(logits(xb), yb)
+        if self.adversarial is not None:
+            epsilon, alpha = self.adversarial
+            x_adv = jax.lax.stop_gradient(fgsm(logits, xb, yb, epsilon))
+            data = alpha * data + (1.0 - alpha) * cross_entropy(logits(x_adv), yb)
         return data + net.penalty()
 
-    @jax.jit
-    def epoch(p, opt_state, xs, ys, k):
+    def init_state(self, params: Any) -> Any:
+        if self.recipe.optimiser == "adam":
+            return self.adam.init(params)
+        return jax.tree.map(jnp.zeros_like, params)  # the velocity
+
+    def _epoch_fn(self, p, state, step0, epoch, mu, xs, ys, k, *, n_steps: int, total_steps: int):
+        recipe = self.recipe
         k_perm, k_drop = jax.random.split(k)
-        order = jax.random.permutation(k_perm, len(xs))[: n_batches * batch].reshape(n_batches, batch)
+        order = jax.random.permutation(k_perm, len(xs))[: n_steps * recipe.batch]
 
         def step(carry, inputs):
-            p, opt_state = carry
+            p, state, t = carry
             idx, ks = inputs
-            grads = jax.grad(loss)(p, xs[idx], ys[idx], ks)
-            updates, opt_state = optimiser.update(grads, opt_state, p)
-            return (optax.apply_updates(p, updates), opt_state), None
+            grads = jax.grad(self.loss)(p, xs[idx], ys[idx], ks)
+            lr = learning_rate(recipe, t, epoch, total_steps)
+            if recipe.optimiser == "adam":
+                direction, state = self.adam.update(grads, state, p)
+                updates = jax.tree.map(lambda d: -lr * d, direction)
+            else:  # pylearn2 Momentum: v <- mu v - lr g; w <- w + v
+                state = jax.tree.map(lambda v, g: mu * v - lr * g, state, grads)
+                updates = state
+            p = optax.apply_updates(p, _scale_updates(updates, recipe.lr_scale))
+            return (constrain(p, recipe.max_norm), state, t + 1), None
 
-        (p, opt_state), _ = jax.lax.scan(step, (p, opt_state), (order, jax.random.split(k_drop, n_batches)))
-        return p, opt_state
+        batches = order.reshape(n_steps, recipe.batch)
+        (p, state, _), _ = jax.lax.scan(step, (p, state, step0),
+                                        (batches, jax.random.split(k_drop, n_steps)))
+        return p, state
 
-    opt_state = optimiser.init(params)
-    xs, ys = jnp.asarray(x), jnp.asarray(y)
-    for e in range(epochs):
-        params, opt_state = epoch(params, opt_state, xs, ys, jax.random.fold_in(key, e))
-    if not all(bool(jnp.all(jnp.isfinite(leaf))) for leaf in jax.tree.leaves(params)):
-        from shared.errors import HypeError
+    def epochs(self, params: Any, x: np.ndarray, y: np.ndarray, epochs: range,
+               key: jax.Array) -> Any:
+        """Run ``epochs`` on ``(x, y)`` from fresh optimiser state; returns the weights."""
+        trained = params
+        for trained, _ in self.run_epochs(params, x, y, epochs, key):  # noqa: B007 (kept: the last)
+            pass
+        return trained
 
-        raise HypeError(f"training {type(model).__name__} diverged (non-finite weights)",
-                        "lower the learning rate in config.py")
-    nnx.update(model, params)
-    return model
+    def run_epochs(self, params: Any, x: np.ndarray, y: np.ndarray, epochs: range, key: jax.Array,
+                   *, step0: int = 0, mu: float | None = None):
+        """Yield ``(params, epoch)`` after each epoch of ``epochs`` (numbers from 1, which set the
+        schedules); the first update is number ``step0``; ``mu`` fixes the momentum. The
+        optimiser state (Adam's moments, or the velocity) starts at 0."""
+        recipe = self.recipe
+        n_steps = len(x) // recipe.batch
+        if n_steps == 0:
+            raise HypeError(f"{len(x)} training images make no batch of {recipe.batch}",
+                            "use a smaller batch in the recipe")
+        total = max(1, recipe.max_epochs * n_steps)
+        xs, ys = jnp.asarray(x), jnp.asarray(y)
+        state = self.init_state(params)
+        for e in epochs:
+            coefficient = momentum(recipe, e) if mu is None else jnp.float32(mu)
+            t0 = jnp.int32(step0 + (e - epochs.start) * n_steps)
+            params, state = self._epoch(params, state, t0, jnp.int32(e), coefficient, xs, ys,
+                                        jax.random.fold_in(key, e), n_steps=n_steps,
+                                        total_steps=total)
+            yield params, e
+
+    # --- monitors -------------------------------------------------------------------------
+
+    def _errors_fn(self, p, xb, yb, *, attack: bool):
+        f = nnx.merge(self.graphdef, p)
+        if attack:
+            xb = fgsm(f, xb, yb, self.adversarial[0] if self.adversarial else 0.0)
+        return jnp.sum(jnp.argmax(f(xb), -1) != yb)
+
+    def _loss_sum_fn(self, p, xb, yb):
+        net = nnx.merge(self.graphdef, p)
+        if self.objective is not None:  # batch-mean objective: weight by the chunk's size
+            return self.objective(net, xb, yb, None) * len(xb)
+        return optax.softmax_cross_entropy_with_integer_labels(net(xb), yb).sum()
+
+    def error(self, params: Any, x: np.ndarray, y: np.ndarray, *, attack: bool = False) -> float:
+        """Test-mode error (%) on ``(x, y)``, or on their FGSM images when ``attack``."""
+        wrong = sum(int(self._errors(params, jnp.asarray(x[i:i + EVAL_CHUNK]),
+                                     jnp.asarray(y[i:i + EVAL_CHUNK]), attack=attack))
+                    for i in range(0, len(x), EVAL_CHUNK))
+        return 100.0 * wrong / len(x)
+
+    def mean_loss(self, params: Any, x: np.ndarray, y: np.ndarray) -> float:
+        """Test-mode mean cross-entropy (the "log likelihood" of Goodfellow et al. 2013 Sec. 5.1),
+        or the custom objective, on ``(x, y)``."""
+        chunks = range(0, len(x), EVAL_CHUNK)
+        total = sum(float(self._loss_sum(params, jnp.asarray(x[i:i + EVAL_CHUNK]),
+                                         jnp.asarray(y[i:i + EVAL_CHUNK]))) for i in chunks)
+        return total / len(x)
+
+    def objective_value(self, params: Any, x: np.ndarray, y: np.ndarray) -> float:
+        """The training objective on ``(x, y)`` in test mode: loss plus weight decay."""
+        if self.objective is not None:  # the autoencoder's objective has no weight decay
+            return self.mean_loss(params, x, y)
+        penalty = float(nnx.merge(self.graphdef, params).penalty())
+        return self.mean_loss(params, x, y) + penalty
+
+    def watch(self, params: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray,
+              yv: np.ndarray) -> float:
+        monitor = self.recipe.monitor
+        if monitor == "train_objective":
+            return self.objective_value(params, x, y)
+        return self.error(params, xv, yv, attack=monitor == "adversarial_valid_error")
+
+    # --- stages ---------------------------------------------------------------------------
+
+    def stage_one(self, params: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,
+                  log: TrainLog, key: jax.Array) -> tuple[Any, TrainLog]:
+        """Train until the stopping rule fires; keep the best epoch's weights (pylearn2's
+        MonitorBased termination with MonitorBasedSaveBest)."""
+        recipe = self.recipe
+        best, best_value, countdown = params, np.inf, recipe.patience
+        log.stopped = "max_epochs"
+        for now, e in self.run_epochs(params, x, y, range(1, recipe.max_epochs + 1),
+                                      jax.random.fold_in(key, 1)):
+            log.epochs = e
+            if recipe.monitor == "none":
+                best, log.best_epoch = now, e
+                continue
+            value = self.watch(now, x, y, xv, yv)
+            log.monitor.append(value)
+            # MonitorBased: the countdown restarts on a decrease of at least min_decrease ...
+            progress = value < (1.0 - recipe.min_decrease) * best_value
+            countdown = recipe.patience if progress else countdown - 1
+            if value < best_value:  # ... and the best weights are kept on any decrease
+                best, best_value, log.best_epoch = now, value, e
+                if recipe.retrain == "continue":
+                    log.retrain_target = self.mean_loss(now, x, y)
+            if countdown <= 0:
+                log.stopped = "patience"
+                break
+        return best, log
+
+    def continue_until_loss(self, params: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray,
+                            yv: np.ndarray, log: TrainLog, key: jax.Array) -> tuple[Any, TrainLog]:
+        """Goodfellow et al. 2013 Sec. 5.1: from the best weights, train on all of ``(x, y)``
+        until the loss on the formerly held-out ``(xv, yv)`` falls to ``log.retrain_target``.
+
+        As the authors' mnist_pi_continued.yaml: the learning rate continues its decay from the
+        best epoch, the momentum stays at the best epoch's value, the velocity starts at 0.
+        """
+        recipe, best = self.recipe, log.best_epoch
+        if log.retrain_target is None:
+            raise HypeError("no epoch of the first stage improved the validation error",
+                            "check the recipe's learning rate in config.py")
+        step0 = best * ((len(x) - len(xv)) // recipe.batch)  # the updates of the first stage
+        mu = float(momentum(recipe, best))
+        log.retrain_stopped = "max_epochs"
+        now, epochs = params, range(best + 1, best + recipe.max_epochs + 1)
+        for now, e in self.run_epochs(params, x, y, epochs, jax.random.fold_in(key, 3),
+                                      step0=step0, mu=mu):
+            value = self.mean_loss(now, xv, yv)
+            log.retrain_monitor.append(value)
+            log.retrain_epochs = e - best
+            if value <= log.retrain_target:
+                log.retrain_stopped = "target reached"
+                break
+        return now, log
 
 
 def logits_fn(model: nnx.Module) -> Logits:
