@@ -113,8 +113,10 @@ def claims_table(results: dict[str, Any]) -> str:
     for row in results["claims"]:
         flag = " :material-alert:{ title=\"paper value uncertain: from recall or disputed\" }" \
             if row["confidence"] == "uncertain" else ""
+        reworded = (f"<br><small>:material-alert-outline: measured as worded at run time: "
+                    f"{_cell(row['measured_as'])}</small>" if row.get("measured_as") else "")
         claim = (f"<span id=\"{anchor(row['id'])}\"></span>**{row['id']}**{flag}<br>"
-                 f"{_cell(row['statement'])}<br><small>{_cell(row['source'])} · {row['confidence']}</small>")
+                 f"{_cell(row['statement'])}{reworded}<br><small>{_cell(row['source'])} · {row['confidence']}</small>")
         lines.append(f"| {claim} | {_cell(format_paper(row))} | {_cell(format_ours(row))}{caveat(results, row)} | "
                      f"{_cell(row['criterion'])}<br><small>{_cell(row['why'])}</small> | {ICONS[row['verdict']]} |")
     notes = [f"- **{r['id']}**: {r['ours']['note']}" for r in results["claims"]

@@ -68,7 +68,12 @@ def regrade(results: dict[str, Any], claims: list[Claim]) -> dict[str, Any]:
     re-run (the verdict a run printed is the same computation on the claims of its day)."""
     measured = Measurements(values={row["id"]: Measurement(**row["ours"]) for row in results["claims"]
                                     if row.get("ours")})
-    return {**results, "claims": _clean(claim_rows(claims, measured))}
+    rows = _clean(claim_rows(claims, measured))
+    stored = {row["id"]: row["statement"] for row in results["claims"]}
+    for row in rows:  # a claim reworded since the run: the page shows what was measured
+        if stored.get(row["id"], row["statement"]) != row["statement"]:
+            row["measured_as"] = stored[row["id"]]
+    return {**results, "claims": rows}
 
 
 def build_results(

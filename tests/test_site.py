@@ -85,3 +85,18 @@ def test_a_changed_tolerance_changes_the_page_without_a_rerun():
     row = lambda table: next(line for line in table.splitlines() if "**MP-xor-best**" in line)  # noqa: E731
     assert "not reproduced" not in row(before) and "not reproduced" in row(after)
     assert "80%" in row(after) and "75%" in row(before)
+
+
+def test_a_reworded_claim_shows_what_was_measured():
+    import dataclasses
+
+    from shared.claims import load_claims
+    from shared.registry import get
+    from shared.report import claims_table
+    from shared.results import regrade
+
+    stored = json.loads((RESULTS_DIR / "xor.json").read_text())
+    claims = [dataclasses.replace(c, statement="A new wording.") if c.id == "MP-xor-best" else c
+              for c in load_claims(get("xor").claims_file)]
+    row = next(line for line in claims_table(regrade(stored, claims)).splitlines() if "**MP-xor-best**" in line)
+    assert "A new wording." in row and "measured as worded at run time" in row
