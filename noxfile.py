@@ -79,7 +79,8 @@ for _r in all_replications():
     _make_replicate_session(
         _r.name,
         f"{_r.title} ({_r.paper}); published paper run: {_r.runtime}. "
-        "Options: -- --profile paper|smoke --seed S --seeds N --device auto|cpu|gpu --publish --help",
+        "Options: -- --profile paper|smoke (adversarial: also cpu) --seed S --seeds N --device auto|cpu|gpu "
+        "--publish --help",
     )
 
 
