@@ -5,6 +5,7 @@
     nox -s replicate-xor -- --profile smoke --seed 1
     nox -s site                           # render results into pages, build the site strictly
     nox -s site-check                     # the same build, every page loaded in headless Chromium
+    nox -s verify -- xor site/results/xor.json runs/xor/<run>/xor.json --kind second-seed
 """
 
 from __future__ import annotations
@@ -100,6 +101,19 @@ def compare(session: nox.Session) -> None:
         session.error("usage: nox -s compare -- A.json B.json")
     install(session)
     session.run("python", "-m", "shared.cli", "compare", *session.posargs)
+
+
+@nox.session(default=False)
+def verify(session: nox.Session) -> None:
+    """Record a second look in site/results/verification/NAME.json (seconds; a reference runs
+    its test): -- NAME A.json B.json --kind second-seed|second-device|regenerated, or
+    -- NAME --reference "tests/FILE.py::TEST: what it checks"."""
+    if not session.posargs:
+        session.error("usage: nox -s verify -- NAME A.json B.json --kind KIND "
+                      "(or -- NAME --reference 'NODE: WHAT')")
+    install(session, "dev")  # pytest: a --reference is recorded only from a passing run of its test
+    session.run("python", "-m", "shared.verification", *session.posargs,
+                env={k: v for k in PASSED_ENV if (v := session.env.get(k))})
 
 
 @nox.session
