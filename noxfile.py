@@ -141,8 +141,10 @@ def site(session: nox.Session) -> None:
 @nox.session(name="site-check", default=False)
 def site_check(session: nox.Session) -> None:
     """Build the site as `site` does, serve it on 127.0.0.1 and load every page in headless
-    Chromium (the system's: `apt-get install chromium`): fails on broken links or anchors,
-    missing images, console errors, failed local requests; screenshots in runs/site-check/ (a minute)."""
+    Chromium (the system's: `apt-get install chromium`) at 390 px, 1280 px and as printed: fails on
+    broken links or anchors, missing images, console errors, failed local requests, a page wider
+    than its window, a split claim id, a table cut off in print; screenshots in runs/site-check/
+    (minutes). Options after `--` go to `python -m shared.site_check` (--width, --no-print)."""
     from shared.site_check import MISSING_CHROMIUM, find_chromium
 
     if find_chromium() is None:
@@ -150,7 +152,8 @@ def site_check(session: nox.Session) -> None:
     install(session, "site", "check")
     session.run("python", "-m", "shared.cli", "report")
     session.run("mkdocs", "build", "--strict", "-f", "site/mkdocs.yml", env=SITE_ENV)
-    session.run("python", "-m", "shared.site_check", "site/build", "--out", "runs/site-check")
+    session.run("python", "-m", "shared.site_check", "site/build", "--out", "runs/site-check",
+                *session.posargs)
 
 
 @nox.session(default=False)
