@@ -375,7 +375,7 @@ def _tally_cell(tally: dict[str, Any]) -> str:
     if tally["same"] or tally["changed"]:
         parts.append(f"{tally['same']} of {tally['claims']} same"
                      + (f", {tally['changed']} changed" if tally["changed"] else "")
-                     + f" ({', '.join(tally['labels'])})")
+                     + f", {'; '.join(tally['labels'])}")
     if tally["references"]:
         parts.append(f"{tally['references']} reference check{'s' * (tally['references'] > 1)}")
     return "; ".join(parts)
