@@ -134,7 +134,6 @@ def caveat(results: dict[str, Any], row: dict[str, Any]) -> str:
 
 @functools.cache  # read once per run: a page asks for every row, three times (table, citations)
 def _claim_data(name: str) -> dict[str, str]:
-    from shared.claims import load_claims
     from shared.registry import get
 
     return {claim.id: claim.data for claim in load_claims(get(name).claims_file)}
@@ -170,6 +169,8 @@ def _commit(results: dict[str, Any]) -> str:
 def _findings(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCheck]) -> str:
     """Both values (each with its caveat), the verdict, what was checked, the commit."""
     ours = format_ours(row) + (f", {note}" if (note := caveat_text(results, row)) else "")
+    if row.get("measured_as"):  # the claim was reworded after the run: say what was measured
+        ours += f", measured as worded at run time: \"{row['measured_as']}\""
     paper = format_paper(row) + (" (uncertain: from recall or disputed)"
                                  if row.get("confidence") == "uncertain" else "")
     checked = status(checks) if checks else "not yet checked by a second run"
@@ -385,8 +386,6 @@ def _headline_cell(r: Replication, results: dict[str, Any] | None) -> str:
     """The era's headline claim with both values, the caveat beside ours, and its verdict."""
     claim_id = HEADLINES[r.name]
     if results is None:  # no results file: the statement from claims.toml, nothing measured
-        from shared.claims import load_claims
-
         statement = next(c.statement for c in load_claims(r.claims_file) if c.id == claim_id)
         return f'<span class="claim-id">**{claim_id}**</span>: {_cell(statement)}<br>not run yet'
     row = next(row for row in results["claims"] if row["id"] == claim_id)

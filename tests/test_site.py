@@ -114,6 +114,8 @@ def test_a_reworded_claim_shows_what_was_measured():
               for c in load_claims(get("xor").claims_file)]
     row = next(line for line in claims_table(regrade(stored, claims)).splitlines() if "**MP-xor-best**" in line)
     assert "A new wording." in row and "measured as worded at run time" in row
+    citation = html.unescape(row)  # the citation says what the number was measured as, too
+    assert 'Ours: 75%, measured as worded at run time: "The best any single' in citation
 
 
 def committed_results() -> dict[str, dict]:
