@@ -5,6 +5,7 @@
     nox -s replicate-xor -- --profile smoke --seed 1
     nox -s site                           # render results into pages, build the site strictly
     nox -s site-check                     # the same build, every page loaded in headless Chromium
+    nox -s verify -- xor site/results/xor.json runs/xor/<run>/xor.json --kind second-seed
 """
 
 from __future__ import annotations
@@ -103,6 +104,19 @@ def compare(session: nox.Session) -> None:
     session.run("python", "-m", "shared.cli", "compare", *session.posargs)
 
 
+@nox.session(default=False)
+def verify(session: nox.Session) -> None:
+    """Record a second look in site/results/verification/NAME.json (seconds; a reference runs
+    its test): -- NAME A.json B.json --kind second-seed|second-device|regenerated, or
+    -- NAME --reference "tests/FILE.py::TEST: what it checks"."""
+    if not session.posargs:
+        session.error("usage: nox -s verify -- NAME A.json B.json --kind KIND "
+                      "(or -- NAME --reference 'NODE: WHAT')")
+    install(session, "dev")  # pytest: a --reference is recorded only from a passing run of its test
+    session.run("python", "-m", "shared.verification", *session.posargs,
+                env={k: v for k in PASSED_ENV if (v := session.env.get(k))})
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """The test suite: parsers, verdicts, atomic writes, every smoke profile, the site build (minutes, CPU)."""
@@ -128,8 +142,10 @@ def site(session: nox.Session) -> None:
 @nox.session(name="site-check", default=False)
 def site_check(session: nox.Session) -> None:
     """Build the site as `site` does, serve it on 127.0.0.1 and load every page in headless
-    Chromium (the system's: `apt-get install chromium`): fails on broken links or anchors,
-    missing images, console errors, failed local requests; screenshots in runs/site-check/ (a minute)."""
+    Chromium (the system's: `apt-get install chromium`) at 390 px, 1280 px and as printed: fails on
+    broken links or anchors, missing images, console errors, failed local requests, a page wider
+    than its window, a split claim id, a table cut off in print; screenshots in runs/site-check/
+    (minutes). Options after `--` go to `python -m shared.site_check` (--width, --no-print)."""
     from shared.site_check import MISSING_CHROMIUM, find_chromium
 
     if find_chromium() is None:
@@ -137,7 +153,8 @@ def site_check(session: nox.Session) -> None:
     install(session, "site", "check")
     session.run("python", "-m", "shared.cli", "report")
     session.run("mkdocs", "build", "--strict", "-f", "site/mkdocs.yml", env=SITE_ENV)
-    session.run("python", "-m", "shared.site_check", "site/build", "--out", "runs/site-check")
+    session.run("python", "-m", "shared.site_check", "site/build", "--out", "runs/site-check",
+                *session.posargs)
 
 
 @nox.session(default=False)

@@ -2,12 +2,17 @@
 
 Pages never hold a number typed by hand: they include ``_generated/...`` fragments with
 pymdownx snippets (``--8<-- "_generated/perceptron/claims.md"``). This module writes
-those fragments from ``site/results/*.json`` (``paper`` profile only), and a "not run
-yet" placeholder for any fragment a page includes that has no results behind it.
+those fragments from ``site/results/*.json`` (``paper`` profile only) and the verification
+records beside them (``site/results/verification/*.json``), and a "not run yet" placeholder
+for any fragment a page includes that has no results behind it.
+
+The landing page opens with what held (``held.md``: one line per era, its headline claim);
+every claim row carries a ready-to-paste citation and what has been checked twice.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from pathlib import Path
@@ -18,15 +23,39 @@ from shared.claims import load_claims
 from shared.errors import HypeError
 from shared.registry import RESULTS_DIR, ROOT, Replication, all_replications
 from shared.results import read_results, regrade
+from shared.verification import (
+    ClaimCheck,
+    claim_checks,
+    describe,
+    is_published,
+    read_record,
+    status,
+)
 
 DOCS = ROOT / "site" / "docs"
 GENERATED = DOCS / "_generated"
-ICONS = {
-    "reproduced": ":material-check-circle:{ .verdict-yes } reproduced",
-    "partly": ":material-circle-half-full:{ .verdict-partly } partly",
-    "not reproduced": ":material-close-circle:{ .verdict-no } not reproduced",
-    "not run": ":material-minus-circle-outline:{ .verdict-none } not run",
+MKDOCS_YML = ROOT / "site" / "mkdocs.yml"
+MARKS = {  # the verdict's icon alone (title: its word on hover), for tallies
+    "reproduced": ':material-check-circle:{ .verdict-yes title="reproduced" }',
+    "partly": ':material-circle-half-full:{ .verdict-partly title="partly" }',
+    "not reproduced": ':material-close-circle:{ .verdict-no title="not reproduced" }',
+    "not run": ':material-minus-circle-outline:{ .verdict-none title="not run" }',
 }
+ICONS = {verdict: f"{mark} {verdict}" for verdict, mark in MARKS.items()}
+# The claim each era is remembered by: what a writer would quote first. Chosen here, not in
+# claims.toml (its owners edit those); tests/test_site.py checks that every id exists.
+HEADLINES = {
+    "perceptron": "PERC-NOV-bound",  # Novikoff: the rule converges within (R/gamma)^2 mistakes
+    "xor": "MP-xor-lp",  # the book's famous point: no single threshold unit computes XOR
+    "backprop": "RHW-ft-gen",  # the letter's point: learned representations generalise
+    "svm": "SVN-NIST-1.1",  # the 1.1% NIST error the paper is known for
+    "random_forest": "RF-T5-headline",  # forests far more robust to label noise than Adaboost
+    "alexnet": "AX-relu-fig1",  # Fig. 1: ReLUs reach 25% CIFAR-10 error six times faster
+    "adversarial": "SZ-T2-transfer",  # examples made for one net fool the others too
+    "no_silver_bullet": "NSB-no-winner",  # no method is best on every problem
+}
+PROJECT = "History of Hype"
+AUTHORS = "History of Hype contributors"
 NOT_RUN = "!!! note \"Not run yet\"\n    No `paper`-profile results file exists for this replication yet.\n"
 
 
@@ -82,47 +111,182 @@ def _cell(text: str) -> str:
 
 
 LOSSY_CIFAR = "cifar10_jpeg_lossy"
-CAVEAT = " :material-alert-outline:{ title=\"computed on the JPEG-degraded CIFAR-10 copy\" } JPEG-degraded CIFAR-10"
+CAVEAT_TEXT = "computed on the JPEG-degraded CIFAR-10 copy"
+CAVEAT = f" :material-alert-outline:{{ title=\"{CAVEAT_TEXT}\" }} JPEG-degraded CIFAR-10"
 
 
 def used_lossy_cifar(results: dict[str, Any]) -> bool:
     return any(LOSSY_CIFAR in key for key in results["provenance"].get("datasets_sha256", {}))
 
 
-def caveat(results: dict[str, Any], row: dict[str, Any]) -> str:
-    """The data caveat shown next to a number computed on the JPEG-degraded CIFAR-10 copy. Which
-    claims use CIFAR-10 is read from the current claims.toml (``data = "cifar10"``)."""
+def caveat_text(results: dict[str, Any], row: dict[str, Any]) -> str:
+    """The data caveat of one number in words, or "". Which claims use CIFAR-10 is read from
+    the current claims.toml (``data = "cifar10"``)."""
     if not used_lossy_cifar(results):
         return ""
-    return CAVEAT if _claim_data(results["replication"]).get(row["id"]) == "cifar10" else ""
+    return CAVEAT_TEXT if _claim_data(results["replication"]).get(row["id"]) == "cifar10" else ""
 
 
+def caveat(results: dict[str, Any], row: dict[str, Any]) -> str:
+    """The data caveat shown next to a number computed on the JPEG-degraded CIFAR-10 copy."""
+    return CAVEAT if caveat_text(results, row) else ""
+
+
+@functools.cache  # read once per run: a page asks for every row, three times (table, citations)
 def _claim_data(name: str) -> dict[str, str]:
-    from shared.claims import load_claims
     from shared.registry import get
 
     return {claim.id: claim.data for claim in load_claims(get(name).claims_file)}
 
 
-def claims_table(results: dict[str, Any]) -> str:
-    """The standard claims table of a replication page."""
+UNCERTAIN = ' :material-alert:{ title="paper value uncertain: from recall or disputed" }'
+
+
+def _flag(row: dict[str, Any]) -> str:
+    return UNCERTAIN if row.get("confidence") == "uncertain" else ""
+
+
+# --- citations -----------------------------------------------------------------------------------
+
+def site_url() -> str:
+    """The site's address from mkdocs.yml's ``site_url``, or "" while the site has none: then a
+    citation names the page by its path on the site (``perceptron/#perc-nov-bound``)."""
+    found = re.search(r"^site_url:\s*(\S+)\s*$", MKDOCS_YML.read_text(), re.MULTILINE)
+    return found.group(1).rstrip("/") + "/" if found else ""
+
+
+def page_link(name: str, claim_id: str) -> str:
+    """Where a claim lives: ``perceptron/#perc-nov-bound`` (with the site's address when known)."""
+    return f"{site_url()}{name}/#{anchor(claim_id)}"
+
+
+def _commit(results: dict[str, Any]) -> str:
+    git = results["provenance"]["git"]
+    dirty = " (with uncommitted changes)" if git.get("dirty") else ""
+    return (git.get("commit") or "unknown") + dirty
+
+
+def _findings(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCheck]) -> str:
+    """Both values (each with its caveat), the verdict, what was checked, the commit."""
+    ours = format_ours(row) + (f", {note}" if (note := caveat_text(results, row)) else "")
+    if row.get("measured_as"):  # the claim was reworded after the run: say what was measured
+        ours += f", measured as worded at run time: \"{row['measured_as']}\""
+    paper = format_paper(row) + (" (uncertain: from recall or disputed)"
+                                 if row.get("confidence") == "uncertain" else "")
+    checked = status(checks) if checks else "not yet checked by a second run"
+    return (f"Ours: {ours}; paper: {paper}. Verdict: {row['verdict']} ({row['criterion']}). "
+            f"Checked: {checked}. Commit {_commit(results)}")
+
+
+def citation_text(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCheck]) -> str:
+    """A claim as one ready-to-paste paragraph: id, statement, values, verdict, commit, page."""
+    year = str(results["provenance"].get("finished_utc", ""))[:4]
+    link = page_link(results["replication"], row["id"])
+    return (f"{PROJECT} ({year}). Claim {row['id']}: \"{row['statement']}\" ({row['source']}). "
+            f"{_findings(results, row, checks)}, page {link}.")
+
+
+def _latex(text: str) -> str:
+    """Text safe inside a BibTeX field: LaTeX's special characters escaped."""
+    special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "$": r"\$",
+               "&": r"\&", "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+    return "".join(special.get(ch, ch) for ch in text)
+
+
+def citation_bibtex(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCheck]) -> str:
+    """The same citation as a BibTeX ``@misc`` entry keyed ``hype:<claim id>``."""
+    year = str(results["provenance"].get("finished_utc", ""))[:4]
+    link = page_link(results["replication"], row["id"])
+    where = (f"  url          = {{{link}}},\n" if site_url()
+             else f"  howpublished = {{{_latex(PROJECT)} site, page {_latex(link)}}},\n")
+    title = f"{{{PROJECT}}}, claim {_latex(row['id'])}: {_latex(row['statement'])}"  # {}: keep case
+    note = f"{row['source']}. {_findings(results, row, checks)}"
+    return (f"@misc{{hype:{row['id']},\n"
+            f"  author       = {{{{{AUTHORS}}}}},\n"
+            f"  title        = {{{title}}},\n"
+            f"  year         = {{{year}}},\n{where}"
+            f"  note         = {{{_latex(note)}}}\n}}")
+
+
+def _entities(text: str) -> str:
+    """Text for raw HTML inside a Markdown table cell: every ASCII sign that Markdown, its
+    extensions (emoji, arithmatex, attr_list) or the table itself could read as markup is a
+    numeric entity, newlines too; the browser shows (and copies) the text unchanged."""
+    return "".join(f"&#{ord(ch)};" if ch.isascii() and not ch.isalnum() and ch != " " else ch
+                   for ch in text)
+
+
+def cite_details(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCheck]) -> str:
+    """The row's citation: a closed <details> (id ``cite-<anchor>``) holding the sentence and the
+    BibTeX entry as code blocks, each with the theme's copy button. Each <pre> has its own id:
+    the theme names a block's copy target after the nearest id, so two blocks under one id
+    would both copy the first."""
+    key = anchor(row["id"])
+    blocks = "".join(
+        f'<pre id="cite-{key}-{kind}"><code>{_entities(text)}</code></pre>'
+        for kind, text in (("text", citation_text(results, row, checks)),
+                           ("bibtex", citation_bibtex(results, row, checks))))
+    return f'<details class="cite" id="cite-{key}"><summary>Cite</summary>{blocks}</details>'
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+def claims_table(results: dict[str, Any], record: dict[str, Any] | None = None) -> str:
+    """The standard claims table of a replication page: per row the claim (its id never
+    wrapped), both values with any data caveat beside ours, the criterion, the verdict with
+    what has been checked twice, and the citation. Then notes, checks and references."""
+    checks = claim_checks(record, results)
     lines = [
+        '<div class="claims" markdown>', "",
         "| claim | paper | ours | criterion (fixed before the run) | verdict |",
         "| --- | --- | --- | --- | --- |",
     ]
     for row in results["claims"]:
-        flag = " :material-alert:{ title=\"paper value uncertain: from recall or disputed\" }" \
-            if row["confidence"] == "uncertain" else ""
+        mine = checks.get(row["id"], [])
         reworded = (f"<br><small>:material-alert-outline: measured as worded at run time: "
                     f"{_cell(row['measured_as'])}</small>" if row.get("measured_as") else "")
-        claim = (f"<span id=\"{anchor(row['id'])}\"></span>**{row['id']}**{flag}<br>"
-                 f"{_cell(row['statement'])}{reworded}<br><small>{_cell(row['source'])} · {row['confidence']}</small>")
-        lines.append(f"| {claim} | {_cell(format_paper(row))} | {_cell(format_ours(row))}{caveat(results, row)} | "
-                     f"{_cell(row['criterion'])}<br><small>{_cell(row['why'])}</small> | {ICONS[row['verdict']]} |")
+        claim = (f'<span id="{anchor(row["id"])}" class="claim-id">**{row["id"]}**</span>'
+                 f"{_flag(row)}<br>{_cell(row['statement'])}{reworded}<br>"
+                 f"<small>{_cell(row['source'])} · {row['confidence']}</small>"
+                 f"{cite_details(results, row, mine)}")
+        ours = _cell(format_ours(row)) + caveat(results, row)
+        criterion = f"{_cell(row['criterion'])}<br><small>{_cell(row['why'])}</small>"
+        verdict = f'{ICONS[row["verdict"]]}<br><small class="checked">{_cell(status(mine))}</small>'
+        lines.append(f"| {claim} | {_cell(format_paper(row))} | {ours} | {criterion} | {verdict} |")
+    lines += ["", "</div>"]
     notes = [f"- **{r['id']}**: {r['ours']['note']}" for r in results["claims"]
              if r.get("ours") and r["ours"].get("note")]
     if notes:
         lines += ["", "Notes on the measurements:", "", *notes]
+    lines += ["", checks_block(results, record)]
+    return "\n".join(lines)
+
+
+def checks_block(results: dict[str, Any], record: dict[str, Any] | None) -> str:
+    """What has been checked twice on this page, with each run's provenance; or that nothing has."""
+    how = "[how a check is made](methods.md#checked-twice)"
+    if not record or not (record["checks"] or record["references"]):
+        return (f"**Checked twice:** nothing yet. Every verdict above is from the one published "
+                f"run ({how}).\n")
+    lines = [f"**Checked twice** ({how}):", ""]
+    for check in record["checks"]:
+        first, second = check["first"], check["second"]
+        # The published side is the one the site shows now; the other is the second look.
+        published, other = ((second, first) if is_published(second, results)
+                            and not is_published(first, results) else (first, second))
+        same = sum(1 for c in check["claims"] if c["verdicts"] == "same")
+        dirty = " (uncommitted changes)" if other.get("dirty") else ""
+        stale = "" if is_published(published, results) else \
+            " (against an earlier published run, so not counted)"
+        lines.append(f"- {describe(check, other)}: {same} of {len(check['claims'])} verdicts the "
+                     f"same; the other run: `{other['file']}`, {other['profile']} profile, "
+                     f"seed {other['seed']}, {other['device']}, commit "
+                     f"`{str(other['commit'])[:7]}`{dirty}; "
+                     f"recorded {str(check.get('recorded_utc', ''))[:10]}{stale}")
+    for ref in record["references"]:
+        lines.append(f"- reference implementation: `{ref['test']}` passed ({ref['passed']} "
+                     f"cases) at commit `{str(ref['commit'])[:7]}` on "
+                     f"{str(ref['recorded_utc'])[:10]}: {_cell(ref['checks'])}")
     return "\n".join(lines) + "\n"
 
 
@@ -187,6 +351,79 @@ def summary_table(loaded: dict[str, dict[str, Any]], replications: list[Replicat
     return "\n".join(lines) + "\n\n" + "\n".join(folds)
 
 
+def check_tally(results: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
+    """What the record says of the published numbers: claims whose every current check kept the
+    verdict (``same``; a "not run" kept is not counted), claims a current check changed, reference
+    tests recorded, and the kinds of check that count (``labels``)."""
+    checks = claim_checks(record, results)
+    same = changed = 0
+    labels: set[str] = set()
+    for row in results["claims"]:
+        current = [c for c in checks.get(row["id"], []) if c.current]
+        labels |= {c.label for c in current}
+        if any(c.changed for c in current):
+            changed += 1
+        elif current and all(c.verified for c in current):
+            same += 1
+    return {"same": same, "changed": changed, "claims": len(results["claims"]),
+            "references": len((record or {}).get("references", [])), "labels": sorted(labels)}
+
+
+def _tally_cell(tally: dict[str, Any]) -> str:
+    if not (tally["same"] or tally["changed"] or tally["references"]):
+        return "not yet"
+    parts = []
+    if tally["same"] or tally["changed"]:
+        parts.append(f"{tally['same']} of {tally['claims']} same"
+                     + (f", {tally['changed']} changed" if tally["changed"] else "")
+                     + f", {'; '.join(tally['labels'])}")
+    if tally["references"]:
+        parts.append(f"{tally['references']} reference check{'s' * (tally['references'] > 1)}")
+    return "; ".join(parts)
+
+
+def _headline_cell(r: Replication, results: dict[str, Any] | None) -> str:
+    """The era's headline claim with both values, the caveat beside ours, and its verdict."""
+    claim_id = HEADLINES[r.name]
+    if results is None:  # no results file: the statement from claims.toml, nothing measured
+        statement = next(c.statement for c in load_claims(r.claims_file) if c.id == claim_id)
+        return f'<span class="claim-id">**{claim_id}**</span>: {_cell(statement)}<br>not run yet'
+    row = next(row for row in results["claims"] if row["id"] == claim_id)
+    ours = _cell(format_ours(row)) + caveat(results, row)
+    return (f'[<span class="claim-id">**{claim_id}**</span>]({r.name}.md#{anchor(claim_id)})'
+            f"{_flag(row)}: {_cell(row['statement'])}<br>"
+            f"paper {_cell(format_paper(row))} · ours {ours} · {ICONS[row['verdict']]}")
+
+
+def held_table(loaded: dict[str, dict[str, Any]], replications: list[Replication],
+               records: dict[str, dict[str, Any] | None]) -> str:
+    """The landing page's answer to "what held?": one line per era (its verdict tally, the claim
+    it is remembered by, what has been checked twice), then the totals."""
+    legend = " · ".join(ICONS.values())
+    lines = [f"Verdicts: {legend}.", "", '<div class="held" markdown>', "",
+             "| era | verdicts | the claim it is remembered by | checked twice |",
+             "| --- | --- | --- | --- |"]
+    totals = dict.fromkeys(("same", "changed", "claims", "references"), 0)
+    for r in replications:
+        results = loaded.get(r.name)
+        era = f"**{r.year}** · [{r.title}]({r.name}.md)<br><small>{_cell(r.paper)}</small>"
+        if results is None:
+            lines.append(f"| {era} | not run yet | {_headline_cell(r, None)} | – |")
+            continue
+        tally = check_tally(results, records.get(r.name))
+        for key in totals:
+            totals[key] += tally[key]
+        counts = " ".join(f'<span class="tally">{MARKS[v]} {n}</span>'
+                          for v, n in verdict_counts(results).items())
+        lines.append(f"| {era} | {counts} | {_headline_cell(r, results)} | {_tally_cell(tally)} |")
+    lines += ["", "</div>", "",
+              f"**Checked twice so far:** {totals['same']} of {totals['claims']} claims kept their "
+              f"verdict in a second run, {totals['changed']} changed; {totals['references']} "
+              "reference-implementation checks. Every other verdict is from one run, and its "
+              "row says \"not yet checked\" ([how a check is made](methods.md#checked-twice))."]
+    return "\n".join(lines) + "\n"
+
+
 def timeline(loaded: dict[str, dict[str, Any]], replications: list[Replication]) -> str:
     blocks = []
     for r in replications:
@@ -232,17 +469,19 @@ def write_site_fragments() -> list[Path]:
     written: list[Path] = []
     replications = all_replications()
     loaded = {r.name: res for r in replications if (res := _load_paper_results(r)) is not None}
+    records = {r.name: read_record(r.name) for r in replications}
     for r in replications:
         results = loaded.get(r.name)
         folder = GENERATED / r.name
         if results is None:
             continue
-        _write(folder / "claims.md", claims_table(results), written)
+        _write(folder / "claims.md", claims_table(results, records[r.name]), written)
         _write(folder / "provenance.md", provenance_block(results), written)
         _write(folder / "figures.md", figures_block(results, r.name), written)
         extra = r.module("report").fragments(results) if r.has("report") else {}
         for key, text in extra.items():
             _write(folder / f"{key}.md", text, written)
+    _write(GENERATED / "held.md", held_table(loaded, replications, records), written)
     _write(GENERATED / "summary.md", summary_table(loaded, replications), written)
     _write(GENERATED / "timeline.md", timeline(loaded, replications), written)
     for fragment in sorted(included_fragments()):

@@ -12,6 +12,12 @@ Two passes over every ``*.html`` page of a ``mkdocs build``:
   unrendered and pages wider than the window are problems. Requests to other hosts are
   blocked (the check runs offline) and listed. A full-page screenshot of every page is saved.
 
+Each page is loaded once per layout (``Layout``): a phone (390 px), a laptop (1280 px), and
+print (media emulated as "print" at the width of an A4 page less Chrome's default margins).
+In every layout the page itself must not scroll sideways, and a claim id must sit on one line;
+a table that scrolls inside its column is a note on a screen (listed at 1280 px, counted at
+390 px) and a problem in print, where nothing scrolls and the cut-off part is lost.
+
 Each problem is one line, ``PAGE: CAUSE``; the exit status is 1 when there is any.
 """
 
@@ -41,7 +47,27 @@ MISSING_CHROMIUM = ("site-check: no Chromium found (looked for chromium, chromiu
                     "google-chrome); install it with `apt-get install chromium` "
                     "or point HYPE_CHROMIUM at the binary")
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
-VIEWPORT = {"width": 1280, "height": 900}
+HEIGHT = 900
+PRINT_WIDTH = 718  # A4 (210 mm) less Chrome's default 1 cm margins, at 96 px per inch
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One way a reader sees a page: a window ``width`` px wide, on screen or printed."""
+
+    width: int
+    print: bool = False
+    list_scrolling: bool = False  # name each sideways-scrolling table in the notes (else count)
+
+    @property
+    def name(self) -> str:
+        return "print" if self.print else f"{self.width}px"
+
+
+PHONE = Layout(390)
+LAPTOP = Layout(1280, list_scrolling=True)
+PRINT = Layout(PRINT_WIDTH, print=True)
+LAYOUTS = (PHONE, LAPTOP, PRINT)
 PAGE_TIMEOUT_MS = 30_000
 
 
@@ -216,10 +242,11 @@ def site_path(url: str) -> str:
     return urlsplit(url).path or "/"
 
 
-def screenshot_name(page: str) -> str:
-    """The screenshot file of a page: ``""`` -> ``index.png``, ``"a/b/"`` -> ``a__b.png``."""
-    stem = page.removesuffix("/").removesuffix(".html").replace("/", "__")
-    return f"{stem or 'index'}.png"
+def screenshot_name(page: str, layout: str = "") -> str:
+    """The screenshot file of a page: ``""`` -> ``index.png``, ``"a/b/"`` -> ``a__b.png``;
+    with a layout, ``("", "390px")`` -> ``index-390px.png``."""
+    stem = page.removesuffix("/").removesuffix(".html").replace("/", "__") or "index"
+    return f"{stem}-{layout}.png" if layout else f"{stem}.png"
 
 
 # Run in the page once it has loaded: make lazy images load, wait for every image, then
@@ -250,19 +277,27 @@ async () => {
     const above = all.filter(h => h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
     return above.length ? above[above.length - 1].textContent.replace('¶', '').trim() : '';
   };
+  // The box that scrolls: a table's wrapper, or the code element itself. Hidden ones (in a
+  // closed <details>, or not printed) are not read, so they cannot scroll.
   const scrolled = [...document.querySelectorAll('.md-content table, .md-content pre > code')]
-    .map(el => [el.closest('.md-typeset__scrollwrap') || el.parentElement, el])
+    .filter(el => el.checkVisibility())
+    .map(el => [el.tagName === 'TABLE' ? el.closest('.md-typeset__scrollwrap') || el.parentElement
+                                       : el, el])
     .filter(([box]) => box.scrollWidth > box.clientWidth + 1)
     .map(([box, el]) => ({what: el.tagName === 'TABLE' ? 'table' : 'code block', under: heading(el),
                           hidden: box.scrollWidth - box.clientWidth}));
+  // A claim id split over two lines is hard to find and to cite: each must be one line box.
+  const splitIds = [...document.querySelectorAll('.md-content .claim-id')]
+    .filter(el => el.getClientRects().length > 1)
+    .map(el => el.textContent.trim());
   const doc = document.documentElement;
-  return {broken, rawMath, markup, scrolled, overflow: doc.scrollWidth - doc.clientWidth};
+  return {broken, rawMath, markup, scrolled, splitIds, overflow: doc.scrollWidth - doc.clientWidth};
 }
 """
 
 
-def inspect_findings(page: str, found: dict[str, Any]) -> list[Problem]:
-    """Problems from what ``_INSPECT_JS`` returned for one page."""
+def inspect_findings(page: str, found: dict[str, Any], layout: Layout = LAPTOP) -> list[Problem]:
+    """Problems from what ``_INSPECT_JS`` returned for one page in one layout."""
     problems = [Problem(page, f"image loads with zero natural size: {site_path(src)}", site_path(src))
                 for src in found["broken"]]
     if found["rawMath"]:
@@ -270,24 +305,42 @@ def inspect_findings(page: str, found: dict[str, Any]) -> list[Problem]:
                                       f"KaTeX ran; it must be served by the site, the check is offline)"))
     for text in sorted(set(found["markup"])):
         problems.append(Problem(page, f"unrendered markup in the text: {text!r}"))
+    where = "the printed page" if layout.print else f"a {layout.width}px window"
     if found["overflow"] > 0:
-        problems.append(Problem(page, f"page is {found['overflow']}px wider than a "
-                                      f"{VIEWPORT['width']}px window (horizontal scrolling)"))
+        problems.append(Problem(page, f"page is {found['overflow']}px wider than {where} "
+                                      f"({'cut off' if layout.print else 'horizontal scrolling'})"))
+    for claim_id in found.get("splitIds", []):
+        problems.append(Problem(page, f"claim id {claim_id} is split over two lines "
+                                      f"at {layout.name}"))
+    if layout.print:  # paper does not scroll: what a screen scrolls to is lost in print
+        problems += [Problem(page, f"{box['what']} under {box['under']!r} is {box['hidden']}px "
+                                   f"wider than the printed page (cut off)")
+                     for box in found["scrolled"]]
     return problems
 
 
-def scroll_notes(page: str, found: dict[str, Any]) -> list[str]:
-    """Notes (not failures) on tables and code blocks a reader must scroll sideways to read."""
+def scroll_notes(page: str, found: dict[str, Any], layout: Layout = LAPTOP) -> list[str]:
+    """Notes (not failures) on tables and code blocks a reader must scroll sideways to read on a
+    screen: each named where ``layout.list_scrolling``, else one line with their count."""
+    if layout.print or not found["scrolled"]:
+        return []
+    if not layout.list_scrolling:
+        return [f"{page or '/'}: {len(found['scrolled'])} tables or code blocks scroll sideways "
+                f"inside their column at {layout.name}"]
     return [f"{page or '/'}: {box['what']} under {box['under']!r} scrolls sideways "
-            f"({box['hidden']}px hidden at {VIEWPORT['width']}px)" for box in found["scrolled"]]
+            f"({box['hidden']}px hidden at {layout.name})" for box in found["scrolled"]]
 
 
 def check_page(browser: Any, base: str, page: str, shot: Path, blocked: dict[str, set[str]],
-               notes: list[str]) -> list[Problem]:
-    """Load one page in a fresh tab: console and page errors, failed local requests, images."""
+               notes: list[str], layout: Layout = LAPTOP) -> list[Problem]:
+    """Load one page in a fresh tab in one layout: console and page errors, failed local
+    requests, images, and how it fits."""
     problems: list[Problem] = []
-    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    context = browser.new_context(viewport={"width": layout.width, "height": HEIGHT},
+                                  service_workers="block")
     tab = context.new_page()
+    if layout.print:  # before loading: the theme reads the media once (it opens every <details>)
+        tab.emulate_media(media="print")
 
     def route(request_route: Any) -> None:
         url = request_route.request.url
@@ -326,8 +379,8 @@ def check_page(browser: Any, base: str, page: str, shot: Path, blocked: dict[str
     try:
         tab.goto(base + page, wait_until="networkidle", timeout=PAGE_TIMEOUT_MS)
         found = tab.evaluate(_INSPECT_JS)
-        problems += inspect_findings(page, found)
-        notes += scroll_notes(page, found)
+        problems += inspect_findings(page, found, layout)
+        notes += scroll_notes(page, found, layout)
         tab.screenshot(path=str(shot), full_page=True)
     except Exception as error:  # a page that does not load at all is one problem, not a crash
         problems.append(Problem(page, f"page did not load: {str(error).splitlines()[0]}"))
@@ -337,9 +390,11 @@ def check_page(browser: Any, base: str, page: str, shot: Path, blocked: dict[str
 
 
 def check_in_browser(build: Path, shots: Path, chromium: str, pages: list[str] | None = None,
-                     notes: list[str] | None = None) -> tuple[list[Problem], dict[str, set[str]]]:
-    """The browser pass over ``pages`` (default: all): problems, and blocked external requests;
-    notes on sideways-scrolling tables and code go to ``notes`` when given."""
+                     notes: list[str] | None = None, layouts: tuple[Layout, ...] = (LAPTOP,),
+                     ) -> tuple[list[Problem], dict[str, set[str]]]:
+    """The browser pass over ``pages`` (default: all), each in every layout: problems, and
+    blocked external requests; notes on sideways-scrolling tables and code go to ``notes``.
+    One layout keeps the plain screenshot name (``index.png``); several add theirs."""
     from playwright.sync_api import sync_playwright  # the `check` extra; only this pass needs it
 
     shots.mkdir(parents=True, exist_ok=True)
@@ -349,18 +404,23 @@ def check_in_browser(build: Path, shots: Path, chromium: str, pages: list[str] |
         browser = playwright.chromium.launch(executable_path=chromium, headless=True)
         try:
             for page in find_pages(build) if pages is None else pages:
-                problems += check_page(browser, base, page, shots / screenshot_name(page), blocked,
-                                       notes if notes is not None else [])
+                for layout in layouts:
+                    name = screenshot_name(page, layout.name if len(layouts) > 1 else "")
+                    problems += check_page(browser, base, page, shots / name, blocked,
+                                           notes if notes is not None else [], layout)
         finally:
             browser.close()
     return problems, blocked
 
 
 def merge(problems: list[Problem]) -> list[Problem]:
-    """Problems sorted by page, one per (page, ref) where a ref is known (a 404 image is one line)."""
+    """Problems sorted by page, one per (page, ref) where a ref is known (a 404 image is one line),
+    and one of each line (a console error seen in every layout)."""
     seen: set[tuple[str, str]] = set()
     kept = []
     for problem in problems:
+        if problem in kept:
+            continue
         if problem.ref:
             if (problem.page, problem.ref) in seen:
                 continue
@@ -376,6 +436,14 @@ def print_listing(title: str, urls: dict[str, set[str]]) -> None:
         print(f"  {url}  [{', '.join(sorted(urls[url]))}]")
 
 
+def layouts_for(widths: list[int] | None, with_print: bool) -> tuple[Layout, ...]:
+    """The layouts a run checks: the given screen widths (default phone and laptop; widths of
+    1024 px and more list their scrolling tables), then print unless skipped."""
+    screens = (PHONE, LAPTOP) if not widths else tuple(
+        Layout(width, list_scrolling=width >= 1024) for width in dict.fromkeys(widths))
+    return screens + ((PRINT,) if with_print else ())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Check a build; print the listings, the problems and where the screenshots are."""
     parser = argparse.ArgumentParser(prog="python -m shared.site_check", description=__doc__.splitlines()[0])
@@ -383,6 +451,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=SHOTS_DIR, help="screenshot folder (runs/site-check)")
     parser.add_argument("--page", action="append", dest="pages", metavar="URL_PATH",
                         help="load only this page in the browser (repeatable), e.g. --page svm/ --page ''")
+    parser.add_argument("--width", action="append", type=int, dest="widths", metavar="PX",
+                        help=f"screen widths to load each page at (repeatable; default "
+                             f"{PHONE.width} and {LAPTOP.width})")
+    parser.add_argument("--no-print", dest="print", action="store_false",
+                        help="skip the print layout (print media, A4 width)")
     args = parser.parse_args(argv)
     if not (args.build / "index.html").is_file():
         print(f"site-check: no built site at {args.build}; run `nox -s site` first", file=sys.stderr)
@@ -393,17 +466,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     static, external = check_static(args.build)
     notes: list[str] = []
-    dynamic, blocked = check_in_browser(args.build, args.out, chromium, args.pages, notes)
+    layouts = layouts_for(args.widths, args.print)
+    dynamic, blocked = check_in_browser(args.build, args.out, chromium, args.pages, notes, layouts)
     problems = merge(static + dynamic)
     n_pages = len(args.pages or find_pages(args.build))
     print_listing("External links", external)
     print_listing("External requests blocked (the check is offline)", blocked)
     for note in notes:
         print(f"NOTE {note}")
-    print(f"Screenshots: {args.out.resolve()}/ ({n_pages} pages)")
+    print(f"Screenshots: {args.out.resolve()}/ ({n_pages} pages x "
+          f"{', '.join(layout.name for layout in layouts)})")
     for problem in problems:
         print(f"PROBLEM {problem}")
-    print(f"site-check: {n_pages} pages in the browser, {len(problems)} problems, {len(notes)} notes")
+    print(f"site-check: {n_pages} pages in the browser at {', '.join(x.name for x in layouts)}, "
+          f"{len(problems)} problems, {len(notes)} notes")
     return 1 if problems else 0
 
 

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import subprocess
 import sys
 
 import pytest
 
-from shared.registry import RESULTS_DIR
+from shared.registry import RESULTS_DIR, ROOT, all_replications
 from shared.report import (
     GENERATED,
+    HEADLINES,
+    _latex,
     anchor,
+    citation_bibtex,
     claims_table,
     fmt,
+    held_table,
     included_fragments,
+    page_link,
     write_site_fragments,
 )
+from shared.verification import read_record
 
 mkdocs = shutil.which("mkdocs") or (shutil.which("mkdocs", path=str(__import__("pathlib").Path(sys.executable).parent)))
 
@@ -35,13 +43,19 @@ def test_anchor_is_stable():
 
 
 def test_claims_table_has_a_row_and_anchor_per_claim():
-    results = {"claims": [{"id": "A-1", "statement": "s | t", "source": "p. 1", "confidence": "uncertain",
-                           "paper": 0.5, "unit": "", "rule": "within", "criterion": "c", "why": "w",
-                           "digits": 3, "percent": True, "verdict": "partly",
-                           "ours": {"value": 0.56, "std": 0.01, "n": 10, "note": ""}}]}
+    provenance = {"git": {"commit": "c0ffee" * 6 + "abcd", "dirty": True},
+                  "finished_utc": "2026-01-02T03:04:05Z", "datasets_sha256": {}}
+    results = {"replication": "xor", "provenance": provenance,
+        "claims": [{"id": "A-1", "statement": "s | t", "source": "p. 1", "confidence": "uncertain",
+                    "paper": 0.5, "unit": "", "rule": "within", "criterion": "c", "why": "w",
+                    "digits": 3, "percent": True, "verdict": "partly",
+                    "ours": {"value": 0.56, "std": 0.01, "n": 10, "note": ""}}]}
     table = claims_table(results)
     assert 'id="a-1"' in table and "56.0%" in table and "50%" in table and "s \\| t" in table
-    assert "partly" in table and "uncertain" in table
+    assert "partly" in table and "uncertain" in table and "not yet checked" in table
+    text = html.unescape(table)  # the citation is entity-escaped inside the table cell
+    assert "Ours: 56.0% ± 1% (n = 10); paper: 50% (uncertain: from recall or disputed)" in text
+    assert f"Commit {'c0ffee' * 6}abcd (with uncommitted changes), page xor/#a-1." in text
 
 
 @pytest.mark.skipif(mkdocs is None, reason="the site extra is not installed (nox -s tests installs it)")
@@ -100,3 +114,100 @@ def test_a_reworded_claim_shows_what_was_measured():
               for c in load_claims(get("xor").claims_file)]
     row = next(line for line in claims_table(regrade(stored, claims)).splitlines() if "**MP-xor-best**" in line)
     assert "A new wording." in row and "measured as worded at run time" in row
+    citation = html.unescape(row)  # the citation says what the number was measured as, too
+    assert 'Ours: 75%, measured as worded at run time: "The best any single' in citation
+
+
+def committed_results() -> dict[str, dict]:
+    """Every committed results file of the site, by replication."""
+    return {r.name: json.loads(path.read_text()) for r in all_replications()
+            if (path := RESULTS_DIR / f"{r.name}.json").exists()}
+
+
+def test_every_replication_has_a_headline_claim_that_exists():
+    from shared.claims import load_claims
+
+    replications = all_replications()
+    assert set(HEADLINES) == {r.name for r in replications}
+    loaded = committed_results()
+    for r in replications:
+        ids = ({row["id"] for row in loaded[r.name]["claims"]} if r.name in loaded
+               else {c.id for c in load_claims(r.claims_file)})
+        assert HEADLINES[r.name] in ids, (r.name, HEADLINES[r.name])
+
+
+def test_the_landing_page_says_what_held_per_era_first():
+    replications = all_replications()
+    loaded = committed_results()
+    records = {r.name: read_record(r.name) for r in replications}
+    table = held_table(loaded, replications, records)
+    rows = [line for line in table.splitlines() if line.startswith("| **")]
+    assert len(rows) == len(replications)  # one line per era, in the history's order
+    for r, line in zip(replications, rows, strict=True):
+        assert f"**{r.year}** · [{r.title}]({r.name}.md)" in line
+        assert HEADLINES[r.name] in line
+        if r.name in loaded:
+            assert f"({r.name}.md#{anchor(HEADLINES[r.name])})" in line
+            counts = re.findall(r"\} (\d+)</span>", line)
+            assert sum(map(int, counts)) == len(loaded[r.name]["claims"])
+        else:
+            assert "not run yet" in line
+    assert "**Checked twice so far:**" in table
+    index = (ROOT / "site" / "docs" / "index.md").read_text()
+    assert index.index("_generated/held.md") < index.index("_generated/no_silver_bullet/matrix.md")
+
+
+def test_a_headline_on_degraded_data_carries_its_caveat(monkeypatch):
+    from shared.report import CAVEAT
+
+    results = committed_results()["adversarial"]
+    results["provenance"]["datasets_sha256"] = {"cifar10_jpeg_lossy/test_batch.bin": "ab" * 32}
+    replications = [r for r in all_replications() if r.name == "adversarial"]
+    monkeypatch.setitem(HEADLINES, "adversarial", "GSS-cifar")  # a CIFAR-10 claim as the headline
+    assert CAVEAT in held_table({"adversarial": results}, replications, {"adversarial": None})
+
+
+def test_every_claim_row_has_a_citation_with_its_anchor_and_commit():
+    """Tolerance-free: for every committed results file, every row of its claims table holds the
+    row anchor, a citation keyed to it, the page link and the run's commit, as text and BibTeX."""
+    for name, results in committed_results().items():
+        table = claims_table(results, read_record(name))
+        rows = [line for line in table.splitlines() if line.startswith('| <span id="')]
+        assert len(rows) == len(results["claims"]), name
+        commit = results["provenance"]["git"]["commit"]
+        for row, line in zip(results["claims"], rows, strict=True):
+            key = anchor(row["id"])
+            assert line.startswith(f'| <span id="{key}" class="claim-id">**{row["id"]}**</span>')
+            assert f'<details class="cite" id="cite-{key}">' in line
+            text, bibtex = (html.unescape(block) for block in
+                            re.findall(r'<pre id="cite-[^"]+"><code>(.*?)</code></pre>', line))
+            assert f"Claim {row['id']}:" in text and f"Commit {commit}" in text
+            assert text.endswith(f"page {page_link(name, row['id'])}.")
+            assert bibtex.startswith(f"@misc{{hype:{row['id']},")
+            assert f"Commit {commit}" in bibtex and _latex(page_link(name, row["id"])) in bibtex
+            assert row["verdict"] in text and row["verdict"] in bibtex
+
+
+def test_bibtex_fields_escape_latex():
+    assert _latex("50% of a_b & #1 {x} ~ ^ $") == r"50\% of a\_b \& \#1 \{x\} \~{} \^{} \$"
+    results = committed_results()["perceptron"]
+    entry = citation_bibtex(results, results["claims"][0], [])
+    escaped = entry.count("\\{"), entry.count("\\}")
+    assert entry.count("{") - escaped[0] == entry.count("}") - escaped[1]  # balanced braces
+
+
+def test_no_placeholder_address_anywhere_a_reader_sees():
+    for path in ("site/mkdocs.yml", "site/docs/cite.md", "CITATION.cff", "README.md"):
+        text = (ROOT / path).read_text()
+        assert "example.org" not in text and "example.com" not in text, path
+    assert page_link("xor", "MP-xor-lp") == "xor/#mp-xor-lp"  # no site_url: the path on the site
+
+
+def test_claim_rows_show_what_their_record_says():
+    results = committed_results()["xor"]
+    record = read_record("xor")
+    assert record is not None  # the committed second-seed check of xor
+    table = claims_table(results, record)
+    assert table.count("second seed (seed 1): same verdict</small>") == len(results["claims"])
+    assert "not yet checked</small>" not in table
+    assert "- second seed (seed 1): 6 of 6 verdicts the same" in table

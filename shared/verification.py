@@ -1,0 +1,415 @@
+"""Checked twice: a verification record per replication, ``site/results/verification/NAME.json``.
+
+A number on the site is called checked only when such a record says so. The record holds
+
+- ``checks``: a second results file compared with another claim by claim (``shared.compare``):
+  a run at another seed (``second-seed``), on another device (``second-device``), or the same
+  run made again (``regenerated``). Per claim: both values, both verdicts, and whether the
+  verdict stayed the same; per side: commit, device, seed and profile. A newer check of a kind
+  replaces the older one of that kind;
+- ``references``: tests that hold an implementation against a reference one (libsvm,
+  scikit-learn), recorded only after the test has just passed here, with the commit.
+
+    python -m shared.verification xor site/results/xor.json runs/xor/RUN/xor.json --kind second-seed
+    python -m shared.verification svm --reference "tests/test_svm.py::test_agrees_with_libsvm: WHAT"
+
+The site reads the record (``claim_checks``): each claim row says what was checked, and a check
+counts only while its published side is still the results file the site shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shared.atomic import atomic_write_bytes
+from shared.errors import HypeError
+from shared.registry import RESULTS_DIR, ROOT, get
+
+VERIFICATION_DIR = RESULTS_DIR / "verification"
+SCHEMA = 1
+KINDS = ("second-seed", "second-device", "regenerated")
+
+
+def record_path(name: str, folder: Path | None = None) -> Path:
+    return (folder or VERIFICATION_DIR) / f"{name}.json"
+
+
+def _relative(path: Path) -> str:
+    """A path as the repository sees it (``runs/xor/.../xor.json``), absolute when outside it."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path.resolve())
+
+
+def side(results: dict[str, Any], path: Path) -> dict[str, Any]:
+    """What a reader needs to know about one side of a check: which run it was, and where."""
+    p = results["provenance"]
+    device = p["device"]
+    return {
+        "file": _relative(path),
+        "commit": p["git"].get("commit"),
+        "dirty": p["git"].get("dirty"),
+        "platform": device.get("platform"),
+        "device": device.get("kind"),
+        "seed": p.get("base_seed"),
+        "seeds": p.get("n_seeds"),
+        "profile": results["profile"],
+        "finished_utc": p.get("finished_utc"),
+    }
+
+
+def make_check(first: Path, second: Path, kind: str) -> dict[str, Any]:
+    """Compare two results files of one replication; the check as it is stored in the record."""
+    from shared.compare import compare
+    from shared.results import read_results
+
+    if kind not in KINDS:
+        raise HypeError(f"unknown kind {kind!r}", f"choose one of: {', '.join(KINDS)}")
+    comparison = compare(first, second)  # reads, validates and re-grades both files
+    a, b = read_results(first), read_results(second)
+    claims = [
+        {
+            "id": row.id,
+            "first": row.first,
+            "second": row.second,
+            "first_verdict": row.first_verdict,
+            "second_verdict": row.second_verdict,
+            "verdicts": "changed" if row.changed else "same",
+            "difference": row.difference,
+            "within_tolerance": row.within_tolerance,
+        }
+        for row in comparison.rows
+    ]
+    return {
+        "kind": kind,
+        "recorded_utc": _now(),
+        "first": side(a, first),
+        "second": side(b, second),
+        "claims": claims,
+    }
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_record(name: str, folder: Path | None = None) -> dict[str, Any] | None:
+    """The record of a replication, or None when nothing has been checked yet."""
+    path = record_path(name, folder)
+    if not path.exists():
+        return None
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise HypeError(
+            f"{path} cannot be read ({error})", "restore it from git or re-record it"
+        ) from None
+    if (
+        not isinstance(record, dict)
+        or record.get("schema") != SCHEMA
+        or record.get("replication") != name
+    ):
+        raise HypeError(
+            f"{path} is not a verification record of {name} (schema {SCHEMA})",
+            "restore it from git or re-record it",
+        )
+    return record
+
+
+def write_record(record: dict[str, Any], folder: Path | None = None) -> Path:
+    path = record_path(record["replication"], folder)
+    text = json.dumps(record, indent=1, sort_keys=True, allow_nan=False) + "\n"
+    atomic_write_bytes(path, text.encode())
+    return path
+
+
+def empty_record(name: str) -> dict[str, Any]:
+    return {"schema": SCHEMA, "replication": name, "checks": [], "references": []}
+
+
+def add_check(record: dict[str, Any], check: dict[str, Any]) -> dict[str, Any]:
+    """The record with ``check`` in place of any older check of the same kind."""
+    others = [c for c in record["checks"] if c["kind"] != check["kind"]]
+    return {**record, "checks": sorted([*others, check], key=lambda c: KINDS.index(c["kind"]))}
+
+
+# --- references: tests against a reference implementation --------------------------------------
+
+
+def parse_reference(text: str) -> tuple[str, str]:
+    """``"tests/test_svm.py::test_x: what it checks"`` -> (test node id, what it checks)."""
+    node, sep, what = text.partition(": ")
+    if not sep or "::" not in node or not what.strip():
+        raise HypeError(
+            f"--reference {text!r} is not 'tests/FILE.py::TEST: what it checks'",
+            'e.g. --reference "tests/test_svm.py::test_agrees_with_libsvm: '
+            '100% of predictions, dual objective within 1e-5"',
+        )
+    return node.strip(), what.strip()
+
+
+def run_test(node: str) -> dict[str, int]:
+    """Run one test (every parametrisation of it) with pytest here; counts of each outcome.
+    A reference is recorded from a run, never from a claim that the test would pass."""
+    file = ROOT / node.split("::")[0]
+    if not file.is_file():
+        raise HypeError(
+            f"no test file {file}", "name a test of tests/, e.g. tests/test_svm.py::test_x"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "junit.xml"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                node,
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                f"--junitxml={report}",
+            ],
+            cwd=ROOT,
+            check=False,
+        )
+        if not report.exists():
+            raise HypeError(
+                f"pytest did not run {node}", "run it by hand: python -m pytest " + node
+            )
+        suite = ElementTree.parse(report).getroot().iter("testsuite")
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        for element in suite:
+            for key in counts:
+                counts[key] += int(element.get(key, 0))
+    return counts
+
+
+def make_reference(text: str, run: Any = run_test) -> dict[str, Any]:
+    """Run the named test; the reference entry if every case of it passed (none skipped)."""
+    from shared.provenance import git_state
+
+    node, what = parse_reference(text)
+    counts = run(node)
+    if counts["tests"] == 0 or counts["failures"] or counts["errors"] or counts["skipped"]:
+        raise HypeError(
+            f"{node} did not pass here ({counts['tests']} run, {counts['failures']} failed, "
+            f"{counts['errors']} errors, {counts['skipped']} skipped): nothing recorded",
+            "make it pass (a skip usually means missing data: set HYPE_DATA_MIRROR)",
+        )
+    git = git_state()
+    return {
+        "test": node,
+        "checks": what,
+        "passed": counts["tests"],
+        "commit": git["commit"],
+        "dirty": git["dirty"],
+        "recorded_utc": _now(),
+    }
+
+
+def add_reference(record: dict[str, Any], reference: dict[str, Any]) -> dict[str, Any]:
+    others = [r for r in record["references"] if r["test"] != reference["test"]]
+    return {**record, "references": sorted([*others, reference], key=lambda r: r["test"])}
+
+
+# --- reading a record for the site ---------------------------------------------------------------
+
+LABELS = {
+    "second-seed": "second seed",
+    "second-device": "second device",
+    "regenerated": "regenerated",
+}
+
+
+def describe(check: dict[str, Any], other: dict[str, Any]) -> str:
+    """How a check reads on a page: "second seed (seed 1)", "regenerated on CPU"."""
+    where = "GPU" if other.get("platform") == "gpu" else str(other.get("platform") or "?").upper()
+    if check["kind"] == "second-seed":
+        return f"second seed (seed {other.get('seed')})"
+    if check["kind"] == "second-device":
+        return f"second device ({where}: {other.get('device')})"
+    return f"regenerated on {where}"
+
+
+def is_published(side_: dict[str, Any], results: dict[str, Any]) -> bool:
+    """Whether a side of a check is the run the site shows now (same commit and finish time)."""
+    p = results["provenance"]
+    return side_.get("commit") == p["git"].get("commit") and side_.get("finished_utc") == p.get(
+        "finished_utc"
+    )
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """One check of one claim, as the site shows it."""
+
+    label: str  # "second seed (seed 1)"
+    published: str  # the verdict on the site (the published side's)
+    other: str  # the verdict of the other run
+    other_value: Any
+    current: bool  # the published side is still the file the site shows
+    commit: str  # the published side's commit, named when the check is out of date
+
+    @property
+    def same(self) -> bool:
+        return self.published == self.other
+
+    @property
+    def verified(self) -> bool:
+        """Counted as checked: current, the verdict held, and there was a verdict to hold."""
+        return self.current and self.same and self.published != "not run"
+
+    @property
+    def changed(self) -> bool:
+        return self.current and not self.same
+
+    def __str__(self) -> str:
+        if self.same:
+            text = f"{self.label}: " + (
+                "not run there either" if self.published == "not run" else "same verdict"
+            )
+        else:
+            text = f"{self.label}: {self.other} instead of {self.published}"
+        return text if self.current else f"{text}, against an earlier run ({self.commit[:7]})"
+
+
+def claim_checks(
+    record: dict[str, Any] | None, results: dict[str, Any]
+) -> dict[str, list[ClaimCheck]]:
+    """Every check of every claim of ``results`` (the published file) in ``record``."""
+    found: dict[str, list[ClaimCheck]] = {}
+    for check in (record or {}).get("checks", []):
+        first, second = check["first"], check["second"]
+        flipped = is_published(second, results) and not is_published(first, results)
+        published, other = (second, first) if flipped else (first, second)
+        for row in check["claims"]:
+            verdicts = (
+                (row["second_verdict"], row["first_verdict"])
+                if flipped
+                else (row["first_verdict"], row["second_verdict"])
+            )
+            found.setdefault(row["id"], []).append(
+                ClaimCheck(
+                    label=describe(check, other),
+                    published=verdicts[0],
+                    other=verdicts[1],
+                    other_value=row["first"] if flipped else row["second"],
+                    current=is_published(published, results),
+                    commit=str(published.get("commit") or ""),
+                )
+            )
+    return found
+
+
+def status(checks: list[ClaimCheck]) -> str:
+    """The status line of one claim row."""
+    return "; ".join(str(c) for c in checks) if checks else "not yet checked"
+
+
+# --- command line --------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m shared.verification",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Record a second look at a replication's numbers in "
+        "site/results/verification/NAME.json.",
+        epilog="examples:\n"
+        "  python -m shared.verification xor site/results/xor.json "
+        "runs/xor/<run>/xor.json --kind second-seed\n"
+        "  python -m shared.verification svm site/results/svm.json "
+        "runs/svm/<run>/svm.json --kind second-device\n"
+        "  python -m shared.verification svm --reference "
+        '"tests/test_svm.py::test_agrees_with_libsvm: what it checks"',
+    )
+    parser.add_argument("name", help="replication, e.g. xor")
+    parser.add_argument(
+        "files", nargs="*", type=Path, help="A.json B.json: the published file, then the second run"
+    )
+    parser.add_argument("--kind", choices=KINDS, help="what the second run is")
+    parser.add_argument(
+        "--reference",
+        action="append",
+        default=[],
+        metavar="'NODE: WHAT'",
+        help="run this test now; record it if it passes (repeatable)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="record folder (site/results/verification)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        name = get(args.name).name
+        if (
+            len(args.files) not in (0, 2)
+            or (args.files and not args.kind)
+            or (args.kind and not args.files)
+        ):
+            raise HypeError(
+                "give two results files and --kind, or --reference, or both",
+                "see python -m shared.verification --help",
+            )
+        if not args.files and not args.reference:
+            raise HypeError("nothing to record", "give A.json B.json --kind KIND, or --reference")
+        record = read_record(name, args.out) or empty_record(name)
+        if args.files:
+            check = make_check(args.files[0], args.files[1], args.kind)
+            if check["first"]["file"] == check["second"]["file"]:
+                raise HypeError("both sides are the same file", "compare two different runs")
+            record = add_check(record, check)
+            _print_check(check)
+            _warn_if_unpublished(name, check)
+        for text in args.reference:
+            record = add_reference(record, make_reference(text))
+        print(f"wrote {os.path.relpath(write_record(record, args.out))}")
+    except HypeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _print_check(check: dict[str, Any]) -> None:
+    changed = [row["id"] for row in check["claims"] if row["verdicts"] == "changed"]
+    for key in ("first", "second"):
+        s = check[key]
+        print(
+            f"{key}: {s['file']} ({s['profile']}, seed {s['seed']}, {s['device']}, "
+            f"commit {str(s['commit'])[:7]}{' dirty' if s['dirty'] else ''})"
+        )
+    same = len(check["claims"]) - len(changed)
+    print(
+        f"{check['kind']}: {same} of {len(check['claims'])} verdicts the same"
+        + (f"; changed: {', '.join(changed)}" if changed else "")
+    )
+
+
+def _warn_if_unpublished(name: str, check: dict[str, Any]) -> None:
+    """A check of two unpublished runs is kept, but the site cannot count it: say so now."""
+    from shared.results import read_results
+
+    published = RESULTS_DIR / f"{name}.json"
+    if published.exists():
+        results = read_results(published)
+        if is_published(check["first"], results) or is_published(check["second"], results):
+            return
+    print(
+        f"note: neither file is the published {_relative(published)}; the site will show this "
+        "check as made against an earlier run, and will not count it",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
