@@ -12,7 +12,6 @@ every claim row carries a ready-to-paste citation and what has been checked twic
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from pathlib import Path
@@ -120,23 +119,14 @@ def used_lossy_cifar(results: dict[str, Any]) -> bool:
 
 
 def caveat_text(results: dict[str, Any], row: dict[str, Any]) -> str:
-    """The data caveat of one number in words, or "". Which claims use CIFAR-10 is read from
-    the current claims.toml (``data = "cifar10"``)."""
-    if not used_lossy_cifar(results):
-        return ""
-    return CAVEAT_TEXT if _claim_data(results["replication"]).get(row["id"]) == "cifar10" else ""
+    """The data caveat of one number in words, or "". Which claims use CIFAR-10 is the row's
+    ``data`` (``data = "cifar10"`` in claims.toml), set when the site regrades the file."""
+    return CAVEAT_TEXT if used_lossy_cifar(results) and row.get("data") == "cifar10" else ""
 
 
 def caveat(results: dict[str, Any], row: dict[str, Any]) -> str:
     """The data caveat shown next to a number computed on the JPEG-degraded CIFAR-10 copy."""
     return CAVEAT if caveat_text(results, row) else ""
-
-
-@functools.cache  # read once per run: a page asks for every row, three times (table, citations)
-def _claim_data(name: str) -> dict[str, str]:
-    from shared.registry import get
-
-    return {claim.id: claim.data for claim in load_claims(get(name).claims_file)}
 
 
 UNCERTAIN = ' :material-alert:{ title="paper value uncertain: from recall or disputed" }'
