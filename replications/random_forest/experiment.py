@@ -47,13 +47,16 @@ def _load(name: str) -> tuple[tuple[np.ndarray, ...], dict[str, str]]:
     return (flat[0], data.y_train.astype(np.int32), flat[1], data.y_test.astype(np.int32)), data.sha256
 
 
-def _job(task: Task, data: tuple[np.ndarray, ...] | None, config: Config, seed: int) -> dict:
-    if task.kind == "synthetic":  # a fresh training and test set for every repeat (§4)
-        key = jax.random.fold_in(jax.random.fold_in(jax.random.key(seed), task.index), task.repeat)
-        k_train, k_test = jax.random.split(key)
-        data = (*sample(task.name, key=k_train, n=config.synthetic_train),
-                *sample(task.name, key=k_test, n=config.synthetic_test))
-    return run_repeat(task, *data, config=config, base_seed=seed)  # type: ignore[misc]
+def _synthetic_data(task: Task, config: Config, seed: int) -> tuple[np.ndarray, ...]:
+    """A fresh training and test set for every repeat of a synthetic set (§4).
+
+    Drawn in the parent process: JAX is not safe to start inside joblib's worker processes
+    (it failed there intermittently), and the draws are cheap next to the forests.
+    """
+    key = jax.random.fold_in(jax.random.fold_in(jax.random.key(seed), task.index), task.repeat)
+    k_train, k_test = jax.random.split(key)
+    return (*sample(task.name, key=k_train, n=config.synthetic_train),
+            *sample(task.name, key=k_test, n=config.synthetic_test))
 
 
 def _stats(values: list[float]) -> dict[str, float | int | None]:
@@ -96,8 +99,11 @@ def run(config: Config, *, seed: int) -> Measurements:
         tasks += [Task(name, ALL_SETS.index(name), r, kind, noise and r < config.noise_repeats)
                   for r in range(repeats)]
     with clock.stage("forests and Adaboost"):
+        inputs = [_synthetic_data(task, config, seed) if task.kind == "synthetic" else data[task.name]
+                  for task in tasks]
         jobs = Parallel(n_jobs=config.n_jobs, return_as="generator")(
-            delayed(_job)(task, data.get(task.name), config, seed) for task in tasks)
+            delayed(run_repeat)(task, *arrays, config=config, base_seed=seed)
+            for task, arrays in zip(tasks, inputs, strict=True))
         rows = list(tqdm(jobs, total=len(tasks), desc="data sets x repeats", unit="repeat"))
 
     table2, noise_rows, oob_gaps = [], [], []
