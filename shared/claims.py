@@ -15,6 +15,9 @@ A claim in ``claims.toml`` looks like::
     partly_tolerance = 1.0            # optional: a wider band graded "partly"
     why = "one run in the paper; sweeps vary several-fold with the initial weights"
 
+A tolerance that follows from a formula is not typed: ``tolerance_from`` names the formula
+of :mod:`shared.tolerances` and its inputs, and the working is put in front of ``why``.
+
 ``at_least`` / ``at_most`` compare with ``threshold`` (and ``partly_threshold``); ``holds``
 takes a boolean measurement. The verdict is always computed here, never typed in, and
 the tolerance is fixed before the run: the reason goes in ``why``.
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.errors import HypeError
+from shared.tolerances import derive
 
 RULES = ("within", "at_least", "at_most", "holds")
 CONFIDENCES = ("primary", "secondary", "uncertain", "note")
@@ -62,6 +66,7 @@ class Claim:
     digits: int = 3  # significant digits shown on the site
     percent: bool = False  # a fraction in [0, 1], shown as a percentage
     data: str = ""  # the data set the measurement is computed on, where a caveat may apply ("cifar10")
+    tolerance_from: dict[str, Any] | None = None  # a formula of shared/tolerances.py and its inputs
 
     @property
     def uncertain(self) -> bool:
@@ -121,6 +126,16 @@ class Measurements:
 
 
 def _claim_from(entry: dict[str, Any], where: Path) -> Claim:
+    if "tolerance_from" in entry:  # computed, so a typed number cannot drift from its formula
+        if "tolerance" in entry or "partly_tolerance" in entry:
+            raise HypeError(f"{where}: claim {entry.get('id', '?')!r} has both tolerance_from and a typed tolerance",
+                            "keep one: the formula, or the number with its reason")
+        try:
+            tolerance, partly, working = derive(entry["tolerance_from"])
+        except HypeError as error:
+            raise HypeError(f"{where}: claim {entry.get('id', '?')!r}: {error.cause}", error.fix) from None
+        entry = {**entry, "tolerance": tolerance, "partly_tolerance": partly,
+                 "why": f"{working}. {entry.get('why', '')[:1].upper()}{entry.get('why', '')[1:]}".rstrip(". ")}
     try:
         claim = Claim(**entry)
     except TypeError as error:

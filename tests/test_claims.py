@@ -77,3 +77,56 @@ def test_load_claims_refuses_duplicates_and_bad_toml(tmp_path):
 def test_every_claims_file_is_valid(replication):
     claims = load_claims(replication.claims_file)
     assert claims, f"{replication.name} has no claims"
+
+
+FORMULA_CLAIM = '''[[claim]]
+id = "T-glass"
+statement = "glass: test-set error"
+source = "Breiman 2001, Table 2"
+confidence = "secondary"
+paper = 22.0
+unit = "%"
+rule = "within"
+tolerance_from = {{ formula = "error_rate_gap", error = 22.0, hold_outs = {hold_outs}, cases = 21 }}
+why = "the same protocol as the paper's"
+'''
+
+
+def test_a_formula_tolerance_is_computed_and_shows_its_working(tmp_path):
+    path = tmp_path / "claims.toml"
+    path.write_text(FORMULA_CLAIM.format(hold_outs=100))
+    (c,) = load_claims(path)
+    # sqrt(0.22 * 0.78 / 2100) = 0.904 pp per mean; 2 x sqrt(2) x 0.904 = 2.56 -> 2.6
+    assert (c.tolerance, c.partly_tolerance) == (2.6, 5.2)
+    assert c.why.startswith("binomial standard error of a 22% mean test error over 100 hold-outs of 21 cases")
+    assert c.why.endswith("The same protocol as the paper's")
+    assert grade(c, Measurement(23.5)) is Verdict.REPRODUCED
+    path.write_text(FORMULA_CLAIM.format(hold_outs=1000))  # ten times the cases: a tighter band
+    (tighter,) = load_claims(path)
+    assert tighter.tolerance == 0.8 and grade(tighter, Measurement(23.5)) is Verdict.PARTLY
+
+
+def test_noise_increase_formula_matches_the_written_working():
+    from shared.tolerances import noise_increase
+
+    # Breast cancer, Table 5: clean 3.2%, 70 cases, 20 of our hold-outs against the paper's 100.
+    tolerance, partly, working = noise_increase(clean_error=3.2, cases=70, hold_outs=20)
+    assert (tolerance, partly) == (45.5, 91.0)
+    assert "20.8 points over our 20 hold-outs, 9.3 over the paper's 100" in working
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("tolerance = 1.0\n", "both tolerance_from and a typed tolerance"),
+    ("", "unknown formula 'guess'"),
+    ("", "unexpected keyword argument 'errors'"),
+])
+def test_a_bad_formula_is_a_clear_error(tmp_path, extra, message):
+    text = FORMULA_CLAIM.format(hold_outs=100) + extra
+    if "guess" in message:
+        text = text.replace('"error_rate_gap"', '"guess"')
+    if "errors" in message:
+        text = text.replace("error = 22.0", "errors = 22.0")
+    path = tmp_path / "claims.toml"
+    path.write_text(text)
+    with pytest.raises(HypeError, match=message):
+        load_claims(path)
