@@ -36,8 +36,7 @@ from replications.adversarial.config import Config, ConvMaxoutNet
 from replications.adversarial.goodfellow import fgsm_examples
 from replications.adversarial.model import dropout, uniform
 from replications.adversarial.train import Logits, fit, predict
-from replications.alexnet.model import FourLayerNet
-from replications.alexnet.train import subtract_mean
+from replications.alexnet import FourLayerNet, subtract_mean
 from shared.datasets.labelled import LabelledData
 from shared.training import Stepper, paper_sgd
 

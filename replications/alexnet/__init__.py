@@ -7,8 +7,13 @@ References:
 
     Hinton, G. E., Srivastava, N., Krizhevsky, A., Sutskever, I. & Salakhutdinov, R. R. (2012).
     Improving neural networks by preventing co-adaptation of feature detectors. arXiv:1207.0580.
+
+Public pieces that other replications use, imported from here and nowhere deeper:
+the four-layer CNN of Fig. 1 and the per-pixel mean subtraction (Krizhevsky et al. §2: 'subtracting the mean activity over the training set from each pixel').
 """
 
 from replications.alexnet.experiment import run
+from replications.alexnet.model import FourLayerNet
+from replications.alexnet.train import subtract_mean
 
-__all__ = ["run"]
+__all__ = ["FourLayerNet", "run", "subtract_mean"]

@@ -8,8 +8,12 @@ References:
     Vol. 1, Ch. 8, pp. 318-362. MIT Press.
     Hinton, G. E. (1986). Learning distributed representations of concepts. Proc. 8th Annual
     Conference of the Cognitive Science Society, pp. 1-12.
+
+Public pieces that other replications use, imported from here and nowhere deeper:
+the generalized delta rule's layered nets (RHW 1986, eqs. 1-9).
 """
 
+from replications.backprop.delta_rule import Layer, Net, error_gradient, forward, init_glorot
 from replications.backprop.experiment import run
 
-__all__ = ["run"]
+__all__ = ["Layer", "Net", "error_gradient", "forward", "init_glorot", "run"]

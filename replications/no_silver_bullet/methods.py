@@ -21,15 +21,13 @@ import numpy as np
 import optax
 from flax import nnx
 
-from replications.alexnet.model import FourLayerNet
-from replications.alexnet.train import subtract_mean
-from replications.backprop.delta_rule import Layer, Net, error_gradient, forward, init_glorot
+from replications.alexnet import FourLayerNet, subtract_mean
+from replications.backprop import Layer, Net, error_gradient, forward, init_glorot
 from replications.no_silver_bullet.config import Config
 from replications.no_silver_bullet.problems import Problem
-from replications.perceptron.model import train_perceptron
-from replications.random_forest.forests import boost, default_features, grow_forest
-from replications.svm.protocol import one_vs_rest, scale_inputs
-from replications.svm.solver import fit as fit_svm
+from replications.perceptron import train_perceptron
+from replications.random_forest import boost, default_features, grow_forest
+from replications.svm import fit_svm, one_vs_rest, scale_inputs
 from shared.errors import HypeError
 from shared.training import Stepper, paper_sgd
 

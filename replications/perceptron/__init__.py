@@ -9,8 +9,13 @@ References:
     Cover, T. M. (1965). Geometrical and statistical properties of systems of linear
     inequalities with applications in pattern recognition. IEEE Trans. Electronic
     Computers EC-14(3), 326-334.
+
+Public pieces that other replications use, imported from here and nowhere deeper:
+Rosenblatt's error-correction rule and Cover's linear-separability test.
 """
 
+from replications.perceptron.capacity import separable_by_lp
 from replications.perceptron.experiment import run
+from replications.perceptron.model import perceptron_epoch, train_perceptron
 
-__all__ = ["run"]
+__all__ = ["perceptron_epoch", "run", "separable_by_lp", "train_perceptron"]

@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import Array
 
-from replications.perceptron.model import perceptron_epoch
+from replications.perceptron import perceptron_epoch
 from replications.xor.config import Config
 from replications.xor.order import (
     all_inputs,

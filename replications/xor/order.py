@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 from scipy.optimize import linprog
 
-from replications.perceptron.capacity import separable_by_lp
+from replications.perceptron import separable_by_lp
 
 
 def all_inputs(n: int) -> np.ndarray:
