@@ -9,7 +9,8 @@ References:
     Improving neural networks by preventing co-adaptation of feature detectors. arXiv:1207.0580.
 
 Public pieces that other replications use, imported from here and nowhere deeper:
-the four-layer CNN of Fig. 1 and the per-pixel mean subtraction (Krizhevsky et al. §2: 'subtracting the mean activity over the training set from each pixel').
+the four-layer CNN of Fig. 1 and the per-pixel mean subtraction (Krizhevsky et al. §2:
+'subtracting the mean activity over the training set from each pixel').
 """
 
 from replications.alexnet.experiment import run
