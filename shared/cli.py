@@ -89,7 +89,10 @@ def check_device(device: str) -> None:
 def replicate(name: str, profile: str = "paper", seed: int = 0, n_seeds: int | None = None,
               out: Path | None = None, quiet: bool = False, publish: bool = False,
               device: str = "auto") -> dict[str, Any]:
-    """Run one replication end to end and write its results file atomically."""
+    """Run one replication end to end, write its results file atomically and draw its figures
+    beside it (``where.figures``). The site does not read those figures: its build draws every
+    figure again from the published results file (``report``), so a caption or colour changed
+    later needs no re-run."""
     from shared import destinations
     from shared.claims import load_claims
     from shared.datasets.needs import require
@@ -123,17 +126,20 @@ def replicate(name: str, profile: str = "paper", seed: int = 0, n_seeds: int | N
     provenance["published"] = where.published
     results = build_results(replication.name, profile, claims, measured, provenance)
     write_results(where.results, results)
-    if replication.has("figures"):  # after the results: a failure here never loses the numbers
-        drawn = replication.module("figures").make_figures(results, where.figures)
-        results["figures"] = {path.name: caption for path, caption in sorted(drawn.items())}
-        write_results(where.results, results)
+    # Figures are drawn from the results alone, after they are written (a failure here never
+    # loses the numbers), beside them so a user sees them at once; the file is not touched
+    # again. The site never uses these: `python -m shared.cli report` draws its own.
+    drawn = replication.has("figures")
+    if drawn:
+        replication.module("figures").make_figures(results, where.figures)
     if not quiet:
-        print_claims(results, where.results, where.reason)
+        print_claims(results, where.results, where.reason, where.figures if drawn else None)
     return results
 
 
-def print_claims(results: dict[str, Any], path: Path, reason: str = "") -> None:
-    """The claims table, readable at 80 columns: ids never cut, the criterion wraps."""
+def print_claims(results: dict[str, Any], path: Path, reason: str = "", figures: Path | None = None) -> None:
+    """The claims table, readable at 80 columns: ids never cut, the criterion wraps; then where
+    the results (and the figures, when drawn) went."""
     from rich.console import Console
     from rich.table import Table
 
@@ -159,6 +165,8 @@ def print_claims(results: dict[str, Any], path: Path, reason: str = "") -> None:
     seconds = results["provenance"]["wall_seconds"]["total"]
     console.print(f"wrote {os.path.relpath(path)} in {seconds:.1f} s on {results['provenance']['device']['kind']}"
                   + (f" ({reason})" if reason else ""))
+    if figures is not None:
+        console.print(f"figures in {os.path.relpath(figures)}/")
 
 
 def compare_command(first: Path, second: Path) -> int:
@@ -188,7 +196,7 @@ def parser() -> argparse.ArgumentParser:
     compare = commands.add_parser("compare", help="compare two results files claim by claim (exit 1 if a verdict changes)")
     compare.add_argument("first", type=Path)
     compare.add_argument("second", type=Path)
-    commands.add_parser("report", help="write the site's generated fragments from site/results")
+    commands.add_parser("report", help="write the site's generated fragments and draw its figures from site/results")
     commands.add_parser("list", help="the replications, their commands and measured run times")
     return main_parser
 

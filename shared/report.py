@@ -1,10 +1,17 @@
-"""The report step: results files -> Markdown fragments the site pages include.
+"""The report step: results files -> Markdown fragments and figures the site pages include.
 
 Pages never hold a number typed by hand: they include ``_generated/...`` fragments with
 pymdownx snippets (``--8<-- "_generated/perceptron/claims.md"``). This module writes
 those fragments from ``site/results/*.json`` (``paper`` profile only) and the verification
 records beside them (``site/results/verification/*.json``), and a "not run yet" placeholder
 for any fragment a page includes that has no results behind it.
+
+Everything here happens when the site is built (``python -m shared.cli report``, which
+``nox -s site`` runs before ``mkdocs build``), from the stored measurements alone: the claims
+are graded again by today's ``claims.toml``, and every figure is drawn again by today's
+``replications/<name>/figures.py`` into ``site/docs/figures/<name>/`` (a build output, like
+``_generated/``; neither is committed), its caption taken from what ``make_figures`` returns.
+So a changed tolerance, wording, caption or colour never needs a re-run.
 
 The landing page opens with what held (``held.md``: one line per era, its headline claim);
 every claim row carries a ready-to-paste citation and what has been checked twice.
@@ -305,8 +312,23 @@ def provenance_block(results: dict[str, Any]) -> str:
     )
 
 
-def figures_block(results: dict[str, Any], name: str) -> str:
-    figures = results.get("figures", {})
+def draw_figures(replication: Replication, results: dict[str, Any], outdir: Path) -> dict[str, str]:
+    """Draw a replication's figures from its (regraded) results into ``outdir`` with today's
+    ``figures.py``; returns ``{file name: caption}`` in file order ({} without a ``figures.py``).
+    Files in ``outdir`` it did not draw (a renamed or dropped figure) are removed: the folder
+    holds what the build drew, nothing older."""
+    if not replication.has("figures"):
+        return {}
+    drawn = replication.module("figures").make_figures(results, outdir)
+    figures = {path.name: caption for path, caption in sorted(drawn.items())}
+    for stale in outdir.iterdir() if outdir.is_dir() else ():
+        if stale.is_file() and stale.name not in figures:
+            stale.unlink()
+    return figures
+
+
+def figures_block(figures: dict[str, str], name: str) -> str:
+    """The figures of a page, ``{file name: caption}`` as ``draw_figures`` returns them."""
     if not figures:
         return "_No figures for this replication._\n"
     return "\n".join(f"![{_cell(caption)}](figures/{name}/{file})\n/// caption\n{caption}\n///\n"
@@ -428,14 +450,15 @@ def timeline(loaded: dict[str, dict[str, Any]], replications: list[Replication])
     return "\n".join(blocks)
 
 
-def _load_paper_results(replication: Replication) -> dict[str, Any] | None:
-    path = RESULTS_DIR / f"{replication.name}.json"
+def _load_paper_results(replication: Replication, results_dir: Path = RESULTS_DIR) -> dict[str, Any] | None:
+    path = results_dir / f"{replication.name}.json"
     if not path.exists():
         return None
     results = read_results(path)
     if results["profile"] != "paper":
         raise HypeError(f"{path} holds a {results['profile']!r} run; the site shows only `paper` runs",
                         f"re-run: nox -s {replication.session}")
+    results.pop("figures", None)  # captions an older run stored: the build draws its own
     return regrade(results, load_claims(replication.claims_file))  # verdicts by today's claims.toml
 
 
@@ -444,38 +467,43 @@ def _write(path: Path, text: str, written: list[Path]) -> None:
     written.append(path)
 
 
-def included_fragments() -> set[str]:
+def included_fragments(docs: Path = DOCS) -> set[str]:
     """Every ``_generated/...`` file some page includes, so none is ever missing."""
     found = set()
-    for page in DOCS.rglob("*.md"):
-        if GENERATED in page.parents:
+    for page in docs.rglob("*.md"):
+        if docs / "_generated" in page.parents:
             continue
         found |= set(re.findall(r'--8<--\s+"(_generated/[^"]+)"', page.read_text()))
     return found
 
 
-def write_site_fragments() -> list[Path]:
-    """Write every generated fragment of the site; returns the paths written."""
+def write_site_fragments(results_dir: Path = RESULTS_DIR, docs: Path = DOCS) -> list[Path]:
+    """Write every generated fragment of the site and draw every figure of every published
+    results file (``docs/figures/<name>/``); returns the paths written, figures included.
+    ``results_dir`` and ``docs`` are the site's own folders unless a test points elsewhere."""
     written: list[Path] = []
+    generated, figures_dir = docs / "_generated", docs / "figures"
     replications = all_replications()
-    loaded = {r.name: res for r in replications if (res := _load_paper_results(r)) is not None}
-    records = {r.name: read_record(r.name) for r in replications}
+    loaded = {r.name: res for r in replications if (res := _load_paper_results(r, results_dir)) is not None}
+    records = {r.name: read_record(r.name, results_dir / "verification") for r in replications}
     for r in replications:
         results = loaded.get(r.name)
-        folder = GENERATED / r.name
+        folder = generated / r.name
         if results is None:
             continue
+        drawn = draw_figures(r, results, figures_dir / r.name)
+        written += [figures_dir / r.name / file for file in drawn]
         _write(folder / "claims.md", claims_table(results, records[r.name]), written)
         _write(folder / "provenance.md", provenance_block(results), written)
-        _write(folder / "figures.md", figures_block(results, r.name), written)
+        _write(folder / "figures.md", figures_block(drawn, r.name), written)
         extra = r.module("report").fragments(results) if r.has("report") else {}
         for key, text in extra.items():
             _write(folder / f"{key}.md", text, written)
-    _write(GENERATED / "held.md", held_table(loaded, replications, records), written)
-    _write(GENERATED / "summary.md", summary_table(loaded, replications), written)
-    _write(GENERATED / "timeline.md", timeline(loaded, replications), written)
-    for fragment in sorted(included_fragments()):
-        path = DOCS / fragment
+    _write(generated / "held.md", held_table(loaded, replications, records), written)
+    _write(generated / "summary.md", summary_table(loaded, replications), written)
+    _write(generated / "timeline.md", timeline(loaded, replications), written)
+    for fragment in sorted(included_fragments(docs)):
+        path = docs / fragment
         if path not in written:
             _write(path, NOT_RUN, written)
     return written

@@ -3,6 +3,10 @@
 ``site/results/<name>.json`` is the site's only source of numbers. A run writes it to a
 temporary file in the same folder and renames it over the old one, so an interrupted
 or failing run leaves the last good file untouched.
+
+Figures are not part of it: the site build draws them from the file with today's
+``figures.py``, captions included (older files that stored captions under ``"figures"``
+still read; the build ignores that key).
 """
 
 from __future__ import annotations

@@ -53,8 +53,10 @@ def test_smoke_run_writes_results_with_provenance(tmp_path, capsys):
     results = json.loads(out.read_text())
     assert results["profile"] == "smoke" and results["provenance"]["base_seed"] == 2
     assert all(row["verdict"] != "not run" for row in results["claims"])
-    assert (tmp_path / "figures" / "xor" / "parity_order.png").exists()
-    assert "MP-parity" in capsys.readouterr().out
+    assert (tmp_path / "figures" / "xor" / "parity_order.png").exists()  # drawn beside the results
+    assert "figures" not in results  # captions are the site build's, not the results file's
+    out = capsys.readouterr().out
+    assert "MP-parity" in out and "figures in" in out
 
 
 def test_every_replication_has_both_profiles_and_a_run():

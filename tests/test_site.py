@@ -60,8 +60,12 @@ def test_claims_table_has_a_row_and_anchor_per_claim():
 
 @pytest.mark.skipif(mkdocs is None, reason="the site extra is not installed (nox -s tests installs it)")
 def test_site_builds_strictly(tmp_path):
-    written = write_site_fragments()
+    written = write_site_fragments()  # the figures too: the build draws them, none is committed
     assert (GENERATED / "summary.md") in written
+    assert all(path.exists() for path in written if path.suffix == ".png")
+    drawn = {path.parent.name for path in written if path.suffix == ".png"}
+    assert drawn == {r.name for r in all_replications() if r.has("figures")
+                     and (RESULTS_DIR / f"{r.name}.json").exists()}  # every published run's figures
     for fragment in included_fragments():
         assert (GENERATED.parent / fragment).exists(), fragment
     build = subprocess.run([mkdocs, "build", "--strict", "-q", "-f", "site/mkdocs.yml", "-d", str(tmp_path / "out")],
@@ -218,3 +222,49 @@ def test_claim_rows_show_what_their_record_says():
     assert table.count("second seed (seed 1): same verdict</small>") == len(results["claims"])
     assert "not yet checked</small>" not in table
     assert "- second seed (seed 1): 6 of 6 verdicts the same" in table
+
+
+def test_figures_are_drawn_by_the_build_so_a_caption_needs_no_run(tmp_path, monkeypatch):
+    """Drawing happens when the site is built, as grading does: each published results file's
+    figures are drawn by today's figures.py into docs/figures/<name>/, and the page's captions
+    are the ones make_figures returns, whether the file stored captions of its own or not."""
+    from shared.claims import load_claims
+    from shared.registry import get
+    from shared.results import regrade
+
+    xor = get("xor")
+    figures = xor.module("figures")
+    results_dir, docs = tmp_path / "results", tmp_path / "docs"
+    results_dir.mkdir()
+    stored = json.loads((RESULTS_DIR / "xor.json").read_text())
+    stored.pop("figures", None)  # as a run writes it now: no captions in the results file
+    (results_dir / "xor.json").write_text(json.dumps(stored))
+
+    written = write_site_fragments(results_dir, docs)
+    expected = figures.make_figures(regrade(stored, load_claims(xor.claims_file)), tmp_path / "direct")
+    assert expected, "xor draws figures"
+    page = (docs / "_generated" / "xor" / "figures.md").read_text()
+    for path, caption in expected.items():
+        built = docs / "figures" / "xor" / path.name
+        assert built in written and built.read_bytes() == path.read_bytes()  # same bytes every draw
+        assert f"![{caption}](figures/xor/{path.name})" in page and f"/// caption\n{caption}\n///" in page
+
+    # An older file that stored its captions, and a figure dropped since: neither survives the build.
+    stored["figures"] = {path.name: "A caption from the day of the run." for path in expected}
+    (results_dir / "xor.json").write_text(json.dumps(stored))
+    (docs / "figures" / "xor" / "dropped.png").write_bytes(b"old")
+    seen, draw = [], figures.make_figures
+
+    def recaptioned(results, outdir):  # today's figures.py with an edited caption
+        seen.append(results)
+        return {path: f"Today's caption for {path.name}." for path in draw(results, outdir)}
+
+    monkeypatch.setattr(figures, "make_figures", recaptioned)
+    write_site_fragments(results_dir, docs)
+    page = (docs / "_generated" / "xor" / "figures.md").read_text()
+    assert "A caption from the day of the run." not in page
+    assert all(f"Today's caption for {path.name}." in page for path in expected)
+    assert sorted(p.name for p in (docs / "figures" / "xor").iterdir()) == sorted(p.name for p in expected)
+    # drawn from the regraded results (today's verdicts), never from the stored captions
+    assert seen[0]["claims"] == regrade(stored, load_claims(xor.claims_file))["claims"]
+    assert "figures" not in seen[0]
