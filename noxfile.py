@@ -133,7 +133,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def site(session: nox.Session) -> None:
-    """Render generated pages from site/results/*.json, then `mkdocs build --strict` (seconds)."""
+    """Grade and draw from site/results/*.json into the pages, then `mkdocs build --strict` (a minute)."""
     install(session, "site")
     session.run("python", "-m", "shared.cli", "report")
     session.run("mkdocs", "build", "--strict", "-f", "site/mkdocs.yml", env=SITE_ENV)

@@ -1,7 +1,8 @@
 """Where a run's results and figures go: only a deliberate publish touches ``site/``.
 
 - The ``paper`` profile with its default seeds, from a clean tree: ``site/results/<name>.json``
-  and ``site/docs/figures/<name>/`` (the site's numbers).
+  (the site's numbers), with a first drawing of the figures in ``site/docs/figures/<name>/``,
+  which the site build redraws from the results file.
 - Anything else (another seed or seed count, another profile, a modified tree): a folder of its
   own, ``runs/<name>/<UTC time>-<profile>-seed<S>/``, said on the console.
 - ``--publish`` publishes a ``paper`` run from a modified tree; the results file records
