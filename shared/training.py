@@ -45,7 +45,7 @@ def kernels_only(params: Any) -> Any:
 
 @optax.inject_hyperparams
 def paper_sgd(learning_rate: float, momentum: float = 0.9, weight_decay: float = 5e-4) -> optax.GradientTransformation:
-    """v <- momentum * v - weight_decay * lr * w - lr * <dL/dw>;  w <- w + v.
+    """v <- momentum * v - weight_decay * learning_rate * w - learning_rate * <dL/dw>;  w <- w + v.
 
     References: Krizhevsky, Sutskever & Hinton 2012, §5 (momentum 0.9, weight decay 0.0005).
     The learning rate sits inside the velocity, as in the paper, so dividing it by 10 leaves
@@ -91,7 +91,7 @@ class DeviceSet:
     y: jax.Array
     valid: jax.Array
     n: int
-    eval_batch: int
+    eval_batch_size: int
 
 
 @dataclass(frozen=True)
@@ -140,12 +140,12 @@ def _compile(graphdef: Any, optimizer: optax.GradientTransformation, preprocess:
         return params, opt_state, values, errors
 
     def evaluate_set(params: Any, aux: Any, x_all: jax.Array, y_all: jax.Array, valid: jax.Array,
-                     eval_batch: int) -> jax.Array:
+                     eval_batch_size: int) -> jax.Array:
         def one(batch: tuple[jax.Array, jax.Array, jax.Array]) -> jax.Array:
             x, y, v = (jax.lax.with_sharding_constraint(a, batched) for a in batch)
             return eval_step(params, aux, x, y, v)
 
-        split = [a.reshape(-1, eval_batch, *a.shape[1:]) for a in (x_all, y_all, valid)]
+        split = [a.reshape(-1, eval_batch_size, *a.shape[1:]) for a in (x_all, y_all, valid)]
         return jnp.sum(jax.lax.map(one, tuple(split)))
 
     rep, bat = replicated, batched
@@ -154,7 +154,7 @@ def _compile(graphdef: Any, optimizer: optax.GradientTransformation, preprocess:
                       out_shardings=(rep, rep, rep, rep)),
         evaluate=jax.jit(eval_step, in_shardings=(rep, rep, bat, bat, bat), out_shardings=rep),
         train_steps=jax.jit(train_steps, donate_argnums=(0, 1), out_shardings=(rep, rep, rep, rep)),
-        evaluate_set=jax.jit(evaluate_set, static_argnames="eval_batch", out_shardings=rep),
+        evaluate_set=jax.jit(evaluate_set, static_argnames="eval_batch_size", out_shardings=rep),
     )
 
 
@@ -203,18 +203,19 @@ class Stepper:
             self.params, self.opt_state, self.aux, x, y, key)
         return loss, errors
 
-    def put(self, x: np.ndarray, y: np.ndarray, eval_batch: int = 1000) -> DeviceSet:
+    def put(self, x: np.ndarray, y: np.ndarray, eval_batch_size: int = 1000) -> DeviceSet:
         """Hold ``(x, y)`` on every device once (uint8 images stay uint8), padded to whole
-        evaluation batches of at most ``eval_batch`` (a multiple of the device count)."""
+        evaluation batches of at most ``eval_batch_size`` (a multiple of the device count)."""
         n, devices = len(x), self.n_devices
-        eval_batch = max(devices, min(eval_batch, -(-n // devices) * devices) // devices * devices)
-        pad = -n % eval_batch
+        eval_batch_size = max(devices,
+                              min(eval_batch_size, -(-n // devices) * devices) // devices * devices)
+        pad = -n % eval_batch_size
         valid = np.arange(n + pad) < n
         if pad:
             x = np.concatenate([x, np.zeros((pad, *x.shape[1:]), x.dtype)])
             y = np.concatenate([y, np.zeros(pad, y.dtype)])
         x, y, valid = jax.device_put((x, y, valid), self.replicated)
-        return DeviceSet(x, y, valid, n, eval_batch)
+        return DeviceSet(x, y, valid, n, eval_batch_size)
 
     def train_steps(self, data: DeviceSet, order: np.ndarray, dropout_key: jax.Array,
                     first_step: int = 0) -> tuple[jax.Array, jax.Array]:
@@ -231,7 +232,7 @@ class Stepper:
         host arrays (held for the call)."""
         data = x if isinstance(x, DeviceSet) else self.put(x, y, batch_size)
         wrong = self.programs.evaluate_set(self.params, self.aux, data.x, data.y, data.valid,
-                                           eval_batch=data.eval_batch)
+                                           eval_batch_size=data.eval_batch_size)
         return float(wrong) / data.n
 
     def learning_rate(self) -> float:

@@ -121,7 +121,7 @@ def test_cifar_stage_on_synthetic_images() -> None:
                         x_test=rng.integers(0, 256, (500, 32, 32, 3), dtype=np.uint8),
                         y_test=rng.integers(0, 10, 500).astype(np.int32),
                         sha256={"cifar10_jpeg_lossy/test_batch.bin.gz": "ab" * 32}, note="JPEG-degraded test copy")
-    config = replace(PROFILES["smoke"](), cifar_net="four-layer", cifar_epochs=1, batch=64)
+    config = replace(PROFILES["smoke"](), cifar_net="four-layer", cifar_epochs=1, batch_size=64)
     out = run_cifar(data, config, jax.random.key(0))
     assert out["linf"] <= CIFAR_EPSILON + 1e-6
     assert 0.0 <= out["clean_error"] <= 100.0 and 0.0 <= out["error"] <= 100.0

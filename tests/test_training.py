@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_paper_sgd_is_the_update_rule_of_section_5() -> None:
-    """v <- 0.9 v - 0.0005 lr w - lr g; w <- w + v (kernels decayed, biases not), lr changed midway."""
+    """v <- 0.9 v - 0.0005 learning_rate w - learning_rate g; w <- w + v (kernels decayed, biases
+    not), learning_rate changed midway."""
     params = {"kernel": jnp.array([[1.0, -2.0], [0.5, 3.0]]), "bias": jnp.array([1.0, -1.0])}
     grads = [jax.tree.map(lambda p, i=i: jnp.sin(p + i), params) for i in range(3)]
     opt = paper_sgd(learning_rate=0.1)
@@ -31,13 +32,13 @@ def test_paper_sgd_is_the_update_rule_of_section_5() -> None:
     v = {k: np.zeros_like(a) for k, a in w.items()}
     ours = params
     for step, g in enumerate(grads):
-        lr = 0.1 if step < 2 else 0.01
-        state = set_learning_rate(state, lr)
+        learning_rate = 0.1 if step < 2 else 0.01
+        state = set_learning_rate(state, learning_rate)
         updates, state = opt.update(g, state, ours)
         ours = optax.apply_updates(ours, updates)
         for k in w:
             decay = 5e-4 if k == "kernel" else 0.0
-            v[k] = 0.9 * v[k] - decay * lr * w[k] - lr * np.asarray(g[k])
+            v[k] = 0.9 * v[k] - decay * learning_rate * w[k] - learning_rate * np.asarray(g[k])
             w[k] = w[k] + v[k]
     for k in w:
         np.testing.assert_allclose(ours[k], w[k], rtol=1e-5, atol=1e-7)
@@ -81,12 +82,12 @@ def test_a_compiled_stretch_of_steps_is_the_same_as_step_by_step() -> None:
     base = jax.random.key(5)
     one_by_one, scanned = tiny_stepper(), tiny_stepper()
     expected = [one_by_one.train(x[rows], y[rows], jax.random.fold_in(base, 3 + i)) for i, rows in enumerate(order)]
-    losses, errors = scanned.train_steps(scanned.put(x, y, eval_batch=16), order, base, first_step=3)
+    losses, errors = scanned.train_steps(scanned.put(x, y, eval_batch_size=16), order, base, first_step=3)
     np.testing.assert_allclose(losses, [float(loss) for loss, _ in expected], rtol=1e-6)
     assert np.asarray(errors).tolist() == [int(e) for _, e in expected]
     for a, b in zip(jax.tree.leaves(scanned.params), jax.tree.leaves(one_by_one.params), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
-    held = scanned.put(x, y, eval_batch=16)  # 40 rows: three batches of 16, the last padded
+    held = scanned.put(x, y, eval_batch_size=16)  # 40 rows: three batches of 16, the last padded
     assert held.x.shape[0] == 48 and int(held.valid.sum()) == 40
     assert scanned.error_rate(held) == pytest.approx(scanned.error_rate(x, y, batch_size=1000))
 
@@ -126,7 +127,7 @@ SHARDED = textwrap.dedent("""
     for devices in (jax.devices()[:1], jax.devices()):
         stepper = tiny_stepper(devices)
         losses = [float(stepper.train(x, y, jax.random.fold_in(jax.random.key(0), i))[0]) for i, (x, y) in enumerate(batches)]
-        held = stepper.put(x_all, y_all, eval_batch=8)
+        held = stepper.put(x_all, y_all, eval_batch_size=8)
         scanned, _ = stepper.train_steps(held, np.arange(80).reshape(5, 16), jax.random.key(1))
         runs.append((losses + np.asarray(scanned).tolist() + [stepper.error_rate(held)], jax.tree.leaves(stepper.params)))
     # Tolerance: the 4-device step sums gradients in another order (float32), nothing else differs.

@@ -187,10 +187,10 @@ def lbfgs_attack(logits_fn: Logits, x: np.ndarray, target: np.ndarray, *, search
         z = np.concatenate([np.asarray(p[0]) for p in parts])[: len(x)]
         return np.clip(z, 0.0, 1.0), np.concatenate([np.asarray(p[1]) for p in parts])[: len(x)]
 
-    batch = len(x)
-    c = np.full(batch, c_init)
-    lo, hi = np.zeros(batch), np.full(batch, np.inf)  # largest success, smallest failure
-    best, best_d, best_c = x.copy(), np.full(batch, np.inf), np.zeros(batch)
+    batch_size = len(x)
+    c = np.full(batch_size, c_init)
+    lo, hi = np.zeros(batch_size), np.full(batch_size, np.inf)  # largest success, smallest failure
+    best, best_d, best_c = x.copy(), np.full(batch_size, np.inf), np.zeros(batch_size)
     for _ in range(search_steps):
         z, ok = solve_all(c)
         d = rms_distortion(z, x)

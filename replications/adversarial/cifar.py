@@ -126,18 +126,18 @@ class ConvMaxout(nnx.Module):
         return jnp.zeros(())
 
 
-def train_conv_maxout(x: np.ndarray, y: np.ndarray, cfg: Config,
+def train_conv_maxout(x: np.ndarray, y: np.ndarray, config: Config,
                       key: jax.Array) -> tuple[Logits, dict]:
     """Fit the preprocessing on the uint8 NHWC training images ``x``, train :class:`ConvMaxout`
-    by ``cfg.cifar``; returns the net as a jitted function of [0, 1] pixels, and its log."""
-    spec = cfg.cifar_maxout
+    by ``config.cifar``; returns the net as a jitted function of [0, 1] pixels, and its log."""
+    spec = config.cifar_maxout
     unit = to_unit(x)
     mean, whiten = fit_gcn_zca(unit.reshape(len(unit), -1), spec)
     prep = jax.jit(lambda z: gcn_zca(z, mean, whiten, spec.gcn_scale))
     rows = np.concatenate([np.asarray(prep(jnp.asarray(unit[i:i + 5_000])))
                            for i in range(0, len(unit), 5_000)])
     model = ConvMaxout(spec, rngs=nnx.Rngs(jax.random.fold_in(key, 0)))
-    log = fit(model, rows, y, cfg.cifar, key=jax.random.fold_in(key, 1))
+    log = fit(model, rows, y, config.cifar, key=jax.random.fold_in(key, 1))
     graphdef, params = nnx.split(model)
     mean_dev, whiten_dev = jnp.asarray(mean), jnp.asarray(whiten)
 
@@ -147,39 +147,39 @@ def train_conv_maxout(x: np.ndarray, y: np.ndarray, cfg: Config,
     return jax.jit(f), log.as_dict()
 
 
-def train_convnet(x: np.ndarray, y: np.ndarray, cfg: Config, key: jax.Array) -> Logits:
-    """Train FourLayerNet (ReLU, 3x3/2 pooling, no LRN) on uint8 images ``x`` for ``cfg.cifar_epochs``.
+def train_convnet(x: np.ndarray, y: np.ndarray, config: Config, key: jax.Array) -> Logits:
+    """Train FourLayerNet (ReLU, 3x3/2 pooling, no LRN) on uint8 images ``x`` for ``config.cifar_epochs``.
 
     Keys: init ``fold_in(key, 0)``, data order ``fold_in(key, 1)`` per epoch. Returns the
     trained net as a jitted function of [0, 1] pixels (test mode).
     """
     model = FourLayerNet(activation="relu", lrn=False, pool_size=3, rngs=nnx.Rngs(params=jax.random.fold_in(key, 0)))
     mean = x.astype(np.float64).mean(axis=0).astype(np.float32)
-    stepper = Stepper(model, paper_sgd(learning_rate=cfg.cifar_lr, weight_decay=5e-4), preprocess=subtract_mean,
-                      aux=jnp.asarray(mean), cache_key="adversarial_cifar")
-    stepper.check_batch(cfg.batch)
-    steps = len(x) // cfg.batch
-    for epoch in range(cfg.cifar_epochs):
+    stepper = Stepper(model, paper_sgd(learning_rate=config.cifar_learning_rate, weight_decay=5e-4),
+                      preprocess=subtract_mean, aux=jnp.asarray(mean), cache_key="adversarial_cifar")
+    stepper.check_batch(config.batch_size)
+    steps = len(x) // config.batch_size
+    for epoch in range(config.cifar_epochs):
         order = np.asarray(jax.random.permutation(jax.random.fold_in(jax.random.fold_in(key, 1), epoch), len(x)))
         for step in range(steps):
-            batch = order[step * cfg.batch:(step + 1) * cfg.batch]
+            batch = order[step * config.batch_size:(step + 1) * config.batch_size]
             stepper.train(x[batch], y[batch], jax.random.fold_in(key, 2))  # no dropout in this net
     net, mean_dev = nnx.merge(stepper.graphdef, stepper.params), jnp.asarray(mean)
     graphdef, params = nnx.split(net)
     return jax.jit(lambda z: nnx.merge(graphdef, params)(subtract_mean(z * 255.0, mean_dev)))
 
 
-def run_cifar(data: LabelledData, cfg: Config, key: jax.Array) -> dict:
+def run_cifar(data: LabelledData, config: Config, key: jax.Array) -> dict:
     """Train the convnet on ``data``'s training images, then FGSM (epsilon 0.1, clipped to [0, 1])
     on every test image. Returns the clean test error, the FGSM error and the mean confidence on
     the FGSM mistakes (%), with the data's sha256s and note."""
-    x, y = data.x_train[: cfg.cifar_n_train], data.y_train[: cfg.cifar_n_train]
-    if cfg.cifar_net == "maxout":
-        f, log = train_conv_maxout(x, y, cfg, key)
+    x, y = data.x_train[: config.cifar_n_train], data.y_train[: config.cifar_n_train]
+    if config.cifar_net == "maxout":
+        f, log = train_conv_maxout(x, y, config, key)
         epochs = log["retrain_epochs"]  # the final net: retrained from scratch on all images
         model = "convolutional maxout net (Goodfellow et al. 2013 Sec. 5.2), GCN + ZCA inside"
     else:
-        f, log, epochs = train_convnet(x, y, cfg, key), {}, cfg.cifar_epochs
+        f, log, epochs = train_convnet(x, y, config, key), {}, config.cifar_epochs
         model = ("FourLayerNet (alexnet replication): 3 x conv5x5 (32, 32, 64) ReLU + 3x3/2 max "
                  "pool, softmax")
     xt, yt = to_unit(data.x_test), data.y_test
@@ -189,6 +189,6 @@ def run_cifar(data: LabelledData, cfg: Config, key: jax.Array) -> dict:
     return {"clean_error": float(100.0 * np.mean(clean.argmax(1) != yt)),
             "error": float(100.0 * wrong.mean()),
             "confidence": float(100.0 * probs.max(1)[wrong].mean()) if wrong.any() else None,
-            "epsilon": CIFAR_EPSILON, "epochs": epochs, "net": cfg.cifar_net, "training": log,
+            "epsilon": CIFAR_EPSILON, "epochs": epochs, "net": config.cifar_net, "training": log,
             "n_train": len(x), "n_test": len(yt), "model": model,
             "linf": float(np.max(np.abs(x_adv - xt))), "sha256": dict(data.sha256), "data_note": data.note}

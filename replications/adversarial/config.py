@@ -43,6 +43,8 @@ class Recipe:
     epoch's count (Goodfellow et al. 2014 Sec. 6).
     """
 
+    # The field names are the keys of the recipes in the results file's stored config, which
+    # report.describe_recipe reads (``batch``, ``lr``, ``min_lr``, ``lr_*``): renamed only with it.
     optimiser: str = "adam"
     batch: int = 128
     lr: float = 1e-3
@@ -151,14 +153,14 @@ class Config:
     n_beyond: int = 2_000  # test images the SVM / forest are evaluated on
     # Goodfellow et al. Sec. 4, CIFAR-10 at epsilon 0.1. cifar_net: "off" (the smoke profile
     # never loads CIFAR-10), "four-layer" (the alexnet replication's convnet, trained briefly
-    # with the shared paper SGD: cifar_epochs, cifar_lr) or "maxout" (ConvMaxoutNet, cifar).
+    # with the shared paper SGD: cifar_epochs, cifar_learning_rate) or "maxout" (ConvMaxoutNet, cifar).
     cifar_net: str = "four-layer"
     cifar_epochs: int = 2  # "four-layer" only
-    cifar_lr: float = 0.01  # "four-layer" only: SGD, momentum 0.9, weight decay 5e-4
+    cifar_learning_rate: float = 0.01  # "four-layer" only: SGD, momentum 0.9, weight decay 5e-4
     cifar_n_train: int = 50_000
     cifar_maxout: ConvMaxoutNet = field(default_factory=ConvMaxoutNet)
     cifar: Recipe = field(default_factory=Recipe)  # "maxout" only
-    batch: int = 128  # "four-layer" CIFAR-10 batch
+    batch_size: int = 128  # "four-layer" CIFAR-10 batch
 
 
 def _maxout_recipe() -> Recipe:

@@ -15,19 +15,19 @@ from replications.adversarial.model import Maxout
 from replications.adversarial.train import Logits, error_rate, fit, logits_fn, predict
 
 
-def train_maxout(x: np.ndarray, y: np.ndarray, cfg: Config, key: jax.Array, *,
+def train_maxout(x: np.ndarray, y: np.ndarray, config: Config, key: jax.Array, *,
                  adversarial: bool) -> tuple[Logits, dict]:
-    """The maxout net (``cfg.maxout_net``: 240 x 5, two layers, dropout) trained by its recipe:
-    ``cfg.maxout`` (Goodfellow et al. 2013 Sec. 5.1), or with ``adversarial`` the objective of
+    """The maxout net (``config.maxout_net``: 240 x 5, two layers, dropout) trained by its recipe:
+    ``config.maxout`` (Goodfellow et al. 2013 Sec. 5.1), or with ``adversarial`` the objective of
     Goodfellow et al. 2014 Sec. 6 (alpha 0.5, epsilon 0.25, FGSM examples re-made at every step)
-    by ``cfg.maxout_adversarial``. Returns the net and what its stopping rule did."""
-    net = cfg.maxout_net
+    by ``config.maxout_adversarial``. Returns the net and what its stopping rule did."""
+    net = config.maxout_net
     model = Maxout(net.units, net.pieces, input_drop=net.input_drop, hidden_drop=net.hidden_drop,
                    init_range=net.init_range, rescale_input=net.rescale_input,
                    rngs=nnx.Rngs(jax.random.fold_in(key, 0)))
-    recipe = cfg.maxout_adversarial if adversarial else cfg.maxout
+    recipe = config.maxout_adversarial if adversarial else config.maxout
     log = fit(model, x, y, recipe, key=jax.random.fold_in(key, 1),
-              adversarial=(cfg.epsilon, cfg.alpha) if adversarial else None)
+              adversarial=(config.epsilon, config.alpha) if adversarial else None)
     return logits_fn(model), log.as_dict()
 
 
@@ -64,7 +64,7 @@ def robustness_curves(models: dict[str, Logits], x: np.ndarray, y: np.ndarray, e
 
 
 def adversarial_training(
-        data: dict[str, np.ndarray], softmax: Logits, cfg: Config, key: jax.Array,
+        data: dict[str, np.ndarray], softmax: Logits, config: Config, key: jax.Array,
 ) -> tuple[dict, dict[str, Logits], dict[str, np.ndarray], dict]:
     """FGSM at epsilon 0.25 on the test set against softmax, maxout and adversarially trained maxout.
 
@@ -73,11 +73,11 @@ def adversarial_training(
     nets' training logs.
     """
     x, y, xt, yt = data["x_train"], data["y_train"], data["x_test"], data["y_test"]
-    base, base_log = train_maxout(x, y, cfg, jax.random.fold_in(key, 0), adversarial=False)
-    robust, robust_log = train_maxout(x, y, cfg, jax.random.fold_in(key, 1), adversarial=True)
+    base, base_log = train_maxout(x, y, config, jax.random.fold_in(key, 0), adversarial=False)
+    robust, robust_log = train_maxout(x, y, config, jax.random.fold_in(key, 1), adversarial=True)
     models = {"softmax": softmax, "maxout": base, "maxout, adversarially trained": robust}
     logs = {"maxout": base_log, "maxout, adversarially trained": robust_log}
-    adv = {name: fgsm_examples(f, xt, yt, cfg.epsilon) for name, f in models.items()}
+    adv = {name: fgsm_examples(f, xt, yt, config.epsilon) for name, f in models.items()}
     table = {name: {"clean_error": error_rate(f, xt, yt), **error_and_confidence(f, adv[name], yt)}
              for name, f in models.items()}
     base, robust = models["maxout"], models["maxout, adversarially trained"]

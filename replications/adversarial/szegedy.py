@@ -28,41 +28,41 @@ MAGNIFIED = 0.1  # Table 4: the perturbations scaled up to this RMS distortion
 Trained = tuple[Logits, dict]  # a model and what its stopping rule did (train.TrainLog)
 
 
-def _train_mlp(hidden: tuple[int, ...], x: np.ndarray, y: np.ndarray, cfg: Config,
+def _train_mlp(hidden: tuple[int, ...], x: np.ndarray, y: np.ndarray, config: Config,
                key: jax.Array) -> Trained:
     model = SigmoidMLP(hidden, MLP_DECAY, rngs=nnx.Rngs(jax.random.fold_in(key, 0)))
-    log = fit(model, x, y, cfg.mlp, key=key)
+    log = fit(model, x, y, config.mlp, key=key)
     return logits_fn(model), log.as_dict()
 
 
-def _train_autoencoder_softmax(x: np.ndarray, y: np.ndarray, cfg: Config,
+def _train_autoencoder_softmax(x: np.ndarray, y: np.ndarray, config: Config,
                                key: jax.Array) -> Trained:
     """AE400-10: a 400-unit sparse sigmoid autoencoder trained on the images, then a softmax
     (lambda 1e-6) on its frozen codes ("not fine-tuned", Szegedy et al. Sec. 4.1 and Table 1)."""
     auto = Autoencoder(400, sparsity_target=AE_SPARSITY[0], sparsity_weight=AE_SPARSITY[1],
                        rngs=nnx.Rngs(jax.random.fold_in(key, 0)))
-    auto_log = fit(auto, x, y, cfg.autoencoder, key=jax.random.fold_in(key, 1),
+    auto_log = fit(auto, x, y, config.autoencoder, key=jax.random.fold_in(key, 1),
                    objective=lambda net, xb, yb, k: net.reconstruction_loss(xb))
     model = AutoencoderSoftmax(auto.encoder, 1e-6, rngs=nnx.Rngs(jax.random.fold_in(key, 2)))
-    log = fit(model, x, y, cfg.softmax, key=jax.random.fold_in(key, 3))
+    log = fit(model, x, y, config.softmax, key=jax.random.fold_in(key, 3))
     return logits_fn(model), {**log.as_dict(), "autoencoder": auto_log.as_dict()}
 
 
-def train_table1_models(x: np.ndarray, y: np.ndarray, cfg: Config,
+def train_table1_models(x: np.ndarray, y: np.ndarray, config: Config,
                         key: jax.Array) -> tuple[dict[str, Logits], dict[str, dict]]:
     """The six MNIST models of Szegedy et al. Table 1, trained on ``(x, y)``; and their logs."""
     def softmax(decay: float, k: jax.Array) -> Trained:
         model = Softmax(decay, rngs=nnx.Rngs(0))
-        log = fit(model, x, y, cfg.softmax, key=k)
+        log = fit(model, x, y, config.softmax, key=k)
         return logits_fn(model), log.as_dict()
 
     makers: dict[str, Callable[[jax.Array], Trained]] = {
         "FC10(1e-4)": lambda k: softmax(1e-4, k),
         "FC10(1e-2)": lambda k: softmax(1e-2, k),
         "FC10(1)": lambda k: softmax(1.0, k),
-        "FC100-100-10": lambda k: _train_mlp((100, 100), x, y, cfg, k),
-        "FC200-200-10": lambda k: _train_mlp((200, 200), x, y, cfg, k),
-        "AE400-10": lambda k: _train_autoencoder_softmax(x, y, cfg, k),
+        "FC100-100-10": lambda k: _train_mlp((100, 100), x, y, config, k),
+        "FC200-200-10": lambda k: _train_mlp((200, 200), x, y, config, k),
+        "AE400-10": lambda k: _train_autoencoder_softmax(x, y, config, k),
     }
     trained = {name: make(jax.random.fold_in(key, i))
                for i, (name, make) in enumerate(makers.items())}
@@ -81,10 +81,10 @@ def random_targets(y: np.ndarray, key: jax.Array) -> np.ndarray:
     return (y + shift) % 10
 
 
-def attack(f: Logits, x: np.ndarray, target: np.ndarray, cfg: Config) -> LbfgsResult:
+def attack(f: Logits, x: np.ndarray, target: np.ndarray, config: Config) -> LbfgsResult:
     """:func:`lbfgs_attack` with the profile's search steps, iterations and chunk size."""
-    return lbfgs_attack(f, x, target, search_steps=cfg.attack_steps, max_iter=cfg.attack_iter,
-                        chunk=cfg.attack_chunk)
+    return lbfgs_attack(f, x, target, search_steps=config.attack_steps, max_iter=config.attack_iter,
+                        chunk=config.attack_chunk)
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def transfer_row(models: dict[str, Logits], x: np.ndarray, y: np.ndarray) -> dic
     return {name: float(100.0 * np.mean(predict(f, x).argmax(1) != y)) for name, f in models.items()}
 
 
-def cross_table(models: dict[str, Logits], x: np.ndarray, y: np.ndarray, cfg: Config, key: jax.Array,
+def cross_table(models: dict[str, Logits], x: np.ndarray, y: np.ndarray, config: Config, key: jax.Array,
                 noise: tuple[float, ...], magnified: float | None = None) -> tuple[dict, dict]:
     """Attack every model on ``(x, y)`` (random targets) and evaluate every model on every set.
 
@@ -170,7 +170,7 @@ def cross_table(models: dict[str, Logits], x: np.ndarray, y: np.ndarray, cfg: Co
     target = random_targets(y, jax.random.fold_in(key, 0))
     rows, adversarial = {}, {}
     for i, (name, f) in enumerate(models.items()):
-        result = attack(f, x, target, cfg)
+        result = attack(f, x, target, config)
         adversarial[name] = result
         rows[name] = {"errors": transfer_row(models, result.x_adv, y),
                       "distortion": float(result.distortion[result.success].mean()) if result.success.any() else None,
@@ -201,16 +201,16 @@ def halves(n: int, key: jax.Array) -> tuple[np.ndarray, np.ndarray]:
     return order[: n // 2], order[n // 2: 2 * (n // 2)]
 
 
-def train_table3_models(data: dict[str, np.ndarray], cfg: Config,
+def train_table3_models(data: dict[str, np.ndarray], config: Config,
                         key: jax.Array) -> tuple[dict[str, Logits], dict[str, dict]]:
     """FC100-100-10 and FC123-456-10 on P1, FC100-100-10' on P2 (Szegedy et al. Table 3); and
     their logs."""
     p1, p2 = halves(len(data["x_train"]), jax.random.fold_in(key, 0))
     x, y = data["x_train"], data["y_train"]
     trained = {
-        TABLE3[0]: _train_mlp((100, 100), x[p1], y[p1], cfg, jax.random.fold_in(key, 1)),
-        TABLE3[1]: _train_mlp((123, 456), x[p1], y[p1], cfg, jax.random.fold_in(key, 2)),
-        TABLE3[2]: _train_mlp((100, 100), x[p2], y[p2], cfg, jax.random.fold_in(key, 3)),
+        TABLE3[0]: _train_mlp((100, 100), x[p1], y[p1], config, jax.random.fold_in(key, 1)),
+        TABLE3[1]: _train_mlp((123, 456), x[p1], y[p1], config, jax.random.fold_in(key, 2)),
+        TABLE3[2]: _train_mlp((100, 100), x[p2], y[p2], config, jax.random.fold_in(key, 3)),
     }
     return _split(trained)
 

@@ -49,15 +49,15 @@ def learning_rate(recipe: Recipe, step: jax.Array | int, epoch: jax.Array | int,
 
     ``total_steps`` is the length of the cosine (``"cosine"`` only).
     """
-    lr, t = recipe.lr, jnp.asarray(step, jnp.float32)
+    rate, t = recipe.lr, jnp.asarray(step, jnp.float32)
     if recipe.lr_schedule == "constant":
-        return jnp.asarray(lr, jnp.float32)
-    if recipe.lr_schedule == "cosine":  # optax.cosine_decay_schedule(lr, total_steps)
-        return lr * 0.5 * (1.0 + jnp.cos(jnp.pi * jnp.minimum(t, total_steps) / total_steps))
-    if recipe.lr_schedule == "exponential":  # pylearn2 ExponentialDecay: lr / decay ** t
+        return jnp.asarray(rate, jnp.float32)
+    if recipe.lr_schedule == "cosine":  # optax.cosine_decay_schedule(rate, total_steps)
+        return rate * 0.5 * (1.0 + jnp.cos(jnp.pi * jnp.minimum(t, total_steps) / total_steps))
+    if recipe.lr_schedule == "exponential":  # pylearn2 ExponentialDecay: rate / decay ** t
         # log(decay) in double precision: 1.000004 rounds to 1.0000039 in float32 (2% off the rate)
-        return jnp.maximum(lr * jnp.exp(-t * math.log(recipe.lr_decay)), recipe.min_lr)
-    return ramp(epoch, lr, lr * recipe.lr_decay, recipe.lr_saturate)  # "linear"
+        return jnp.maximum(rate * jnp.exp(-t * math.log(recipe.lr_decay)), recipe.min_lr)
+    return ramp(epoch, rate, rate * recipe.lr_decay, recipe.lr_saturate)  # "linear"
 
 
 def momentum(recipe: Recipe, epoch: jax.Array | int) -> jax.Array:
@@ -187,12 +187,12 @@ class _Runner:
             p, state, t = carry
             idx, ks = inputs
             grads = jax.grad(self.loss)(p, xs[idx], ys[idx], ks)
-            lr = learning_rate(recipe, t, epoch, total_steps)
+            rate = learning_rate(recipe, t, epoch, total_steps)
             if recipe.optimiser == "adam":
                 direction, state = self.adam.update(grads, state, p)
-                updates = jax.tree.map(lambda d: -lr * d, direction)
-            else:  # pylearn2 Momentum: v <- mu v - lr g; w <- w + v
-                state = jax.tree.map(lambda v, g: mu * v - lr * g, state, grads)
+                updates = jax.tree.map(lambda d: -rate * d, direction)
+            else:  # pylearn2 Momentum: v <- mu v - rate g; w <- w + v
+                state = jax.tree.map(lambda v, g: mu * v - rate * g, state, grads)
                 updates = state
             p = optax.apply_updates(p, _scale_updates(updates, recipe.lr_scale))
             return (constrain(p, recipe.max_norm), state, t + 1), None

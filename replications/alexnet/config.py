@@ -12,7 +12,7 @@ class Config:
     Attributes:
         seeds: independent runs (init, data order, dropout masks) of every compared net.
         n_train / n_val / n_test: images used; the validation images are the last ``n_val`` of
-            the 50,000 training images (the paper's lr schedule watches a validation error).
+            the 50,000 training images (the paper's learning-rate schedule watches a validation error).
         batch_size: 128 (§5).
         fig1_learning_rates: the sweep, per activation, "to make training as fast as possible".
         fig1_target_error: the training error whose first crossing Fig. 1 compares (0.25).

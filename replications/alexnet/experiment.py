@@ -68,22 +68,22 @@ def fig1(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Measure
     for activation in ("relu", "tanh"):
         options = (("activation", activation), ("lrn", False), ("pool_size", 3))
         best, cap = math.inf, config.fig1_max_epochs
-        for lr in config.fig1_learning_rates:
+        for learning_rate in config.fig1_learning_rates:
             # A rate cannot win once it is slower than the best so far: stop it there (same choice, less compute).
-            job = Job(name=f"fig1-{activation}-lr{lr:g}-s0", model="four_layer", options=options, learning_rate=lr,
-                      weight_decay=0.0, schedule=Schedule.TARGET, max_epochs=cap, batch_size=config.batch_size,
-                      target_error=config.fig1_target_error)
+            job = Job(name=f"fig1-{activation}-lr{learning_rate:g}-s0", model="four_layer", options=options,
+                      learning_rate=learning_rate, weight_decay=0.0, schedule=Schedule.TARGET, max_epochs=cap,
+                      batch_size=config.batch_size, target_error=config.fig1_target_error)
             history = run_job(job, data, key=jax.random.fold_in(key, 0), checkpoint=config.checkpoint)
             reached = history["reached"]
-            sweep.append({"activation": activation, "lr": lr, "epochs": reached, "budget": cap,
+            sweep.append({"activation": activation, "lr": learning_rate, "epochs": reached, "budget": cap,
                           "diverged": history["diverged"]})
             if reached is not None and reached < best:
-                best, chosen[activation], runs[(activation, 0)] = reached, lr, history
+                best, chosen[activation], runs[(activation, 0)] = reached, learning_rate, history
                 cap = max(1, math.ceil(best))
-        lr = chosen.get(activation, config.fig1_learning_rates[0])
+        learning_rate = chosen.get(activation, config.fig1_learning_rates[0])
         for seed in range(1, config.seeds):
-            job = Job(name=f"fig1-{activation}-lr{lr:g}-s{seed}", model="four_layer", options=options,
-                      learning_rate=lr, weight_decay=0.0, schedule=Schedule.TARGET,
+            job = Job(name=f"fig1-{activation}-lr{learning_rate:g}-s{seed}", model="four_layer", options=options,
+                      learning_rate=learning_rate, weight_decay=0.0, schedule=Schedule.TARGET,
                       max_epochs=config.fig1_max_epochs, batch_size=config.batch_size,
                       target_error=config.fig1_target_error)
             runs[(activation, seed)] = run_job(job, data, key=jax.random.fold_in(key, seed),

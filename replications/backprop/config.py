@@ -31,7 +31,7 @@ class Config:
     tol: float = 0.1  # converged: every output within 0.1 of its target
     loose_tol: float = 0.4  # also recorded: the looser "within 0.4" rule
     modern_tasks: tuple[str, ...] = ("xor_211", "xor_221_eta05", "symmetry", "encoder", "parity4")
-    adam_lr: float = 0.01
+    adam_learning_rate: float = 0.01
     family_variants: tuple[str, ...] = FAMILY_VARIANTS
     family_sweeps: int = 1500
     family_seeds: int | None = None  # runs of the main family-tree variants; None: ``seeds``

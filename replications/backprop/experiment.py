@@ -41,7 +41,7 @@ def train_task(task: Task, config: Config, variant: str, key: jax.Array) -> dict
     Adam from the same initial weights (the optimizer alone changes). ``adam_glorot``:
     Adam from Glorot weights (optimizer and init change). Same keys for all three.
     """
-    opt = Momentum(task.eps, task.alpha) if variant == "paper" else Adam(config.adam_lr)
+    opt = Momentum(task.eps, task.alpha) if variant == "paper" else Adam(config.adam_learning_rate)
     init = init_glorot if variant == "adam_glorot" else init_uniform
     sched = Schedule(max_sweeps=config.cap(task.name), tol=config.tol, loose_tol=config.loose_tol,
                      curve_every=config.curve_every)
@@ -140,7 +140,7 @@ def run(config: Config, *, seed: int) -> Measurements:
         main = config.family_seeds or config.seeds
         runs = main if variant in ("paper", "adam_glorot") else max(main // 5, 2)
         with clock.stage(f"family trees ({variant})"):
-            summary = run_family(variant, runs, config.family_sweeps, config.adam_lr, config.curve_every,
+            summary = run_family(variant, runs, config.family_sweeps, config.adam_learning_rate, config.curve_every,
                                  key=jax.random.fold_in(root, FAMILY_KEY + i))
         summary["seeds_per_second"] = runs / clock.seconds[f"family trees ({variant})"]
         tables["family"][variant] = summary

@@ -24,7 +24,7 @@ HELD_OUT = 4  # "trained on 100 of the 104 possible triples" (Nature, p. 534)
 FEATURE_R = 0.8  # a unit "encodes" a feature when |r| between its weights and the feature >= 0.8
 
 
-def variant(name: str, adam_lr: float) -> tuple[Any, Any, str]:
+def variant(name: str, adam_learning_rate: float) -> tuple[Any, Any, str]:
     """(optimizer, init, description) of a family-tree variant.
 
     ``paper``: Fig. 4 caption, ε = 0.005, α = 0.5 for 20 sweeps then ε = 0.01, α = 0.9
@@ -37,7 +37,7 @@ def variant(name: str, adam_lr: float) -> tuple[Any, Any, str]:
         return (Momentum(eps=late[name], alpha=0.9, eps_early=0.005, alpha_early=0.5, early_sweeps=20),
                 init_uniform, f"1986 procedure, ε = 0.005 then {late[name]:g}")
     if name == "adam_glorot":
-        return Adam(adam_lr), init_glorot, f"Adam (lr {adam_lr:g}) + Glorot init"
+        return Adam(adam_learning_rate), init_glorot, f"Adam (lr {adam_learning_rate:g}) + Glorot init"
     raise ValueError(f"unknown family-tree variant {name!r}")
 
 
@@ -71,9 +71,9 @@ def family_measures(out: dict, masks: np.ndarray) -> dict:
             "all_features": np.all([v >= FEATURE_R for v in features.values()], axis=0)}
 
 
-def run_family(name: str, runs: int, sweeps: int, adam_lr: float, curve_every: int, *, key: Array) -> dict:
+def run_family(name: str, runs: int, sweeps: int, adam_learning_rate: float, curve_every: int, *, key: Array) -> dict:
     """Train ``runs`` family-tree nets of one variant; return per-run scores and a summary."""
-    opt, init, description = variant(name, adam_lr)
+    opt, init, description = variant(name, adam_learning_rate)
     # The paper's schedule: weight decay 0.2% per weight change, error zero beyond 0.2 / 0.8.
     sched = Schedule(max_sweeps=sweeps, tol=None, margin=0.2, decay=0.998, curve_every=curve_every)
     out, masks = train_family(opt, init, sched, runs, key=key)

@@ -50,13 +50,13 @@ class Momentum:
 class Adam:
     """Beyond the paper: optax Adam (Kingma & Ba 2015) on the same summed error."""
 
-    lr: float
+    learning_rate: float
 
     def init(self, params: Params) -> Any:
-        return optax.adam(self.lr).init(params)
+        return optax.adam(self.learning_rate).init(params)
 
     def update(self, grads: Params, state: Any, t: Array) -> tuple[Params, Any]:
-        return optax.adam(self.lr).update(grads, state)
+        return optax.adam(self.learning_rate).update(grads, state)
 
 
 Optimizer = Momentum | Adam

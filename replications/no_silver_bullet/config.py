@@ -25,10 +25,10 @@ class Config:
     parity_bits: int = 8
     perceptron_epochs: int = 100
     mlp_hidden: int = 100
-    mlp_batch: int = 32
+    mlp_batch_size: int = 32
     mlp_epochs: int = 30
     mlp_min_updates: int = 20_000  # small sets: at least this many weight changes (PDP ch. 8 ran thousands)
-    mlp_eps: float = 1.0  # step on the case-averaged gradient (best of 4 settings on 4,000 MNIST digits, before the run)
+    mlp_learning_rate: float = 1.0  # step on the case-averaged gradient (best of 4 settings on 4,000 MNIST digits, before the run)
     mlp_momentum: float = 0.5  # the Nature letter used 0.9 on 64 cases; 0.9 stalled on mini-batches of MNIST
     svm_degree: int = 4
     svm_C: float = 10.0
@@ -36,11 +36,11 @@ class Config:
     boost_rounds: int = 50
     # The CNN: replications/alexnet's four-layer ReLU net, trained with Adam. Its own recipe (SGD,
     # momentum 0.9, weight decay 5e-4, cuda-convnet's small initial weights) starts too slowly for
-    # a CPU budget: 16% MNIST error after 150 steps at lr 0.003, divergence at 0.01; Adam (1e-3,
+    # a CPU budget: 16% MNIST error after 150 steps at learning rate 0.003, divergence at 0.01; Adam (1e-3,
     # batches of 32, 10 epochs) reached 5.6% on 2,000 digits. Checked on MNIST before the run.
     cnn_optimiser: str = "adam"  # or "sgd": replications/alexnet's paper_sgd
-    cnn_lr: float = 1e-3
-    cnn_batch: int = 32
+    cnn_learning_rate: float = 1e-3
+    cnn_batch_size: int = 32
     cnn_epochs: int = 10
     cnn_min_updates: int = 50  # small training sets: at least this many steps
     # Data-requirement curves: test error vs training-set size, the same seeds.

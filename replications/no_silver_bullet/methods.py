@@ -92,20 +92,20 @@ def _mlp_net(inputs: int, hidden: int, outputs: int) -> Net:
     return Net(inputs=(("in", inputs),), layers=(Layer("hidden", hidden, ("in",)), Layer("out", outputs, ("hidden",))))
 
 
-@partial(jax.jit, static_argnames=("net", "batch", "updates"))
-def _train_mlp(net: Net, x: jax.Array, targets: jax.Array, key: jax.Array, *, batch: int, updates: int,
-               eps: float, alpha: float) -> dict:
+@partial(jax.jit, static_argnames=("net", "batch_size", "updates"))
+def _train_mlp(net: Net, x: jax.Array, targets: jax.Array, key: jax.Array, *, batch_size: int, updates: int,
+               learning_rate: float, alpha: float) -> dict:
     params = init_glorot(net, key=jax.random.fold_in(key, 0))
-    per_epoch = x.shape[0] // batch
+    per_epoch = x.shape[0] // batch_size
     epochs = -(-updates // per_epoch)
     orders = jax.vmap(lambda e: jax.random.permutation(jax.random.fold_in(key, 1 + e), x.shape[0]))(jnp.arange(epochs))
-    ones = jnp.ones(batch)
+    ones = jnp.ones(batch_size)
 
     def step(carry, t):
         params, previous = carry
-        idx = jax.lax.dynamic_slice(orders[t // per_epoch], ((t % per_epoch) * batch,), (batch,))
+        idx = jax.lax.dynamic_slice(orders[t // per_epoch], ((t % per_epoch) * batch_size,), (batch_size,))
         grads, _ = error_gradient(net, params, {"in": x[idx]}, targets[idx], ones)
-        change = jax.tree.map(lambda g, d: -eps * g / batch + alpha * d, grads, previous)  # Nature eq. 9
+        change = jax.tree.map(lambda g, d: -learning_rate * g / batch_size + alpha * d, grads, previous)  # Nature eq. 9
         return (jax.tree.map(jnp.add, params, change), change), None
 
     (params, _), _ = jax.lax.scan(step, (params, jax.tree.map(jnp.zeros_like, params)), jnp.arange(updates))
@@ -115,17 +115,17 @@ def _train_mlp(net: Net, x: jax.Array, targets: jax.Array, key: jax.Array, *, ba
 def mlp(problem: Problem, config: Config, seed: int) -> Scorer:
     """Back-propagation as Rumelhart, Hinton & Williams (1986) give it (replications/backprop's
     generalized delta rule: logistic units, squared error, momentum, eq. 9), one hidden layer,
-    on mini-batches of ``mlp_batch`` cases (the whole set when it is smaller, as in the paper)."""
+    on mini-batches of ``mlp_batch_size`` cases (the whole set when it is smaller, as in the paper)."""
     x_train = flat(problem.x_train)
     outputs = problem.classes if problem.classes > 2 else 1
     targets = np.eye(outputs, dtype=np.float32)[problem.y_train] if outputs > 1 else problem.y_train[:, None].astype(np.float32)
-    batch = min(config.mlp_batch, len(x_train))
-    updates = max(config.mlp_epochs * (len(x_train) // batch), config.mlp_min_updates)
+    batch_size = min(config.mlp_batch_size, len(x_train))
+    updates = max(config.mlp_epochs * (len(x_train) // batch_size), config.mlp_min_updates)
     net = _mlp_net(x_train.shape[1], config.mlp_hidden, outputs)
-    params = _train_mlp(net, jnp.asarray(x_train), jnp.asarray(targets), jax.random.key(seed), batch=batch,
-                        updates=updates, eps=config.mlp_eps, alpha=config.mlp_momentum)
+    params = _train_mlp(net, jnp.asarray(x_train), jnp.asarray(targets), jax.random.key(seed), batch_size=batch_size,
+                        updates=updates, learning_rate=config.mlp_learning_rate, alpha=config.mlp_momentum)
     if not all(bool(jnp.all(jnp.isfinite(leaf))) for leaf in jax.tree.leaves(params)):
-        raise HypeError(f"the MLP diverged on {problem.name} (non-finite weights)", "lower mlp_eps in config.py")
+        raise HypeError(f"the MLP diverged on {problem.name} (non-finite weights)", "lower mlp_learning_rate in config.py")
     return scorer(lambda x: decide(np.asarray(forward(net, params, {"in": jnp.asarray(x)})["out"]), 0.5))
 
 
@@ -154,16 +154,16 @@ def adaboost(problem: Problem, config: Config, seed: int) -> Scorer:
     return scorer(committee.predict)
 
 
-def batches(n: int, batch: int, count: int, key: jax.Array) -> Iterator[np.ndarray]:
+def batches(n: int, batch_size: int, count: int, key: jax.Array) -> Iterator[np.ndarray]:
     """``count`` batches of indices from one fresh permutation of the ``n`` cases per epoch,
-    epochs running into each other (so a batch may span two epochs when ``n`` < ``batch``)."""
+    epochs running into each other (so a batch may span two epochs when ``n`` < ``batch_size``)."""
     stream, epoch = np.empty(0, np.int64), 0
     for _ in range(count):
-        while len(stream) < batch:
+        while len(stream) < batch_size:
             stream = np.concatenate([stream, np.asarray(jax.random.permutation(jax.random.fold_in(key, epoch), n))])
             epoch += 1
-        yield stream[:batch]
-        stream = stream[batch:]
+        yield stream[:batch_size]
+        stream = stream[batch_size:]
 
 
 def as_cnn_images(x: np.ndarray) -> np.ndarray:
@@ -183,20 +183,20 @@ def as_cnn_images(x: np.ndarray) -> np.ndarray:
 def cnn(problem: Problem, config: Config, seed: int) -> Scorer:
     """The four-layer ReLU net of replications/alexnet (Fig. 1's net, after cuda-convnet) on
     mean-subtracted 0-255 pixels (AlexNet §2), trained by ``cnn_optimiser`` (config.py says why
-    Adam and not the paper's SGD), ``cnn_epochs`` epochs of ``cnn_batch`` images."""
+    Adam and not the paper's SGD), ``cnn_epochs`` epochs of ``cnn_batch_size`` images."""
     x_train = as_cnn_images(problem.x_train)
     key = jax.random.key(seed)
     model = FourLayerNet(activation="relu", rngs=nnx.Rngs(params=jax.random.fold_in(key, 0)))
-    optimiser = optax.adam(config.cnn_lr) if config.cnn_optimiser == "adam" else paper_sgd(learning_rate=config.cnn_lr)
+    optimiser = optax.adam(config.cnn_learning_rate) if config.cnn_optimiser == "adam" else paper_sgd(learning_rate=config.cnn_learning_rate)
     stepper = Stepper(model, optimiser, preprocess=subtract_mean,
-                      aux=jnp.asarray(x_train.mean(0)), cache_key=("no_silver_bullet", config.cnn_optimiser, config.cnn_lr))
-    batch = config.cnn_batch  # one batch shape for every training-set size: one compilation
-    stepper.check_batch(batch)
-    updates = max(config.cnn_epochs * len(x_train) // batch, config.cnn_min_updates)
-    for t, idx in enumerate(batches(len(x_train), batch, updates, jax.random.fold_in(key, 1))):
+                      aux=jnp.asarray(x_train.mean(0)), cache_key=("no_silver_bullet", config.cnn_optimiser, config.cnn_learning_rate))
+    batch_size = config.cnn_batch_size  # one batch shape for every training-set size: one compilation
+    stepper.check_batch(batch_size)
+    updates = max(config.cnn_epochs * len(x_train) // batch_size, config.cnn_min_updates)
+    for t, idx in enumerate(batches(len(x_train), batch_size, updates, jax.random.fold_in(key, 1))):
         loss, _ = stepper.train(x_train[idx], problem.y_train[idx], jax.random.fold_in(key, 10_000 + t))
     if not math.isfinite(float(loss)):
-        raise HypeError(f"the CNN diverged on {problem.name} (loss {float(loss)})", "lower cnn_lr in config.py")
+        raise HypeError(f"the CNN diverged on {problem.name} (loss {float(loss)})", "lower cnn_learning_rate in config.py")
     return lambda x, y: stepper.error_rate(as_cnn_images(x), y)
 
 
