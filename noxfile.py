@@ -121,7 +121,8 @@ def verify(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The test suite: parsers, verdicts, atomic writes, every smoke profile, the site build (minutes, CPU)."""
     install(session, "dev", "site")
-    session.run("pytest", *session.posargs, env=SITE_ENV)
+    # One worker per core, a test file per worker (its module fixtures, the smoke runs, are made once).
+    session.run("pytest", "-n", "auto", "--dist", "loadfile", *session.posargs, env=SITE_ENV)
 
 
 @nox.session

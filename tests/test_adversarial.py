@@ -147,7 +147,7 @@ def test_cifar_maxout_stage_on_synthetic_images() -> None:
     config = replace(PROFILES["smoke"](), cifar_net="maxout",
                      cifar_maxout=replace(paper.cifar_maxout, channels=(4, 4, 4), dense_units=8,
                                           dense_pieces=2),
-                     cifar=replace(paper.cifar, batch=32, n_valid=64, max_epochs=2, patience=1))
+                     cifar=replace(paper.cifar, batch_size=32, n_valid=64, max_epochs=2, patience=1))
     out = run_cifar(data, config, jax.random.key(0))
     assert out["linf"] <= CIFAR_EPSILON + 1e-6
     assert out["net"] == "maxout" and "maxout" in out["model"]

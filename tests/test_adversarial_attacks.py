@@ -103,7 +103,7 @@ def _mlp() -> nnx.Module:
     """A small sigmoid MLP trained on the banded task, so every class is reachable."""
     x, y = banded(1024, seed=9)
     model = SigmoidMLP((32, 32), (0.0, 0.0, 0.0), rngs=nnx.Rngs(0))
-    fit(model, x, y, Recipe(batch=64, lr=1e-2, max_epochs=5), key=jax.random.key(1))
+    fit(model, x, y, Recipe(batch_size=64, learning_rate=1e-2, max_epochs=5), key=jax.random.key(1))
     return model
 
 
@@ -144,7 +144,7 @@ def test_training_is_deterministic_and_learns() -> None:
     runs = []
     for _ in range(2):
         model = Softmax(1e-4, rngs=nnx.Rngs(0))
-        fit(model, x, y, Recipe(batch=64, lr=1e-2, max_epochs=5), key=jax.random.key(0))
+        fit(model, x, y, Recipe(batch_size=64, learning_rate=1e-2, max_epochs=5), key=jax.random.key(0))
         runs.append(np.asarray(logits_fn(model)(jnp.asarray(x))))
     np.testing.assert_array_equal(runs[0], runs[1])
     assert np.mean(runs[0].argmax(1) == y) > 0.9
@@ -155,7 +155,7 @@ def test_adversarial_training_step_runs_with_dropout() -> None:
     x = rng.uniform(0, 1, size=(256, 784)).astype(np.float32)
     y = rng.integers(0, 10, 256).astype(np.int32)
     model = Maxout(8, 2, input_drop=0.2, hidden_drop=0.5, rngs=nnx.Rngs(0))
-    fit(model, x, y, Recipe(batch=64, max_epochs=1), key=jax.random.key(0), adversarial=(0.25, 0.5))
+    fit(model, x, y, Recipe(batch_size=64, max_epochs=1), key=jax.random.key(0), adversarial=(0.25, 0.5))
     out = np.asarray(logits_fn(model)(jnp.asarray(x)))
     assert np.isfinite(out).all()
     assert np.array_equal(out, np.asarray(logits_fn(model)(jnp.asarray(x))))  # no dropout at evaluation

@@ -80,7 +80,7 @@ def test_training_with_max_norm_keeps_every_column_within_its_bound() -> None:
     model = Maxout(16, 2, input_drop=0.2, hidden_drop=0.5, rngs=nnx.Rngs(0))
     assert min(column_norms(layer.kernel[...]).min() for layer in (model.h1, model.h2)) > 0.5
     bound = 0.3
-    recipe = Recipe(optimiser="momentum", batch=50, lr=1.0, lr_schedule="constant", momentum=0.5,
+    recipe = Recipe(optimiser="momentum", batch_size=50, learning_rate=1.0, learning_rate_schedule="constant", momentum=0.5,
                     final_momentum=0.5, max_norm=(("h1", bound), ("h2", bound), ("out", bound)),
                     max_epochs=2)
     fit(model, x, y, recipe, key=jax.random.key(0))
@@ -114,7 +114,7 @@ def test_linear_and_cosine_learning_rates() -> None:
     assert float(learning_rate(recipe, 0, 250, 1)) == pytest.approx(halfway, rel=1e-5)
     assert float(learning_rate(recipe, 0, 500, 1)) == pytest.approx(0.0017)
     assert float(learning_rate(recipe, 0, 800, 1)) == pytest.approx(0.0017)
-    cosine = Recipe(lr=1e-3, lr_schedule="cosine")
+    cosine = Recipe(learning_rate=1e-3, learning_rate_schedule="cosine")
     reference = optax.cosine_decay_schedule(1e-3, 1000)
     for step in (0, 1, 333, 999, 1000, 1500):
         ours = float(learning_rate(cosine, step, 1, 1000))
@@ -129,7 +129,7 @@ def test_early_stopping_keeps_the_best_epochs_weights(monkeypatch: pytest.Monkey
     values = iter([5.0, 3.0, 4.0, 3.5, 3.2, 1.0, 1.0])
     monkeypatch.setattr(_Runner, "watch", lambda self, *args: next(values))
     x, y = banded(300, seed=2)
-    recipe = Recipe(batch=50, lr=1e-2, lr_schedule="constant", max_epochs=20, monitor="valid_error",
+    recipe = Recipe(batch_size=50, learning_rate=1e-2, learning_rate_schedule="constant", max_epochs=20, monitor="valid_error",
                     patience=3, n_valid=100)
     stopped = Softmax(0.0, rngs=nnx.Rngs(0))
     log = fit(stopped, x, y, recipe, key=jax.random.key(3))
@@ -147,7 +147,7 @@ def test_min_decrease_sets_what_counts_as_progress(monkeypatch: pytest.MonkeyPat
     values = iter([1.0, 0.95, 0.92, 0.5])
     monkeypatch.setattr(_Runner, "watch", lambda self, *args: next(values))
     x, y = banded(200, seed=4)
-    recipe = Recipe(batch=50, lr_schedule="constant", max_epochs=10, monitor="train_objective",
+    recipe = Recipe(batch_size=50, learning_rate_schedule="constant", max_epochs=10, monitor="train_objective",
                     patience=2, min_decrease=0.1)
     log = fit(Softmax(0.0, rngs=nnx.Rngs(0)), x, y, recipe, key=jax.random.key(0))
     assert (log.epochs, log.best_epoch, log.stopped) == (3, 3, "patience")
@@ -160,7 +160,7 @@ def test_retraining_stage_trains_on_the_held_out_images(retrain: str) -> None:
     x_fit, y_fit = banded(600, seed=5, classes=tuple(range(9)))
     x_out, y_out = banded(200, seed=6, classes=(9,))
     x, y = np.concatenate([x_fit, x_out]), np.concatenate([y_fit, y_out])
-    recipe = Recipe(optimiser="momentum", batch=50, lr=0.5, lr_schedule="constant", momentum=0.5,
+    recipe = Recipe(optimiser="momentum", batch_size=50, learning_rate=0.5, learning_rate_schedule="constant", momentum=0.5,
                     final_momentum=0.5, max_epochs=4, monitor="valid_error", patience=2,
                     n_valid=200)
     first_only = Softmax(0.0, rngs=nnx.Rngs(0))

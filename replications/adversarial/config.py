@@ -23,12 +23,12 @@ MAXOUT_NORM = 1.9365
 class Recipe:
     """How one model is trained.
 
-    Optimiser ``"adam"`` (Kingma & Ba 2015) or ``"momentum"``: ``v <- mu v - lr g; w <- w + v``
+    Optimiser ``"adam"`` (Kingma & Ba 2015) or ``"momentum"``: ``v <- mu v - rate g; w <- w + v``
     (pylearn2's Momentum rule, the maxout paper's code). Learning rate per update
-    (``lr_schedule``): ``"constant"``; ``"cosine"`` to 0 over ``max_epochs``; ``"exponential"``,
-    divided by ``lr_decay`` after every update, never below ``min_lr`` (pylearn2
-    ExponentialDecay); ``"linear"`` per epoch, from ``lr`` at epoch 1 to ``lr * lr_decay`` at
-    epoch ``lr_saturate``, constant after (pylearn2 LinearDecayOverEpoch). Momentum per epoch:
+    (``learning_rate_schedule``): ``"constant"``; ``"cosine"`` to 0 over ``max_epochs``; ``"exponential"``,
+    divided by ``learning_rate_decay`` after every update, never below ``min_learning_rate`` (pylearn2
+    ExponentialDecay); ``"linear"`` per epoch, from ``learning_rate`` at epoch 1 to ``learning_rate * learning_rate_decay`` at
+    epoch ``learning_rate_saturate``, constant after (pylearn2 LinearDecayOverEpoch). Momentum per epoch:
     linear from ``momentum`` at epoch 1 to ``final_momentum`` at ``momentum_saturate``
     (pylearn2 MomentumAdjustor).
 
@@ -43,16 +43,14 @@ class Recipe:
     epoch's count (Goodfellow et al. 2014 Sec. 6).
     """
 
-    # The field names are the keys of the recipes in the results file's stored config, which
-    # report.describe_recipe reads (``batch``, ``lr``, ``min_lr``, ``lr_*``): renamed only with it.
     optimiser: str = "adam"
-    batch: int = 128
-    lr: float = 1e-3
-    lr_schedule: str = "cosine"
-    lr_decay: float = 1.0
-    lr_saturate: int = 1
-    min_lr: float = 0.0
-    lr_scale: tuple[tuple[str, float], ...] = ()  # layer name -> multiplier (pylearn2 W_lr_scale)
+    batch_size: int = 128
+    learning_rate: float = 1e-3
+    learning_rate_schedule: str = "cosine"
+    learning_rate_decay: float = 1.0
+    learning_rate_saturate: int = 1
+    min_learning_rate: float = 0.0
+    learning_rate_scale: tuple[tuple[str, float], ...] = ()  # layer name -> multiplier (pylearn2 W_lr_scale)
     momentum: float = 0.0
     final_momentum: float = 0.0
     momentum_saturate: int = 1
@@ -66,7 +64,7 @@ class Recipe:
 
     def __post_init__(self) -> None:
         allowed = {"optimiser": ("adam", "momentum"),
-                   "lr_schedule": ("constant", "cosine", "exponential", "linear"),
+                   "learning_rate_schedule": ("constant", "cosine", "exponential", "linear"),
                    "monitor": ("none", "train_objective", "valid_error", "adversarial_valid_error"),
                    "retrain": ("none", "continue", "same_epochs")}
         for name, choices in allowed.items():
@@ -173,8 +171,8 @@ def _maxout_recipe() -> Recipe:
     ``max_epochs`` is ours (the config has none): a safeguard for each stage.
     """
     norms = tuple((layer, MAXOUT_NORM) for layer in ("h1", "h2", "out"))
-    return Recipe(optimiser="momentum", batch=100, lr=0.1, lr_schedule="exponential",
-                  lr_decay=1.000004, min_lr=1e-6, momentum=0.5, final_momentum=0.7,
+    return Recipe(optimiser="momentum", batch_size=100, learning_rate=0.1, learning_rate_schedule="exponential",
+                  learning_rate_decay=1.000004, min_learning_rate=1e-6, momentum=0.5, final_momentum=0.7,
                   momentum_saturate=250, max_norm=norms, max_epochs=2_000, monitor="valid_error",
                   patience=100, n_valid=10_000, retrain="continue")
 
@@ -188,8 +186,8 @@ def _cifar_recipe() -> Recipe:
     count (the README's 785 epochs). ``max_epochs``: our safeguard.
     """
     conv = ("h1", "h2", "h3")
-    return Recipe(optimiser="momentum", batch=128, lr=0.17, lr_schedule="linear", lr_decay=0.01,
-                  lr_saturate=500, lr_scale=tuple((layer, 0.05) for layer in conv),
+    return Recipe(optimiser="momentum", batch_size=128, learning_rate=0.17, learning_rate_schedule="linear", learning_rate_decay=0.01,
+                  learning_rate_saturate=500, learning_rate_scale=tuple((layer, 0.05) for layer in conv),
                   momentum=0.5, final_momentum=0.6, momentum_saturate=250,
                   max_norm=(("h1", 0.9), ("h2", 1.9365), ("h3", 1.9365), ("h4", 1.9),
                             ("out", 1.9365)),
@@ -223,7 +221,7 @@ def paper() -> Config:
     CIFAR-10 net; about 10 hours without it. Use the ``cpu`` profile on a CPU.
     Command: ``nox -s replicate-adversarial`` (or ``python -m shared.cli replicate adversarial``).
     """
-    converge = Recipe(optimiser="adam", batch=128, lr=1e-3, lr_schedule="constant",
+    converge = Recipe(optimiser="adam", batch_size=128, learning_rate=1e-3, learning_rate_schedule="constant",
                       max_epochs=500, monitor="train_objective", patience=10, min_decrease=1e-3)
     adversarial = replace(_maxout_recipe(), monitor="adversarial_valid_error",
                           retrain="same_epochs")
@@ -249,7 +247,7 @@ def cpu() -> Config:
     Command: ``nox -s replicate-adversarial -- --profile cpu``.
     """
     def adam(epochs: int) -> Recipe:
-        return Recipe(optimiser="adam", batch=128, lr=1e-3, lr_schedule="cosine", max_epochs=epochs)
+        return Recipe(optimiser="adam", batch_size=128, learning_rate=1e-3, learning_rate_schedule="cosine", max_epochs=epochs)
 
     return Config(softmax=adam(30), mlp=adam(50), autoencoder=adam(25),
                   maxout_net=MaxoutNet(init_range=None, rescale_input=True), maxout=adam(12),
@@ -264,7 +262,7 @@ def smoke() -> Config:
     def short(recipe: Recipe, **changes: object) -> Recipe:
         return replace(recipe, **{"max_epochs": 3, "patience": min(recipe.patience, 1), **changes})
 
-    held_out = {"n_valid": 200, "batch": 50}
+    held_out = {"n_valid": 200, "batch_size": 50}
     return Config(n_train=1_000, n_test=500, softmax=short(full.softmax), mlp=short(full.mlp),
                   autoencoder=short(full.autoencoder, max_epochs=1),
                   # flax's default initialisation: at +-0.005 a 16-unit net learns nothing

@@ -203,26 +203,33 @@ RETRAIN = {"none": "",
            "same_epochs": "; then from the start on all images for the best epoch's count"}
 
 
+# Recipes stored before the fields were renamed (the published cpu-profile file) use the old names.
+OLD_RECIPE_NAMES = {"batch": "batch_size", "lr": "learning_rate", "lr_schedule": "learning_rate_schedule",
+                    "lr_decay": "learning_rate_decay", "lr_saturate": "learning_rate_saturate",
+                    "min_lr": "min_learning_rate", "lr_scale": "learning_rate_scale"}
+
+
 def _learning_rate(r: dict[str, Any]) -> str:
-    rate = f"rate {r['lr']:g}"
+    rate = f"rate {r['learning_rate']:g}"
     return {"constant": rate,
             "cosine": f"{rate} along a cosine to 0 over {r['max_epochs']} epochs",
-            "exponential": f"{rate} divided by {r['lr_decay']} after each update "
-                           f"(floor {r['min_lr']:g})",
-            "linear": f"{rate} falling linearly to {100 * r['lr_decay']:g}% at epoch "
-                      f"{r['lr_saturate']}"}[r["lr_schedule"]]
+            "exponential": f"{rate} divided by {r['learning_rate_decay']} after each update "
+                           f"(floor {r['min_learning_rate']:g})",
+            "linear": f"{rate} falling linearly to {100 * r['learning_rate_decay']:g}% at epoch "
+                      f"{r['learning_rate_saturate']}"}[r["learning_rate_schedule"]]
 
 
-def describe_recipe(r: dict[str, Any]) -> tuple[str, str]:
+def describe_recipe(recipe: dict[str, Any]) -> tuple[str, str]:
     """A recipe (a ``config.Recipe`` as stored in the results file) in words: (optimiser and
     schedules, stopping rule)."""
+    r = {OLD_RECIPE_NAMES.get(name, name): value for name, value in recipe.items()}
     if r["optimiser"] == "adam":
-        how = f"Adam, {_learning_rate(r)}, batch {r['batch']}"
+        how = f"Adam, {_learning_rate(r)}, batch {r['batch_size']}"
     else:
         how = (f"SGD, {_learning_rate(r)}, momentum {r['momentum']:g} rising to "
-               f"{r['final_momentum']:g} at epoch {r['momentum_saturate']}, batch {r['batch']}")
-    if r["lr_scale"]:
-        how += ", rate x" + ", x".join(f"{v:g} on {k}" for k, v in r["lr_scale"])
+               f"{r['final_momentum']:g} at epoch {r['momentum_saturate']}, batch {r['batch_size']}")
+    if r["learning_rate_scale"]:
+        how += ", rate x" + ", x".join(f"{v:g} on {k}" for k, v in r["learning_rate_scale"])
     if r["max_norm"]:
         how += "; max-norm " + ", ".join(f"{v:g} ({k})" for k, v in r["max_norm"])
     if r["monitor"] == "none":

@@ -49,15 +49,15 @@ def learning_rate(recipe: Recipe, step: jax.Array | int, epoch: jax.Array | int,
 
     ``total_steps`` is the length of the cosine (``"cosine"`` only).
     """
-    rate, t = recipe.lr, jnp.asarray(step, jnp.float32)
-    if recipe.lr_schedule == "constant":
+    rate, t = recipe.learning_rate, jnp.asarray(step, jnp.float32)
+    if recipe.learning_rate_schedule == "constant":
         return jnp.asarray(rate, jnp.float32)
-    if recipe.lr_schedule == "cosine":  # optax.cosine_decay_schedule(rate, total_steps)
+    if recipe.learning_rate_schedule == "cosine":  # optax.cosine_decay_schedule(rate, total_steps)
         return rate * 0.5 * (1.0 + jnp.cos(jnp.pi * jnp.minimum(t, total_steps) / total_steps))
-    if recipe.lr_schedule == "exponential":  # pylearn2 ExponentialDecay: rate / decay ** t
+    if recipe.learning_rate_schedule == "exponential":  # pylearn2 ExponentialDecay: rate / decay ** t
         # log(decay) in double precision: 1.000004 rounds to 1.0000039 in float32 (2% off the rate)
-        return jnp.maximum(rate * jnp.exp(-t * math.log(recipe.lr_decay)), recipe.min_lr)
-    return ramp(epoch, rate, rate * recipe.lr_decay, recipe.lr_saturate)  # "linear"
+        return jnp.maximum(rate * jnp.exp(-t * math.log(recipe.learning_rate_decay)), recipe.min_learning_rate)
+    return ramp(epoch, rate, rate * recipe.learning_rate_decay, recipe.learning_rate_saturate)  # "linear"
 
 
 def momentum(recipe: Recipe, epoch: jax.Array | int) -> jax.Array:
@@ -92,8 +92,8 @@ def constrain(params: Any, max_norm: tuple[tuple[str, float], ...]) -> Any:
     return jax.tree_util.tree_map_with_path(project, params)
 
 
-def _scale_updates(updates: Any, lr_scale: tuple[tuple[str, float], ...]) -> Any:
-    scales = dict(lr_scale)
+def _scale_updates(updates: Any, learning_rate_scale: tuple[tuple[str, float], ...]) -> Any:
+    scales = dict(learning_rate_scale)
     return jax.tree_util.tree_map_with_path(lambda p, u: u * scales.get(_names(p)[0], 1.0), updates)
 
 
@@ -181,7 +181,7 @@ class _Runner:
     def _epoch_fn(self, p, state, step0, epoch, mu, xs, ys, k, *, n_steps: int, total_steps: int):
         recipe = self.recipe
         k_perm, k_drop = jax.random.split(k)
-        order = jax.random.permutation(k_perm, len(xs))[: n_steps * recipe.batch]
+        order = jax.random.permutation(k_perm, len(xs))[: n_steps * recipe.batch_size]
 
         def step(carry, inputs):
             p, state, t = carry
@@ -194,10 +194,10 @@ class _Runner:
             else:  # pylearn2 Momentum: v <- mu v - rate g; w <- w + v
                 state = jax.tree.map(lambda v, g: mu * v - rate * g, state, grads)
                 updates = state
-            p = optax.apply_updates(p, _scale_updates(updates, recipe.lr_scale))
+            p = optax.apply_updates(p, _scale_updates(updates, recipe.learning_rate_scale))
             return (constrain(p, recipe.max_norm), state, t + 1), None
 
-        batches = order.reshape(n_steps, recipe.batch)
+        batches = order.reshape(n_steps, recipe.batch_size)
         (p, state, _), _ = jax.lax.scan(step, (p, state, step0),
                                         (batches, jax.random.split(k_drop, n_steps)))
         return p, state
@@ -216,9 +216,9 @@ class _Runner:
         schedules); the first update is number ``step0``; ``mu`` fixes the momentum. The
         optimiser state (Adam's moments, or the velocity) starts at 0."""
         recipe = self.recipe
-        n_steps = len(x) // recipe.batch
+        n_steps = len(x) // recipe.batch_size
         if n_steps == 0:
-            raise HypeError(f"{len(x)} training images make no batch of {recipe.batch}",
+            raise HypeError(f"{len(x)} training images make no batch of {recipe.batch_size}",
                             "use a smaller batch in the recipe")
         total = max(1, recipe.max_epochs * n_steps)
         xs, ys = jnp.asarray(x), jnp.asarray(y)
@@ -315,7 +315,7 @@ class _Runner:
         if log.retrain_target is None:
             raise HypeError("no epoch of the first stage improved the validation error",
                             "check the recipe's learning rate in config.py")
-        step0 = best * ((len(x) - len(xv)) // recipe.batch)  # the updates of the first stage
+        step0 = best * ((len(x) - len(xv)) // recipe.batch_size)  # the updates of the first stage
         mu = float(momentum(recipe, best))
         log.retrain_stopped = "max_epochs"
         now, epochs = params, range(best + 1, best + recipe.max_epochs + 1)
