@@ -1,11 +1,11 @@
 """Sessions of History of Hype. ``nox -l`` lists them; options for replications go after ``--``.
 
-    nox -s tests                          # the test suite (minutes, CPU, no network)
-    nox -s replicate-perceptron           # one replication at the paper's scale
-    nox -s replicate-xor -- --profile smoke --seed 1
-    nox -s site                           # render results into pages, build the site strictly
-    nox -s site-check                     # the same build, every page loaded in headless Chromium
-    nox -s verify -- xor site/results/xor.json runs/xor/<run>/xor.json --kind second-seed
+nox -s tests                          # the test suite (minutes, CPU, no network)
+nox -s replicate-perceptron           # one replication at the paper's scale
+nox -s replicate-xor -- --profile smoke --seed 1
+nox -s site                           # render results into pages, build the site strictly
+nox -s site-check                     # the same build, every page loaded in headless Chromium
+nox -s verify -- xor site/results/xor.json runs/xor/<run>/xor.json --kind second-seed
 """
 
 from __future__ import annotations
@@ -31,7 +31,11 @@ def install(session: nox.Session, *extras: str) -> None:
     """Install the project with the locked versions (uv.lock) when uv runs the session."""
     if shutil.which("uv") and session.venv_backend == "uv":
         session.run_install(
-            "uv", "sync", "--locked", "--no-dev", *(f"--extra={e}" for e in extras),
+            "uv",
+            "sync",
+            "--locked",
+            "--no-dev",
+            *(f"--extra={e}" for e in extras),
             env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
         )
     else:
@@ -54,9 +58,13 @@ def replication_options(session: nox.Session) -> tuple[list[str], list[str]]:
     parser.add_argument("--publish", action="store_true")
     args, unknown = parser.parse_known_args(session.posargs)
     if unknown:
-        session.error(f"unknown option(s) after `--`: {' '.join(unknown)} (see `nox -s {session.name} -- --help`)")
+        session.error(
+            f"unknown option(s) after `--`: {' '.join(unknown)} (see `nox -s {session.name} -- --help`)"
+        )
     if args.device == "gpu" and shutil.which("nvidia-smi") is None:
-        session.error("--device gpu, but no NVIDIA GPU here (nvidia-smi is not on PATH): drop --device gpu")
+        session.error(
+            "--device gpu, but no NVIDIA GPU here (nvidia-smi is not on PATH): drop --device gpu"
+        )
     options = ["--profile", args.profile, "--seed", str(args.seed), "--device", args.device]
     if args.seeds is not None:
         options += ["--seeds", str(args.seeds)]
@@ -69,11 +77,20 @@ def _make_replicate_session(name: str, doc: str) -> None:
     def replicate(session: nox.Session) -> None:
         options, extras = replication_options(session)
         install(session, *extras)
-        session.run("python", "-m", "shared.cli", "replicate", name, *options,
-                    env={k: v for k in PASSED_ENV if (v := session.env.get(k))})
+        session.run(
+            "python",
+            "-m",
+            "shared.cli",
+            "replicate",
+            name,
+            *options,
+            env={k: v for k in PASSED_ENV if (v := session.env.get(k))},
+        )
 
     replicate.__doc__ = doc
-    nox.session(name="replicate-" + name.replace("_", "-"), default=False, tags=["replicate"])(replicate)
+    nox.session(name="replicate-" + name.replace("_", "-"), default=False, tags=["replicate"])(
+        replicate
+    )
 
 
 for _r in all_replications():
@@ -91,8 +108,15 @@ def replicate_all(session: nox.Session) -> None:
     options, extras = replication_options(session)
     install(session, *extras)
     for r in all_replications():
-        session.run("python", "-m", "shared.cli", "replicate", r.name, *options,
-                    env={k: v for k in PASSED_ENV if (v := session.env.get(k))})
+        session.run(
+            "python",
+            "-m",
+            "shared.cli",
+            "replicate",
+            r.name,
+            *options,
+            env={k: v for k in PASSED_ENV if (v := session.env.get(k))},
+        )
 
 
 @nox.session(default=False)
@@ -110,11 +134,18 @@ def verify(session: nox.Session) -> None:
     its test): -- NAME A.json B.json --kind second-seed|second-device|regenerated, or
     -- NAME --reference "tests/FILE.py::TEST: what it checks"."""
     if not session.posargs:
-        session.error("usage: nox -s verify -- NAME A.json B.json --kind KIND "
-                      "(or -- NAME --reference 'NODE: WHAT')")
+        session.error(
+            "usage: nox -s verify -- NAME A.json B.json --kind KIND "
+            "(or -- NAME --reference 'NODE: WHAT')"
+        )
     install(session, "dev")  # pytest: a --reference is recorded only from a passing run of its test
-    session.run("python", "-m", "shared.verification", *session.posargs,
-                env={k: v for k in PASSED_ENV if (v := session.env.get(k))})
+    session.run(
+        "python",
+        "-m",
+        "shared.verification",
+        *session.posargs,
+        env={k: v for k in PASSED_ENV if (v := session.env.get(k))},
+    )
 
 
 @nox.session
@@ -127,9 +158,10 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over the code (seconds)."""
+    """ruff's checks and its formatting over the code (seconds)."""
     session.install("ruff>=0.6")
     session.run("ruff", "check", "shared", "replications", "tests", "noxfile.py")
+    session.run("ruff", "format", "--check", "shared", "replications", "tests", "noxfile.py")
 
 
 @nox.session(default=False)
@@ -154,8 +186,15 @@ def site_check(session: nox.Session) -> None:
     install(session, "site", "check")
     session.run("python", "-m", "shared.cli", "report")
     session.run("mkdocs", "build", "--strict", "-f", "site/mkdocs.yml", env=SITE_ENV)
-    session.run("python", "-m", "shared.site_check", "site/build", "--out", "runs/site-check",
-                *session.posargs)
+    session.run(
+        "python",
+        "-m",
+        "shared.site_check",
+        "site/build",
+        "--out",
+        "runs/site-check",
+        *session.posargs,
+    )
 
 
 @nox.session(default=False)
@@ -172,5 +211,10 @@ def bench(session: nox.Session) -> None:
     install(session)
     # PyTorch is the peer, not a dependency: installed here only (CPU build where one is at hand).
     session.install("torch>=2.9")
-    session.run("python", "-m", "shared.bench", *session.posargs,
-                env={k: v for k in PASSED_ENV if (v := session.env.get(k))})
+    session.run(
+        "python",
+        "-m",
+        "shared.bench",
+        *session.posargs,
+        env={k: v for k in PASSED_ENV if (v := session.env.get(k))},
+    )

@@ -24,8 +24,14 @@ from shared.xla import configure
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m shared.bench")
-    parser.add_argument("names", nargs="*", help="replications to benchmark (default: all with a bench.py)")
-    parser.add_argument("--publish", action="store_true", help="write into site/results/bench/ (default: runs/bench/)")
+    parser.add_argument(
+        "names", nargs="*", help="replications to benchmark (default: all with a bench.py)"
+    )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="write into site/results/bench/ (default: runs/bench/)",
+    )
     args = parser.parse_args(argv)
     configure()  # before JAX starts
     try:
@@ -33,12 +39,22 @@ def main(argv: list[str] | None = None) -> int:
         for replication in chosen:
             if not replication.has("bench"):
                 if args.names:
-                    raise HypeError(f"{replication.name} has no benchmark", "drop it from the command")
+                    raise HypeError(
+                        f"{replication.name} has no benchmark", "drop it from the command"
+                    )
                 continue
             print(f"== {replication.name}", flush=True)
             measured = replication.module("bench").run()
-            record = {"schema": 1, "replication": replication.name, "bench": measured,
-                      "provenance": {"git": git_state(), "versions": package_versions(), "device": device_info()}}
+            record = {
+                "schema": 1,
+                "replication": replication.name,
+                "bench": measured,
+                "provenance": {
+                    "git": git_state(),
+                    "versions": package_versions(),
+                    "device": device_info(),
+                },
+            }
             folder = RESULTS_DIR / "bench" if args.publish else RUNS_DIR / "bench"
             path = folder / f"{replication.name}-{record['provenance']['device']['platform']}.json"
             write_results(path, record)

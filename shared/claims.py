@@ -65,7 +65,9 @@ class Claim:
     partly_threshold: float | None = None
     digits: int = 3  # significant digits shown on the site
     percent: bool = False  # a fraction in [0, 1], shown as a percentage
-    data: str = ""  # the data set the measurement is computed on, where a caveat may apply ("cifar10")
+    data: str = (
+        ""  # the data set the measurement is computed on, where a caveat may apply ("cifar10")
+    )
     tolerance_from: dict[str, Any] | None = None  # a formula of shared/tolerances.py and its inputs
 
     @property
@@ -128,25 +130,39 @@ class Measurements:
 def _claim_from(entry: dict[str, Any], where: Path) -> Claim:
     if "tolerance_from" in entry:  # computed, so a typed number cannot drift from its formula
         if "tolerance" in entry or "partly_tolerance" in entry:
-            raise HypeError(f"{where}: claim {entry.get('id', '?')!r} has both tolerance_from and a typed tolerance",
-                            "keep one: the formula, or the number with its reason")
+            raise HypeError(
+                f"{where}: claim {entry.get('id', '?')!r} has both tolerance_from and a typed tolerance",
+                "keep one: the formula, or the number with its reason",
+            )
         try:
             tolerance, partly, working = derive(entry["tolerance_from"])
         except HypeError as error:
-            raise HypeError(f"{where}: claim {entry.get('id', '?')!r}: {error.cause}", error.fix) from None
-        entry = {**entry, "tolerance": tolerance, "partly_tolerance": partly,
-                 "why": f"{working}. {entry.get('why', '')[:1].upper()}{entry.get('why', '')[1:]}".rstrip(". ")}
+            raise HypeError(
+                f"{where}: claim {entry.get('id', '?')!r}: {error.cause}", error.fix
+            ) from None
+        entry = {
+            **entry,
+            "tolerance": tolerance,
+            "partly_tolerance": partly,
+            "why": f"{working}. {entry.get('why', '')[:1].upper()}{entry.get('why', '')[1:]}".rstrip(
+                ". "
+            ),
+        }
     try:
         claim = Claim(**entry)
     except TypeError as error:
-        raise HypeError(f"{where}: bad claim {entry.get('id', '?')!r}: {error}",
-                        "fix the field names in claims.toml") from None
+        raise HypeError(
+            f"{where}: bad claim {entry.get('id', '?')!r}: {error}",
+            "fix the field names in claims.toml",
+        ) from None
     problems = []
     if claim.rule not in RULES:
         problems.append(f"rule must be one of {RULES}")
     if claim.confidence not in CONFIDENCES:
         problems.append(f"confidence must be one of {CONFIDENCES}")
-    if claim.rule == "within" and (claim.tolerance is None or not isinstance(claim.paper, int | float)):
+    if claim.rule == "within" and (
+        claim.tolerance is None or not isinstance(claim.paper, int | float)
+    ):
         problems.append("rule 'within' needs a numeric paper value and a tolerance")
     if claim.rule in ("at_least", "at_most") and claim.threshold is None:
         problems.append(f"rule {claim.rule!r} needs a threshold")
@@ -181,7 +197,9 @@ def grade(claim: Claim, measurement: Measurement | None) -> Verdict:
         return Verdict.REPRODUCED if bool(value) else Verdict.NOT_REPRODUCED
     value = float(value)
     if math.isnan(value):
-        raise HypeError(f"claim {claim.id}: the measurement is NaN", "the run diverged; see its log")
+        raise HypeError(
+            f"claim {claim.id}: the measurement is NaN", "the run diverged; see its log"
+        )
     if claim.rule == "within":
         gap = abs(value - float(claim.paper))  # type: ignore[arg-type]
         if gap <= claim.band(claim.tolerance):  # type: ignore[arg-type]

@@ -19,9 +19,22 @@ from typing import Any
 from shared.errors import HypeError
 from shared.registry import Replication, all_replications, get
 
-NEEDED = ("jax", "flax", "optax", "numpy", "scipy", "sklearn", "pooch", "matplotlib", "rich", "tqdm")
-INSTALL = ("install the project first: `pip install -e .` in the repository (or run through nox: "
-           "`pip install nox uv`, then `nox -s replicate-xor`)")
+NEEDED = (
+    "jax",
+    "flax",
+    "optax",
+    "numpy",
+    "scipy",
+    "sklearn",
+    "pooch",
+    "matplotlib",
+    "rich",
+    "tqdm",
+)
+INSTALL = (
+    "install the project first: `pip install -e .` in the repository (or run through nox: "
+    "`pip install nox uv`, then `nox -s replicate-xor`)"
+)
 ENVIRONMENT = """\
 environment variables:
   HYPE_DATA_MIRROR     folder holding the upstream data files under their own names
@@ -36,14 +49,19 @@ def epilog() -> str:
     lines = ["replications (name, year, measured time of the published paper run):"]
     for r in all_replications():
         lines.append(f"  {r.name:17}{r.year}  {r.runtime}")
-    lines += ["", "profiles: paper (the paper's scale; the only one published) and smoke (seconds,",
-              "  for tests); adversarial also has cpu (shortened for a CPU, never published)", "",
-              ENVIRONMENT, "examples:",
-              "  python -m shared.cli replicate xor --profile smoke      # seconds, into runs/",
-              "  python -m shared.cli replicate perceptron               # paper scale: publishes from a clean tree",
-              "  python -m shared.cli replicate alexnet --device gpu     # stop at once if no GPU",
-              "  python -m shared.cli compare site/results/svm.json runs/svm/<run>/svm.json",
-              "  python -m shared.cli list"]
+    lines += [
+        "",
+        "profiles: paper (the paper's scale; the only one published) and smoke (seconds,",
+        "  for tests); adversarial also has cpu (shortened for a CPU, never published)",
+        "",
+        ENVIRONMENT,
+        "examples:",
+        "  python -m shared.cli replicate xor --profile smoke      # seconds, into runs/",
+        "  python -m shared.cli replicate perceptron               # paper scale: publishes from a clean tree",
+        "  python -m shared.cli replicate alexnet --device gpu     # stop at once if no GPU",
+        "  python -m shared.cli compare site/results/svm.json runs/svm/<run>/svm.json",
+        "  python -m shared.cli list",
+    ]
     return "\n".join(lines)
 
 
@@ -58,8 +76,10 @@ def profiles_of(replication: Replication) -> dict[str, Any]:
 def make_config(replication: Replication, profile: str, n_seeds: int | None) -> Any:
     profiles = profiles_of(replication)
     if profile not in profiles:
-        raise HypeError(f"unknown profile {profile!r} for {replication.name}",
-                        f"choose one of: {', '.join(profiles)}")
+        raise HypeError(
+            f"unknown profile {profile!r} for {replication.name}",
+            f"choose one of: {', '.join(profiles)}",
+        )
     config = profiles[profile]()
     if n_seeds is not None:
         if not hasattr(config, "seeds"):
@@ -81,14 +101,23 @@ def check_device(device: str) -> None:
     else:
         reason = "JAX sees none"
     if not gpus:
-        raise HypeError(f"--device gpu, but no GPU is usable ({reason})",
-                        "drop --device gpu to run on the CPU, or install the CUDA build of JAX "
-                        "(nox does: `nox -s replicate-NAME -- --device gpu`)")
+        raise HypeError(
+            f"--device gpu, but no GPU is usable ({reason})",
+            "drop --device gpu to run on the CPU, or install the CUDA build of JAX "
+            "(nox does: `nox -s replicate-NAME -- --device gpu`)",
+        )
 
 
-def replicate(name: str, profile: str = "paper", seed: int = 0, n_seeds: int | None = None,
-              out: Path | None = None, quiet: bool = False, publish: bool = False,
-              device: str = "auto") -> dict[str, Any]:
+def replicate(
+    name: str,
+    profile: str = "paper",
+    seed: int = 0,
+    n_seeds: int | None = None,
+    out: Path | None = None,
+    quiet: bool = False,
+    publish: bool = False,
+    device: str = "auto",
+) -> dict[str, Any]:
     """Run one replication end to end, write its results file atomically and draw its figures
     beside it (``where.figures``). The site does not read those figures: its build draws every
     figure again from the published results file (``report``), so a caption or colour changed
@@ -107,8 +136,15 @@ def replicate(name: str, profile: str = "paper", seed: int = 0, n_seeds: int | N
     claims = load_claims(replication.claims_file)
     config = make_config(replication, profile, n_seeds)
     git = git_state(f"replications/{replication.name}")
-    where = destinations.choose(replication, profile=profile, seed=seed, n_seeds=n_seeds, dirty=git["dirty"],
-                                publish=publish, out=out)
+    where = destinations.choose(
+        replication,
+        profile=profile,
+        seed=seed,
+        n_seeds=n_seeds,
+        dirty=git["dirty"],
+        publish=publish,
+        out=out,
+    )
     destinations.check_writable(where.results.parent, where.figures)
     check_device(device)
     experiment = replication.module("experiment")
@@ -120,9 +156,18 @@ def replicate(name: str, profile: str = "paper", seed: int = 0, n_seeds: int | N
     command = f"nox -s {replication.session} -- --profile {profile} --seed {seed}"
     if n_seeds is not None:
         command += f" --seeds {n_seeds}"
-    provenance = collect(name=replication.name, profile=profile, seed=seed, n_seeds=getattr(config, "seeds", None),
-                         command=command, datasets=measured.datasets, stages=stages)
-    provenance["config"] = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else repr(config)
+    provenance = collect(
+        name=replication.name,
+        profile=profile,
+        seed=seed,
+        n_seeds=getattr(config, "seeds", None),
+        command=command,
+        datasets=measured.datasets,
+        stages=stages,
+    )
+    provenance["config"] = (
+        dataclasses.asdict(config) if dataclasses.is_dataclass(config) else repr(config)
+    )
     provenance["published"] = where.published
     results = build_results(replication.name, profile, claims, measured, provenance)
     write_results(where.results, results)
@@ -137,7 +182,9 @@ def replicate(name: str, profile: str = "paper", seed: int = 0, n_seeds: int | N
     return results
 
 
-def print_claims(results: dict[str, Any], path: Path, reason: str = "", figures: Path | None = None) -> None:
+def print_claims(
+    results: dict[str, Any], path: Path, reason: str = "", figures: Path | None = None
+) -> None:
     """The claims table, readable at 80 columns: ids never cut, the criterion wraps; then where
     the results (and the figures, when drawn) went."""
     from rich.console import Console
@@ -156,15 +203,22 @@ def print_claims(results: dict[str, Any], path: Path, reason: str = "", figures:
     for row in results["claims"]:
         verdict = row["verdict"]
         flag = " *" if row["confidence"] == "uncertain" else ""
-        table.add_row(row["id"] + flag, format_paper(row), format_ours(row), row["criterion"],
-                      f"[{colours[verdict]}]{verdict}[/]")
+        table.add_row(
+            row["id"] + flag,
+            format_paper(row),
+            format_ours(row),
+            row["criterion"],
+            f"[{colours[verdict]}]{verdict}[/]",
+        )
     console = Console()
     console.print(table)
     if any(row["confidence"] == "uncertain" for row in results["claims"]):
         console.print("* the paper's value is uncertain (recalled or disputed)")
     seconds = results["provenance"]["wall_seconds"]["total"]
-    console.print(f"wrote {os.path.relpath(path)} in {seconds:.1f} s on {results['provenance']['device']['kind']}"
-                  + (f" ({reason})" if reason else ""))
+    console.print(
+        f"wrote {os.path.relpath(path)} in {seconds:.1f} s on {results['provenance']['device']['kind']}"
+        + (f" ({reason})" if reason else "")
+    )
     if figures is not None:
         console.print(f"figures in {os.path.relpath(figures)}/")
 
@@ -179,24 +233,53 @@ def compare_command(first: Path, second: Path) -> int:
 
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
-        prog="python -m shared.cli", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Re-run landmark machine-learning papers and grade their claims.", epilog=epilog())
+        prog="python -m shared.cli",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Re-run landmark machine-learning papers and grade their claims.",
+        epilog=epilog(),
+    )
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = commands.add_parser("replicate", help="run a replication and write its results",
-                              formatter_class=argparse.RawDescriptionHelpFormatter, epilog=epilog())
+    run = commands.add_parser(
+        "replicate",
+        help="run a replication and write its results",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=epilog(),
+    )
     run.add_argument("name", help="replication name, e.g. perceptron or random-forest")
-    run.add_argument("--profile", default="paper", help="paper (the paper's scale, default) or smoke (seconds)")
-    run.add_argument("--seed", type=int, default=0, help="base seed; every key derives from it (default 0)")
-    run.add_argument("--seeds", type=int, default=None, help="number of seeds/repeats (default: the profile's)")
-    run.add_argument("--device", choices=("auto", "cpu", "gpu"), default="auto",
-                     help="where JAX runs (default: auto); gpu stops at once if there is none")
-    run.add_argument("--publish", action="store_true",
-                     help="publish a paper run into site/results even from a modified tree (recorded)")
-    run.add_argument("--out", type=Path, default=None, help="results path (default: chosen by profile, see above)")
-    compare = commands.add_parser("compare", help="compare two results files claim by claim (exit 1 if a verdict changes)")
+    run.add_argument(
+        "--profile", default="paper", help="paper (the paper's scale, default) or smoke (seconds)"
+    )
+    run.add_argument(
+        "--seed", type=int, default=0, help="base seed; every key derives from it (default 0)"
+    )
+    run.add_argument(
+        "--seeds", type=int, default=None, help="number of seeds/repeats (default: the profile's)"
+    )
+    run.add_argument(
+        "--device",
+        choices=("auto", "cpu", "gpu"),
+        default="auto",
+        help="where JAX runs (default: auto); gpu stops at once if there is none",
+    )
+    run.add_argument(
+        "--publish",
+        action="store_true",
+        help="publish a paper run into site/results even from a modified tree (recorded)",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="results path (default: chosen by profile, see above)",
+    )
+    compare = commands.add_parser(
+        "compare", help="compare two results files claim by claim (exit 1 if a verdict changes)"
+    )
     compare.add_argument("first", type=Path)
     compare.add_argument("second", type=Path)
-    commands.add_parser("report", help="write the site's generated fragments and draw its figures from site/results")
+    commands.add_parser(
+        "report", help="write the site's generated fragments and draw its figures from site/results"
+    )
     commands.add_parser("list", help="the replications, their commands and measured run times")
     return main_parser
 
@@ -205,13 +288,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         if args.command in ("replicate", "compare", "report") and (missing := missing_packages()):
-            raise HypeError(f"the project's dependencies are not installed ({', '.join(missing)} missing)", INSTALL)
+            raise HypeError(
+                f"the project's dependencies are not installed ({', '.join(missing)} missing)",
+                INSTALL,
+            )
         if args.command == "replicate":
             from shared.xla import configure
 
             configure(args.device)  # before JAX starts: XLA reads its flags once
-            replicate(args.name, args.profile, args.seed, args.seeds, args.out, publish=args.publish,
-                      device=args.device)
+            replicate(
+                args.name,
+                args.profile,
+                args.seed,
+                args.seeds,
+                args.out,
+                publish=args.publish,
+                device=args.device,
+            )
         elif args.command == "compare":
             return compare_command(args.first, args.second)
         elif args.command == "report":
@@ -221,7 +314,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(os.path.relpath(path))
         else:
             for r in all_replications():
-                print(f"{r.name:17}{r.year}  {r.paper}\n{'':22}nox -s {r.session}  (paper run: {r.runtime})")
+                print(
+                    f"{r.name:17}{r.year}  {r.paper}\n{'':22}nox -s {r.session}  (paper run: {r.runtime})"
+                )
     except HypeError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -233,8 +328,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug, not a user error: one line unless asked for more
         if os.environ.get("HYPE_DEBUG"):
             raise
-        print(f"internal error: {type(error).__name__}: {error} "
-              f"(re-run with HYPE_DEBUG=1 for the traceback; command: {shlex.join(sys.argv)})", file=sys.stderr)
+        print(
+            f"internal error: {type(error).__name__}: {error} "
+            f"(re-run with HYPE_DEBUG=1 for the traceback; command: {shlex.join(sys.argv)})",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

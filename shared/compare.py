@@ -61,32 +61,45 @@ def _number(value: Any) -> float | None:
 def _side(results: dict[str, Any]) -> str:
     p = results["provenance"]
     device = p["device"].get("kind", "?")
-    return (f"{results['profile']} profile, seed {p.get('base_seed')}, commit {str(p['git'].get('commit'))[:7]}"
-            f"{' (dirty)' if p['git'].get('dirty') else ''}, {device}")
+    return (
+        f"{results['profile']} profile, seed {p.get('base_seed')}, commit {str(p['git'].get('commit'))[:7]}"
+        f"{' (dirty)' if p['git'].get('dirty') else ''}, {device}"
+    )
 
 
 def compare_row(claim: Claim, a: Measurement | None, b: Measurement | None) -> Row:
     first, second = (m.value if m else None for m in (a, b))
     x, y = _number(first), _number(second)
     difference = None if x is None or y is None else y - x
-    band = claim.band(claim.tolerance) if claim.rule == "within" and claim.tolerance is not None else None
+    band = (
+        claim.band(claim.tolerance)
+        if claim.rule == "within" and claim.tolerance is not None
+        else None
+    )
     within = None if difference is None or band is None else abs(difference) <= band
-    return Row(claim.id, first, second, str(grade(claim, a)), str(grade(claim, b)), difference, within)
+    return Row(
+        claim.id, first, second, str(grade(claim, a)), str(grade(claim, b)), difference, within
+    )
 
 
 def compare(first: Path, second: Path) -> Comparison:
     """Both files read and validated, then every claim of the current claims.toml compared."""
     a, b = read_results(first), read_results(second)
     if a["replication"] != b["replication"]:
-        raise HypeError(f"{first} is {a['replication']} but {second} is {b['replication']}",
-                        "compare two results files of the same replication")
+        raise HypeError(
+            f"{first} is {a['replication']} but {second} is {b['replication']}",
+            "compare two results files of the same replication",
+        )
     claims = load_claims(get(a["replication"]).claims_file)
     rows_a = {row["id"]: row for row in a["claims"]}
     rows_b = {row["id"]: row for row in b["claims"]}
     comparison = Comparison(a["replication"], first, second, sides=(_side(a), _side(b)))
     for claim in claims:
-        comparison.rows.append(compare_row(claim, _measurement(rows_a.get(claim.id)),
-                                           _measurement(rows_b.get(claim.id))))
+        comparison.rows.append(
+            compare_row(
+                claim, _measurement(rows_a.get(claim.id)), _measurement(rows_b.get(claim.id))
+            )
+        )
     return comparison
 
 
@@ -96,7 +109,9 @@ def print_comparison(comparison: Comparison) -> None:
 
     from shared.report import fmt
 
-    table = Table(title=f"{comparison.replication}: A = {comparison.first}, B = {comparison.second}")
+    table = Table(
+        title=f"{comparison.replication}: A = {comparison.first}, B = {comparison.second}"
+    )
     widest = max((len(row.id) for row in comparison.rows), default=5)
     table.add_column("claim", no_wrap=True, min_width=widest)
     for column in ("A", "B", "B - A"):
@@ -104,12 +119,24 @@ def print_comparison(comparison: Comparison) -> None:
     table.add_column("in tol.", no_wrap=True)
     table.add_column("verdicts", overflow="fold")
     for row in comparison.rows:
-        verdicts = row.first_verdict if not row.changed else f"[bold red]{row.first_verdict} -> {row.second_verdict}[/]"
+        verdicts = (
+            row.first_verdict
+            if not row.changed
+            else f"[bold red]{row.first_verdict} -> {row.second_verdict}[/]"
+        )
         band = {True: "yes", False: "[yellow]no[/]", None: "–"}[row.within_tolerance]
-        table.add_row(row.id, fmt(row.first, 4), fmt(row.second, 4), fmt(row.difference, 3), band, verdicts)
+        table.add_row(
+            row.id, fmt(row.first, 4), fmt(row.second, 4), fmt(row.difference, 3), band, verdicts
+        )
     console = Console()
     console.print(table)
     console.print(f"A: {comparison.sides[0]}\nB: {comparison.sides[1]}")
     same = len(comparison.rows) - len(comparison.changed)
-    console.print(f"{same} of {len(comparison.rows)} verdicts the same"
-                  + (f"; changed: {', '.join(r.id for r in comparison.changed)}" if comparison.changed else ""))
+    console.print(
+        f"{same} of {len(comparison.rows)} verdicts the same"
+        + (
+            f"; changed: {', '.join(r.id for r in comparison.changed)}"
+            if comparison.changed
+            else ""
+        )
+    )

@@ -33,27 +33,44 @@ class Destination:
     reason: str  # why it goes there, said on the console
 
 
-def choose(replication: Replication, *, profile: str, seed: int, n_seeds: int | None, dirty: bool | None,
-           publish: bool, out: Path | None = None, now: dt.datetime | None = None) -> Destination:
+def choose(
+    replication: Replication,
+    *,
+    profile: str,
+    seed: int,
+    n_seeds: int | None,
+    dirty: bool | None,
+    publish: bool,
+    out: Path | None = None,
+    now: dt.datetime | None = None,
+) -> Destination:
     """Where this run's results go (see the module docstring)."""
     default_seeds = seed == 0 and n_seeds is None
     if publish and not (profile == "paper" and default_seeds):
-        raise HypeError("--publish is only for the paper profile with its default seeds",
-                        "drop --publish (the run goes to runs/), or drop --profile/--seed/--seeds")
+        raise HypeError(
+            "--publish is only for the paper profile with its default seeds",
+            "drop --publish (the run goes to runs/), or drop --profile/--seed/--seeds",
+        )
     if out is not None:
         return Destination(out, out.parent / "figures" / replication.name, False, f"--out {out}")
     if profile == "paper" and default_seeds and (dirty is False or publish):
         reason = "published" + (" from a modified tree (recorded as dirty)" if dirty else "")
-        return Destination(RESULTS_DIR / f"{replication.name}.json", FIGURES_DIR / replication.name, True, reason)
+        return Destination(
+            RESULTS_DIR / f"{replication.name}.json", FIGURES_DIR / replication.name, True, reason
+        )
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
     folder = RUNS_DIR / replication.name / f"{stamp}-{profile}-seed{seed}"
     if profile != "paper":
         reason = f"not published: the {profile} profile never feeds the site"
     elif not default_seeds:
-        reason = "not published: only the default seeds (--seed 0, the profile's --seeds) feed the site"
+        reason = (
+            "not published: only the default seeds (--seed 0, the profile's --seeds) feed the site"
+        )
     else:
-        reason = ("not published: the working tree has changes to the code (commit them, or pass --publish "
-                  "to publish anyway; the page will say so)")
+        reason = (
+            "not published: the working tree has changes to the code (commit them, or pass --publish "
+            "to publish anyway; the page will say so)"
+        )
     return Destination(folder / f"{replication.name}.json", folder / "figures", False, reason)
 
 
@@ -65,5 +82,7 @@ def check_writable(*folders: Path) -> None:
             with tempfile.TemporaryFile(dir=folder):
                 pass
         except OSError as error:
-            raise HypeError(f"cannot write to {folder} ({error.strerror or error})",
-                            "make it writable, or pass --out PATH to write the results elsewhere") from None
+            raise HypeError(
+                f"cannot write to {folder} ({error.strerror or error})",
+                "make it writable, or pass --out PATH to write the results elsewhere",
+            ) from None

@@ -13,13 +13,18 @@ from __future__ import annotations
 import jax
 
 EXACT = jax.lax.Precision.HIGHEST
-EXACT_PATHS = ("svm: polynomial kernel and decision values",
-               "perceptron and xor: the rule's margins y (w . x)",
-               "perceptron: the photo-perceptron's A-unit thresholds")
+EXACT_PATHS = (
+    "svm: polynomial kernel and decision values",
+    "perceptron and xor: the rule's margins y (w . x)",
+    "perceptron: the photo-perceptron's A-unit thresholds",
+)
 
 
 def recorded() -> dict[str, object]:
     """What the provenance says about matrix-product precision."""
     default = jax.config.jax_default_matmul_precision
-    return {"default": default or "backend default (TF32 on NVIDIA GPUs, float32 on CPUs)",
-            "exact": "HIGHEST (full float32)", "exact_paths": list(EXACT_PATHS)}
+    return {
+        "default": default or "backend default (TF32 on NVIDIA GPUs, float32 on CPUs)",
+        "exact": "HIGHEST (full float32)",
+        "exact_paths": list(EXACT_PATHS),
+    }

@@ -18,7 +18,17 @@ from typing import Any
 from shared import precision
 from shared.registry import ROOT
 
-PACKAGES = ("jax", "jaxlib", "flax", "optax", "numpy", "scipy", "scikit-learn", "matplotlib", "torch")
+PACKAGES = (
+    "jax",
+    "jaxlib",
+    "flax",
+    "optax",
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "matplotlib",
+    "torch",
+)
 
 
 def _git(*args: str) -> str | None:
@@ -41,8 +51,11 @@ def git_state(own_folder: str | None = None) -> dict[str, Any]:
     ``HYPE_SOURCE_COMMIT`` and ``HYPE_SOURCE_TREE_CLEAN=1``; the record then says ``declared``."""
     commit = _git("rev-parse", "HEAD")
     if commit is None and os.environ.get("HYPE_SOURCE_COMMIT"):
-        return {"commit": os.environ["HYPE_SOURCE_COMMIT"],
-                "dirty": False if os.environ.get("HYPE_SOURCE_TREE_CLEAN") == "1" else None, "declared": True}
+        return {
+            "commit": os.environ["HYPE_SOURCE_COMMIT"],
+            "dirty": False if os.environ.get("HYPE_SOURCE_TREE_CLEAN") == "1" else None,
+            "declared": True,
+        }
     tracked = _git("status", "--porcelain", "--untracked-files=no", "--", *CODE_PATHS)
     untracked = _git("status", "--porcelain", "--", own_folder) if own_folder else ""
     if tracked is None or untracked is None:
@@ -89,8 +102,14 @@ def device_info() -> dict[str, Any]:
 
 
 def collect(
-    *, name: str, profile: str, seed: int, n_seeds: int | None, command: str,
-    datasets: dict[str, str], stages: dict[str, float],
+    *,
+    name: str,
+    profile: str,
+    seed: int,
+    n_seeds: int | None,
+    command: str,
+    datasets: dict[str, str],
+    stages: dict[str, float],
 ) -> dict[str, Any]:
     return {
         "command": command,

@@ -81,15 +81,18 @@ def _duration(seconds: float) -> str:
 
 
 def measured_runtime(path: Path) -> str:
-    """"41 min on a 2-core AMD EPYC CPU" from a results file, or "not yet measured"."""
+    """ "41 min on a 2-core AMD EPYC CPU" from a results file, or "not yet measured"."""
     try:
         provenance = json.loads(path.read_text())["provenance"]
         seconds = float(provenance["wall_seconds"]["total"])
         device = provenance["device"]
     except (OSError, ValueError, KeyError, TypeError):
         return "not yet measured"
-    where = (f"a {device.get('cpu_count')}-core {device.get('cpu')} CPU" if device.get("platform") == "cpu"
-             else f"{device.get('count')} x {device.get('kind')}")
+    where = (
+        f"a {device.get('cpu_count')}-core {device.get('cpu')} CPU"
+        if device.get("platform") == "cpu"
+        else f"{device.get('count')} x {device.get('kind')}"
+    )
     return f"{_duration(seconds)} on {where}"
 
 

@@ -62,7 +62,9 @@ HEADLINES = {
 }
 PROJECT = "History of Hype"
 AUTHORS = "History of Hype contributors"
-NOT_RUN = "!!! note \"Not run yet\"\n    No `paper`-profile results file exists for this replication yet.\n"
+NOT_RUN = (
+    '!!! note "Not run yet"\n    No `paper`-profile results file exists for this replication yet.\n'
+)
 
 
 def fmt(value: Any, digits: int = 3) -> str:
@@ -92,7 +94,9 @@ def _number(value: Any, row: dict[str, Any], digits: int) -> str:
     if row.get("percent") and isinstance(value, int | float) and not isinstance(value, bool):
         return fmt(100 * value, digits) + "%"
     text = fmt(value, digits)
-    return f"{text} {row['unit']}" if row.get("unit") and not isinstance(value, str | bool) else text
+    return (
+        f"{text} {row['unit']}" if row.get("unit") and not isinstance(value, str | bool) else text
+    )
 
 
 def format_paper(row: dict[str, Any]) -> str:
@@ -118,7 +122,7 @@ def _cell(text: str) -> str:
 
 LOSSY_CIFAR = "cifar10_jpeg_lossy"
 CAVEAT_TEXT = "computed on the JPEG-degraded CIFAR-10 copy"
-CAVEAT = f" :material-alert-outline:{{ title=\"{CAVEAT_TEXT}\" }} JPEG-degraded CIFAR-10"
+CAVEAT = f' :material-alert-outline:{{ title="{CAVEAT_TEXT}" }} JPEG-degraded CIFAR-10'
 
 
 def used_lossy_cifar(results: dict[str, Any]) -> bool:
@@ -145,6 +149,7 @@ def _flag(row: dict[str, Any]) -> str:
 
 # --- citations -----------------------------------------------------------------------------------
 
+
 def site_url() -> str:
     """The site's address from mkdocs.yml's ``site_url``, or "" while the site has none: then a
     citation names the page by its path on the site (``perceptron/#perc-nov-bound``)."""
@@ -167,26 +172,41 @@ def _findings(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCh
     """Both values (each with its caveat), the verdict, what was checked, the commit."""
     ours = format_ours(row) + (f", {note}" if (note := caveat_text(results, row)) else "")
     if row.get("measured_as"):  # the claim was reworded after the run: say what was measured
-        ours += f", measured as worded at run time: \"{row['measured_as']}\""
-    paper = format_paper(row) + (" (uncertain: from recall or disputed)"
-                                 if row.get("confidence") == "uncertain" else "")
+        ours += f', measured as worded at run time: "{row["measured_as"]}"'
+    paper = format_paper(row) + (
+        " (uncertain: from recall or disputed)" if row.get("confidence") == "uncertain" else ""
+    )
     checked = status(checks) if checks else "not yet checked by a second run"
-    return (f"Ours: {ours}; paper: {paper}. Verdict: {row['verdict']} ({row['criterion']}). "
-            f"Checked: {checked}. Commit {_commit(results)}")
+    return (
+        f"Ours: {ours}; paper: {paper}. Verdict: {row['verdict']} ({row['criterion']}). "
+        f"Checked: {checked}. Commit {_commit(results)}"
+    )
 
 
 def citation_text(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCheck]) -> str:
     """A claim as one ready-to-paste paragraph: id, statement, values, verdict, commit, page."""
     year = str(results["provenance"].get("finished_utc", ""))[:4]
     link = page_link(results["replication"], row["id"])
-    return (f"{PROJECT} ({year}). Claim {row['id']}: \"{row['statement']}\" ({row['source']}). "
-            f"{_findings(results, row, checks)}, page {link}.")
+    return (
+        f'{PROJECT} ({year}). Claim {row["id"]}: "{row["statement"]}" ({row["source"]}). '
+        f"{_findings(results, row, checks)}, page {link}."
+    )
 
 
 def _latex(text: str) -> str:
     """Text safe inside a BibTeX field: LaTeX's special characters escaped."""
-    special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "$": r"\$",
-               "&": r"\&", "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+    special = {
+        "\\": r"\textbackslash{}",
+        "{": r"\{",
+        "}": r"\}",
+        "%": r"\%",
+        "$": r"\$",
+        "&": r"\&",
+        "#": r"\#",
+        "_": r"\_",
+        "^": r"\^{}",
+        "~": r"\~{}",
+    }
     return "".join(special.get(ch, ch) for ch in text)
 
 
@@ -194,23 +214,29 @@ def citation_bibtex(results: dict[str, Any], row: dict[str, Any], checks: list[C
     """The same citation as a BibTeX ``@misc`` entry keyed ``hype:<claim id>``."""
     year = str(results["provenance"].get("finished_utc", ""))[:4]
     link = page_link(results["replication"], row["id"])
-    where = (f"  url          = {{{link}}},\n" if site_url()
-             else f"  howpublished = {{{_latex(PROJECT)} site, page {_latex(link)}}},\n")
+    where = (
+        f"  url          = {{{link}}},\n"
+        if site_url()
+        else f"  howpublished = {{{_latex(PROJECT)} site, page {_latex(link)}}},\n"
+    )
     title = f"{{{PROJECT}}}, claim {_latex(row['id'])}: {_latex(row['statement'])}"  # {}: keep case
     note = f"{row['source']}. {_findings(results, row, checks)}"
-    return (f"@misc{{hype:{row['id']},\n"
-            f"  author       = {{{{{AUTHORS}}}}},\n"
-            f"  title        = {{{title}}},\n"
-            f"  year         = {{{year}}},\n{where}"
-            f"  note         = {{{_latex(note)}}}\n}}")
+    return (
+        f"@misc{{hype:{row['id']},\n"
+        f"  author       = {{{{{AUTHORS}}}}},\n"
+        f"  title        = {{{title}}},\n"
+        f"  year         = {{{year}}},\n{where}"
+        f"  note         = {{{_latex(note)}}}\n}}"
+    )
 
 
 def _entities(text: str) -> str:
     """Text for raw HTML inside a Markdown table cell: every ASCII sign that Markdown, its
     extensions (emoji, arithmatex, attr_list) or the table itself could read as markup is a
     numeric entity, newlines too; the browser shows (and copies) the text unchanged."""
-    return "".join(f"&#{ord(ch)};" if ch.isascii() and not ch.isalnum() and ch != " " else ch
-                   for ch in text)
+    return "".join(
+        f"&#{ord(ch)};" if ch.isascii() and not ch.isalnum() and ch != " " else ch for ch in text
+    )
 
 
 def cite_details(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCheck]) -> str:
@@ -221,12 +247,16 @@ def cite_details(results: dict[str, Any], row: dict[str, Any], checks: list[Clai
     key = anchor(row["id"])
     blocks = "".join(
         f'<pre id="cite-{key}-{kind}"><code>{_entities(text)}</code></pre>'
-        for kind, text in (("text", citation_text(results, row, checks)),
-                           ("bibtex", citation_bibtex(results, row, checks))))
+        for kind, text in (
+            ("text", citation_text(results, row, checks)),
+            ("bibtex", citation_bibtex(results, row, checks)),
+        )
+    )
     return f'<details class="cite" id="cite-{key}"><summary>Cite</summary>{blocks}</details>'
 
 
 # --- tables --------------------------------------------------------------------------------------
+
 
 def claims_table(results: dict[str, Any], record: dict[str, Any] | None = None) -> str:
     """The standard claims table of a replication page: per row the claim (its id never
@@ -234,25 +264,35 @@ def claims_table(results: dict[str, Any], record: dict[str, Any] | None = None) 
     what has been checked twice, and the citation. Then notes, checks and references."""
     checks = claim_checks(record, results)
     lines = [
-        '<div class="claims" markdown>', "",
+        '<div class="claims" markdown>',
+        "",
         "| claim | paper | ours | criterion (fixed before the run) | verdict |",
         "| --- | --- | --- | --- | --- |",
     ]
     for row in results["claims"]:
         mine = checks.get(row["id"], [])
-        reworded = (f"<br><small>:material-alert-outline: measured as worded at run time: "
-                    f"{_cell(row['measured_as'])}</small>" if row.get("measured_as") else "")
-        claim = (f'<span id="{anchor(row["id"])}" class="claim-id">**{row["id"]}**</span>'
-                 f"{_flag(row)}<br>{_cell(row['statement'])}{reworded}<br>"
-                 f"<small>{_cell(row['source'])} · {row['confidence']}</small>"
-                 f"{cite_details(results, row, mine)}")
+        reworded = (
+            f"<br><small>:material-alert-outline: measured as worded at run time: "
+            f"{_cell(row['measured_as'])}</small>"
+            if row.get("measured_as")
+            else ""
+        )
+        claim = (
+            f'<span id="{anchor(row["id"])}" class="claim-id">**{row["id"]}**</span>'
+            f"{_flag(row)}<br>{_cell(row['statement'])}{reworded}<br>"
+            f"<small>{_cell(row['source'])} · {row['confidence']}</small>"
+            f"{cite_details(results, row, mine)}"
+        )
         ours = _cell(format_ours(row)) + caveat(results, row)
         criterion = f"{_cell(row['criterion'])}<br><small>{_cell(row['why'])}</small>"
         verdict = f'{ICONS[row["verdict"]]}<br><small class="checked">{_cell(status(mine))}</small>'
         lines.append(f"| {claim} | {_cell(format_paper(row))} | {ours} | {criterion} | {verdict} |")
     lines += ["", "</div>"]
-    notes = [f"- **{r['id']}**: {r['ours']['note']}" for r in results["claims"]
-             if r.get("ours") and r["ours"].get("note")]
+    notes = [
+        f"- **{r['id']}**: {r['ours']['note']}"
+        for r in results["claims"]
+        if r.get("ours") and r["ours"].get("note")
+    ]
     if notes:
         lines += ["", "Notes on the measurements:", "", *notes]
     lines += ["", checks_block(results, record)]
@@ -263,27 +303,39 @@ def checks_block(results: dict[str, Any], record: dict[str, Any] | None) -> str:
     """What has been checked twice on this page, with each run's provenance; or that nothing has."""
     how = "[how a check is made](methods.md#checked-twice)"
     if not record or not (record["checks"] or record["references"]):
-        return (f"**Checked twice:** nothing yet. Every verdict above is from the one published "
-                f"run ({how}).\n")
+        return (
+            f"**Checked twice:** nothing yet. Every verdict above is from the one published "
+            f"run ({how}).\n"
+        )
     lines = [f"**Checked twice** ({how}):", ""]
     for check in record["checks"]:
         first, second = check["first"], check["second"]
         # The published side is the one the site shows now; the other is the second look.
-        published, other = ((second, first) if is_published(second, results)
-                            and not is_published(first, results) else (first, second))
+        published, other = (
+            (second, first)
+            if is_published(second, results) and not is_published(first, results)
+            else (first, second)
+        )
         same = sum(1 for c in check["claims"] if c["verdicts"] == "same")
         dirty = " (uncommitted changes)" if other.get("dirty") else ""
-        stale = "" if is_published(published, results) else \
-            " (against an earlier published run, so not counted)"
-        lines.append(f"- {describe(check, other)}: {same} of {len(check['claims'])} verdicts the "
-                     f"same; the other run: `{other['file']}`, {other['profile']} profile, "
-                     f"seed {other['seed']}, {other['device']}, commit "
-                     f"`{str(other['commit'])[:7]}`{dirty}; "
-                     f"recorded {str(check.get('recorded_utc', ''))[:10]}{stale}")
+        stale = (
+            ""
+            if is_published(published, results)
+            else " (against an earlier published run, so not counted)"
+        )
+        lines.append(
+            f"- {describe(check, other)}: {same} of {len(check['claims'])} verdicts the "
+            f"same; the other run: `{other['file']}`, {other['profile']} profile, "
+            f"seed {other['seed']}, {other['device']}, commit "
+            f"`{str(other['commit'])[:7]}`{dirty}; "
+            f"recorded {str(check.get('recorded_utc', ''))[:10]}{stale}"
+        )
     for ref in record["references"]:
-        lines.append(f"- reference implementation: `{ref['test']}` passed ({ref['passed']} "
-                     f"cases) at commit `{str(ref['commit'])[:7]}` on "
-                     f"{str(ref['recorded_utc'])[:10]}: {_cell(ref['checks'])}")
+        lines.append(
+            f"- reference implementation: `{ref['test']}` passed ({ref['passed']} "
+            f"cases) at commit `{str(ref['commit'])[:7]}` on "
+            f"{str(ref['recorded_utc'])[:10]}: {_cell(ref['checks'])}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -331,8 +383,10 @@ def figures_block(figures: dict[str, str], name: str) -> str:
     """The figures of a page, ``{file name: caption}`` as ``draw_figures`` returns them."""
     if not figures:
         return "_No figures for this replication._\n"
-    return "\n".join(f"![{_cell(caption)}](figures/{name}/{file})\n/// caption\n{caption}\n///\n"
-                     for file, caption in figures.items())
+    return "\n".join(
+        f"![{_cell(caption)}](figures/{name}/{file})\n/// caption\n{caption}\n///\n"
+        for file, caption in figures.items()
+    )
 
 
 def verdict_counts(results: dict[str, Any]) -> dict[str, int]:
@@ -350,16 +404,27 @@ def summary_table(loaded: dict[str, dict[str, Any]], replications: list[Replicat
     for r in replications:
         results = loaded.get(r.name)
         if results is None:
-            lines.append(f"| {r.year} | [{r.title}]({r.name}.md) | " + " | ".join(["–"] * len(ICONS))
-                         + " |")  # no results file: not run yet, not "0 not run"
+            lines.append(
+                f"| {r.year} | [{r.title}]({r.name}.md) | " + " | ".join(["–"] * len(ICONS)) + " |"
+            )  # no results file: not run yet, not "0 not run"
             continue
         counts = verdict_counts(results)
-        lines.append(f"| {r.year} | [{r.title}]({r.name}.md) | " + " | ".join(str(n) for n in counts.values()) + " |")
+        lines.append(
+            f"| {r.year} | [{r.title}]({r.name}.md) | "
+            + " | ".join(str(n) for n in counts.values())
+            + " |"
+        )
         rows = ["| claim | paper | ours | verdict |", "| --- | --- | --- | --- |"]
-        rows += [f"| [{row['id']}]({r.name}.md#{anchor(row['id'])}) | {_cell(format_paper(row))} | "
-                 f"{_cell(format_ours(row))}{caveat(results, row)} | {ICONS[row['verdict']]} |"
-                 for row in results["claims"]]
-        folds.append(f'??? note "{r.year} · {r.title}: every claim"\n\n' + "\n".join("    " + x for x in rows) + "\n")
+        rows += [
+            f"| [{row['id']}]({r.name}.md#{anchor(row['id'])}) | {_cell(format_paper(row))} | "
+            f"{_cell(format_ours(row))}{caveat(results, row)} | {ICONS[row['verdict']]} |"
+            for row in results["claims"]
+        ]
+        folds.append(
+            f'??? note "{r.year} · {r.title}: every claim"\n\n'
+            + "\n".join("    " + x for x in rows)
+            + "\n"
+        )
     return "\n".join(lines) + "\n\n" + "\n".join(folds)
 
 
@@ -377,8 +442,13 @@ def check_tally(results: dict[str, Any], record: dict[str, Any] | None) -> dict[
             changed += 1
         elif current and all(c.verified for c in current):
             same += 1
-    return {"same": same, "changed": changed, "claims": len(results["claims"]),
-            "references": len((record or {}).get("references", [])), "labels": sorted(labels)}
+    return {
+        "same": same,
+        "changed": changed,
+        "claims": len(results["claims"]),
+        "references": len((record or {}).get("references", [])),
+        "labels": sorted(labels),
+    }
 
 
 def _tally_cell(tally: dict[str, Any]) -> str:
@@ -386,9 +456,11 @@ def _tally_cell(tally: dict[str, Any]) -> str:
         return "not yet"
     parts = []
     if tally["same"] or tally["changed"]:
-        parts.append(f"{tally['same']} of {tally['claims']} same"
-                     + (f", {tally['changed']} changed" if tally["changed"] else "")
-                     + f", {'; '.join(tally['labels'])}")
+        parts.append(
+            f"{tally['same']} of {tally['claims']} same"
+            + (f", {tally['changed']} changed" if tally["changed"] else "")
+            + f", {'; '.join(tally['labels'])}"
+        )
     if tally["references"]:
         parts.append(f"{tally['references']} reference check{'s' * (tally['references'] > 1)}")
     return "; ".join(parts)
@@ -402,19 +474,29 @@ def _headline_cell(r: Replication, results: dict[str, Any] | None) -> str:
         return f'<span class="claim-id">**{claim_id}**</span>: {_cell(statement)}<br>not run yet'
     row = next(row for row in results["claims"] if row["id"] == claim_id)
     ours = _cell(format_ours(row)) + caveat(results, row)
-    return (f'[<span class="claim-id">**{claim_id}**</span>]({r.name}.md#{anchor(claim_id)})'
-            f"{_flag(row)}: {_cell(row['statement'])}<br>"
-            f"paper {_cell(format_paper(row))} · ours {ours} · {ICONS[row['verdict']]}")
+    return (
+        f'[<span class="claim-id">**{claim_id}**</span>]({r.name}.md#{anchor(claim_id)})'
+        f"{_flag(row)}: {_cell(row['statement'])}<br>"
+        f"paper {_cell(format_paper(row))} · ours {ours} · {ICONS[row['verdict']]}"
+    )
 
 
-def held_table(loaded: dict[str, dict[str, Any]], replications: list[Replication],
-               records: dict[str, dict[str, Any] | None]) -> str:
+def held_table(
+    loaded: dict[str, dict[str, Any]],
+    replications: list[Replication],
+    records: dict[str, dict[str, Any] | None],
+) -> str:
     """The landing page's answer to "what held?": one line per era (its verdict tally, the claim
     it is remembered by, what has been checked twice), then the totals."""
     legend = " · ".join(ICONS.values())
-    lines = [f"Verdicts: {legend}.", "", '<div class="held" markdown>', "",
-             "| era | verdicts | the claim it is remembered by | checked twice |",
-             "| --- | --- | --- | --- |"]
+    lines = [
+        f"Verdicts: {legend}.",
+        "",
+        '<div class="held" markdown>',
+        "",
+        "| era | verdicts | the claim it is remembered by | checked twice |",
+        "| --- | --- | --- | --- |",
+    ]
     totals = dict.fromkeys(("same", "changed", "claims", "references"), 0)
     for r in replications:
         results = loaded.get(r.name)
@@ -425,14 +507,19 @@ def held_table(loaded: dict[str, dict[str, Any]], replications: list[Replication
         tally = check_tally(results, records.get(r.name))
         for key in totals:
             totals[key] += tally[key]
-        counts = " ".join(f'<span class="tally">{MARKS[v]} {n}</span>'
-                          for v, n in verdict_counts(results).items())
+        counts = " ".join(
+            f'<span class="tally">{MARKS[v]} {n}</span>' for v, n in verdict_counts(results).items()
+        )
         lines.append(f"| {era} | {counts} | {_headline_cell(r, results)} | {_tally_cell(tally)} |")
-    lines += ["", "</div>", "",
-              f"**Checked twice so far:** {totals['same']} of {totals['claims']} claims kept their "
-              f"verdict in a second run, {totals['changed']} changed; {totals['references']} "
-              "reference-implementation checks. Every other verdict is from one run, and its "
-              "row says \"not yet checked\" ([how a check is made](methods.md#checked-twice))."]
+    lines += [
+        "",
+        "</div>",
+        "",
+        f"**Checked twice so far:** {totals['same']} of {totals['claims']} claims kept their "
+        f"verdict in a second run, {totals['changed']} changed; {totals['references']} "
+        "reference-implementation checks. Every other verdict is from one run, and its "
+        'row says "not yet checked" ([how a check is made](methods.md#checked-twice)).',
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -445,19 +532,25 @@ def timeline(loaded: dict[str, dict[str, Any]], replications: list[Replication])
         else:
             counts = verdict_counts(results)
             tally = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
-        blocks.append(f"### {r.year} · [{r.title}]({r.name}.md)\n\n*{r.paper}*\n\n{r.summary}\n\n"
-                      f"**What re-running it shows:** {tally}.\n")
+        blocks.append(
+            f"### {r.year} · [{r.title}]({r.name}.md)\n\n*{r.paper}*\n\n{r.summary}\n\n"
+            f"**What re-running it shows:** {tally}.\n"
+        )
     return "\n".join(blocks)
 
 
-def _load_paper_results(replication: Replication, results_dir: Path = RESULTS_DIR) -> dict[str, Any] | None:
+def _load_paper_results(
+    replication: Replication, results_dir: Path = RESULTS_DIR
+) -> dict[str, Any] | None:
     path = results_dir / f"{replication.name}.json"
     if not path.exists():
         return None
     results = read_results(path)
     if results["profile"] != "paper":
-        raise HypeError(f"{path} holds a {results['profile']!r} run; the site shows only `paper` runs",
-                        f"re-run: nox -s {replication.session}")
+        raise HypeError(
+            f"{path} holds a {results['profile']!r} run; the site shows only `paper` runs",
+            f"re-run: nox -s {replication.session}",
+        )
     results.pop("figures", None)  # captions an older run stored: the build draws its own
     return regrade(results, load_claims(replication.claims_file))  # verdicts by today's claims.toml
 
@@ -484,7 +577,11 @@ def write_site_fragments(results_dir: Path = RESULTS_DIR, docs: Path = DOCS) -> 
     written: list[Path] = []
     generated, figures_dir = docs / "_generated", docs / "figures"
     replications = all_replications()
-    loaded = {r.name: res for r in replications if (res := _load_paper_results(r, results_dir)) is not None}
+    loaded = {
+        r.name: res
+        for r in replications
+        if (res := _load_paper_results(r, results_dir)) is not None
+    }
     records = {r.name: read_record(r.name, results_dir / "verification") for r in replications}
     for r in replications:
         results = loaded.get(r.name)

@@ -60,8 +60,10 @@ def claim_rows(claims: list[Claim], measured: Measurements) -> list[dict[str, An
         rows.append(row)
     unknown = sorted(set(measured.values) - {c.id for c in claims})
     if unknown:
-        raise HypeError(f"measurements for claims not in claims.toml: {unknown}",
-                        "add them to claims.toml or stop measuring them")
+        raise HypeError(
+            f"measurements for claims not in claims.toml: {unknown}",
+            "add them to claims.toml or stop measuring them",
+        )
     return rows
 
 
@@ -70,8 +72,11 @@ def regrade(results: dict[str, Any], claims: list[Claim]) -> dict[str, Any]:
     statement, source, criterion, reason and verdict come from the claims, only the measurement
     from the file. The site is built this way, so a changed tolerance or wording never needs a
     re-run (the verdict a run printed is the same computation on the claims of its day)."""
-    measured = Measurements(values={row["id"]: Measurement(**row["ours"]) for row in results["claims"]
-                                    if row.get("ours")})
+    measured = Measurements(
+        values={
+            row["id"]: Measurement(**row["ours"]) for row in results["claims"] if row.get("ours")
+        }
+    )
     rows = _clean(claim_rows(claims, measured))
     stored = {row["id"]: row["statement"] for row in results["claims"]}
     for row in rows:  # a claim reworded since the run: the page shows what was measured
@@ -83,14 +88,16 @@ def regrade(results: dict[str, Any], claims: list[Claim]) -> dict[str, Any]:
 def build_results(
     name: str, profile: str, claims: list[Claim], measured: Measurements, provenance: dict[str, Any]
 ) -> dict[str, Any]:
-    return _clean({
-        "schema": SCHEMA,
-        "replication": name,
-        "profile": profile,
-        "claims": claim_rows(claims, measured),
-        "tables": measured.tables,
-        "provenance": provenance,
-    })
+    return _clean(
+        {
+            "schema": SCHEMA,
+            "replication": name,
+            "profile": profile,
+            "claims": claim_rows(claims, measured),
+            "tables": measured.tables,
+            "provenance": provenance,
+        }
+    )
 
 
 def write_results(path: Path, results: dict[str, Any]) -> None:
@@ -101,9 +108,16 @@ def write_results(path: Path, results: dict[str, Any]) -> None:
 # The fields every reader relies on: (path in the file, type). A file missing one is refused
 # with its name and the field, never half-read.
 REQUIRED: tuple[tuple[str, type | tuple[type, ...]], ...] = (
-    ("replication", str), ("profile", str), ("claims", list), ("tables", dict), ("provenance", dict),
-    ("provenance.git", dict), ("provenance.device", dict), ("provenance.wall_seconds", dict),
-    ("provenance.datasets_sha256", dict), ("provenance.command", str),
+    ("replication", str),
+    ("profile", str),
+    ("claims", list),
+    ("tables", dict),
+    ("provenance", dict),
+    ("provenance.git", dict),
+    ("provenance.device", dict),
+    ("provenance.wall_seconds", dict),
+    ("provenance.datasets_sha256", dict),
+    ("provenance.command", str),
 )
 CLAIM_FIELDS = ("id", "statement", "source", "paper", "rule", "criterion", "ours", "verdict")
 
@@ -121,7 +135,9 @@ def validate(results: Any, path: Path) -> dict[str, Any]:
     """``results`` if it has the shape of a results file; else one line naming the file and field."""
     fix = f"re-run the replication to rewrite {path}, or restore it from git"
     if not isinstance(results, dict):
-        raise HypeError(f"{path} is not a results file (its JSON is a {type(results).__name__})", fix)
+        raise HypeError(
+            f"{path} is not a results file (its JSON is a {type(results).__name__})", fix
+        )
     if results.get("schema") != SCHEMA:
         raise HypeError(f"{path} has schema {results.get('schema')!r}, expected {SCHEMA}", fix)
     for dotted, kind in REQUIRED:
@@ -130,13 +146,19 @@ def validate(results: Any, path: Path) -> dict[str, Any]:
         except KeyError:
             raise HypeError(f"{path} lacks the field {dotted!r}", fix) from None
         if not isinstance(value, kind):
-            raise HypeError(f"{path}: field {dotted!r} is a {type(value).__name__}, not a "
-                            f"{getattr(kind, '__name__', 'dict or list')}", fix)
+            raise HypeError(
+                f"{path}: field {dotted!r} is a {type(value).__name__}, not a "
+                f"{getattr(kind, '__name__', 'dict or list')}",
+                fix,
+            )
     for number, row in enumerate(results["claims"]):
         missing = [f for f in CLAIM_FIELDS if not isinstance(row, dict) or f not in row]
         if missing:
-            raise HypeError(f"{path}: claim {number} ({row.get('id', '?') if isinstance(row, dict) else row!r}) "
-                            f"lacks {', '.join(missing)}", fix)
+            raise HypeError(
+                f"{path}: claim {number} ({row.get('id', '?') if isinstance(row, dict) else row!r}) "
+                f"lacks {', '.join(missing)}",
+                fix,
+            )
     return results
 
 
@@ -147,7 +169,11 @@ def read_results(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise HypeError(f"no results file at {path}", "run the replication first") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise HypeError(f"{path} cannot be read ({error})", "check the file and its permissions") from None
+        raise HypeError(
+            f"{path} cannot be read ({error})", "check the file and its permissions"
+        ) from None
     except json.JSONDecodeError as error:
-        raise HypeError(f"{path} is not valid JSON ({error})", "re-run the replication to rewrite it") from None
+        raise HypeError(
+            f"{path} is not valid JSON ({error})", "re-run the replication to rewrite it"
+        ) from None
     return validate(results, path)

@@ -43,9 +43,11 @@ from shared.registry import ROOT
 BUILD_DIR = ROOT / "site" / "build"
 SHOTS_DIR = ROOT / "runs" / "site-check"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-MISSING_CHROMIUM = ("site-check: no Chromium found (looked for chromium, chromium-browser, "
-                    "google-chrome); install it with `apt-get install chromium` "
-                    "or point HYPE_CHROMIUM at the binary")
+MISSING_CHROMIUM = (
+    "site-check: no Chromium found (looked for chromium, chromium-browser, "
+    "google-chrome); install it with `apt-get install chromium` "
+    "or point HYPE_CHROMIUM at the binary"
+)
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 HEIGHT = 900
 PRINT_WIDTH = 718  # A4 (210 mm) less Chrome's default 1 cm margins, at 96 px per inch
@@ -171,8 +173,9 @@ def resolve(page: str, ref: str) -> tuple[str, str]:
     return parts.path.lstrip("/"), unquote(parts.fragment)
 
 
-def check_reference(build: Path, page: str, ref: str, kind: str,
-                    ids_of: dict[str, set[str]]) -> Problem | None:
+def check_reference(
+    build: Path, page: str, ref: str, kind: str, ids_of: dict[str, set[str]]
+) -> Problem | None:
     """One internal link, resource or image of a page: the file exists, the anchor too."""
     target, fragment = resolve(page, ref)
     file = page_file(build, target)
@@ -184,8 +187,11 @@ def check_reference(build: Path, page: str, ref: str, kind: str,
         if key not in ids_of:
             ids_of[key] = parse_page(file).ids
         if fragment not in ids_of[key]:
-            return Problem(page, f"broken anchor {ref!r} (no id {fragment!r} on /{target})",
-                           f"{target}#{fragment}")
+            return Problem(
+                page,
+                f"broken anchor {ref!r} (no id {fragment!r} on /{target})",
+                f"{target}#{fragment}",
+            )
     return None
 
 
@@ -198,13 +204,18 @@ def check_static(build: Path) -> tuple[list[Problem], dict[str, set[str]]]:
         file = build / (page + "index.html" if page.endswith("/") or not page else page)
         parsed = parse_page(file)
         ids_of[file.relative_to(build).as_posix()] = parsed.ids
-        for kind, refs in (("link", parsed.links), ("resource", parsed.resources),
-                           ("image", parsed.images)):
+        for kind, refs in (
+            ("link", parsed.links),
+            ("resource", parsed.resources),
+            ("image", parsed.images),
+        ):
             for ref in refs:
                 if is_external(ref):
                     if kind == "link":
                         external.setdefault(ref, set()).add(page or "/")
-                elif is_internal(ref) and (problem := check_reference(build, page, ref, kind, ids_of)):
+                elif is_internal(ref) and (
+                    problem := check_reference(build, page, ref, kind, ids_of)
+                ):
                     problems.append(problem)
     return problems, external
 
@@ -298,24 +309,42 @@ async () => {
 
 def inspect_findings(page: str, found: dict[str, Any], layout: Layout = LAPTOP) -> list[Problem]:
     """Problems from what ``_INSPECT_JS`` returned for one page in one layout."""
-    problems = [Problem(page, f"image loads with zero natural size: {site_path(src)}", site_path(src))
-                for src in found["broken"]]
+    problems = [
+        Problem(page, f"image loads with zero natural size: {site_path(src)}", site_path(src))
+        for src in found["broken"]
+    ]
     if found["rawMath"]:
-        problems.append(Problem(page, f"{found['rawMath']} formulas shown as raw TeX (no MathJax or "
-                                      f"KaTeX ran; it must be served by the site, the check is offline)"))
+        problems.append(
+            Problem(
+                page,
+                f"{found['rawMath']} formulas shown as raw TeX (no MathJax or "
+                f"KaTeX ran; it must be served by the site, the check is offline)",
+            )
+        )
     for text in sorted(set(found["markup"])):
         problems.append(Problem(page, f"unrendered markup in the text: {text!r}"))
     where = "the printed page" if layout.print else f"a {layout.width}px window"
     if found["overflow"] > 0:
-        problems.append(Problem(page, f"page is {found['overflow']}px wider than {where} "
-                                      f"({'cut off' if layout.print else 'horizontal scrolling'})"))
+        problems.append(
+            Problem(
+                page,
+                f"page is {found['overflow']}px wider than {where} "
+                f"({'cut off' if layout.print else 'horizontal scrolling'})",
+            )
+        )
     for claim_id in found.get("splitIds", []):
-        problems.append(Problem(page, f"claim id {claim_id} is split over two lines "
-                                      f"at {layout.name}"))
+        problems.append(
+            Problem(page, f"claim id {claim_id} is split over two lines at {layout.name}")
+        )
     if layout.print:  # paper does not scroll: what a screen scrolls to is lost in print
-        problems += [Problem(page, f"{box['what']} under {box['under']!r} is {box['hidden']}px "
-                                   f"wider than the printed page (cut off)")
-                     for box in found["scrolled"]]
+        problems += [
+            Problem(
+                page,
+                f"{box['what']} under {box['under']!r} is {box['hidden']}px "
+                f"wider than the printed page (cut off)",
+            )
+            for box in found["scrolled"]
+        ]
     return problems
 
 
@@ -325,19 +354,32 @@ def scroll_notes(page: str, found: dict[str, Any], layout: Layout = LAPTOP) -> l
     if layout.print or not found["scrolled"]:
         return []
     if not layout.list_scrolling:
-        return [f"{page or '/'}: {len(found['scrolled'])} tables or code blocks scroll sideways "
-                f"inside their column at {layout.name}"]
-    return [f"{page or '/'}: {box['what']} under {box['under']!r} scrolls sideways "
-            f"({box['hidden']}px hidden at {layout.name})" for box in found["scrolled"]]
+        return [
+            f"{page or '/'}: {len(found['scrolled'])} tables or code blocks scroll sideways "
+            f"inside their column at {layout.name}"
+        ]
+    return [
+        f"{page or '/'}: {box['what']} under {box['under']!r} scrolls sideways "
+        f"({box['hidden']}px hidden at {layout.name})"
+        for box in found["scrolled"]
+    ]
 
 
-def check_page(browser: Any, base: str, page: str, shot: Path, blocked: dict[str, set[str]],
-               notes: list[str], layout: Layout = LAPTOP) -> list[Problem]:
+def check_page(
+    browser: Any,
+    base: str,
+    page: str,
+    shot: Path,
+    blocked: dict[str, set[str]],
+    notes: list[str],
+    layout: Layout = LAPTOP,
+) -> list[Problem]:
     """Load one page in a fresh tab in one layout: console and page errors, failed local
     requests, images, and how it fits."""
     problems: list[Problem] = []
-    context = browser.new_context(viewport={"width": layout.width, "height": HEIGHT},
-                                  service_workers="block")
+    context = browser.new_context(
+        viewport={"width": layout.width, "height": HEIGHT}, service_workers="block"
+    )
     tab = context.new_page()
     if layout.print:  # before loading: the theme reads the media once (it opens every <details>)
         tab.emulate_media(media="print")
@@ -357,23 +399,40 @@ def check_page(browser: Any, base: str, page: str, shot: Path, blocked: dict[str
         if where and not is_local(where):
             return  # a blocked external resource: listed apart
         failed_load = message.text.startswith("Failed to load resource")
-        problems.append(Problem(page, f"console error: {message.text}"
-                                      + (f" ({site_path(where)})" if failed_load and where else ""),
-                                site_path(where) if failed_load and where else ""))
+        problems.append(
+            Problem(
+                page,
+                f"console error: {message.text}"
+                + (f" ({site_path(where)})" if failed_load and where else ""),
+                site_path(where) if failed_load and where else "",
+            )
+        )
 
     def on_response(response: Any) -> None:
         if response.status >= 400 and is_local(response.url):
-            problems.append(Problem(page, f"HTTP {response.status} for {site_path(response.url)}",
-                                    site_path(response.url)))
+            problems.append(
+                Problem(
+                    page,
+                    f"HTTP {response.status} for {site_path(response.url)}",
+                    site_path(response.url),
+                )
+            )
 
     def on_failed(request: Any) -> None:
         if is_local(request.url):
-            problems.append(Problem(page, f"request failed ({request.failure}) for "
-                                          f"{site_path(request.url)}", site_path(request.url)))
+            problems.append(
+                Problem(
+                    page,
+                    f"request failed ({request.failure}) for {site_path(request.url)}",
+                    site_path(request.url),
+                )
+            )
 
     tab.route("**/*", route)
     tab.on("console", on_console)
-    tab.on("pageerror", lambda error: problems.append(Problem(page, f"uncaught page error: {error}")))
+    tab.on(
+        "pageerror", lambda error: problems.append(Problem(page, f"uncaught page error: {error}"))
+    )
     tab.on("response", on_response)
     tab.on("requestfailed", on_failed)
     try:
@@ -389,9 +448,14 @@ def check_page(browser: Any, base: str, page: str, shot: Path, blocked: dict[str
     return problems
 
 
-def check_in_browser(build: Path, shots: Path, chromium: str, pages: list[str] | None = None,
-                     notes: list[str] | None = None, layouts: tuple[Layout, ...] = (LAPTOP,),
-                     ) -> tuple[list[Problem], dict[str, set[str]]]:
+def check_in_browser(
+    build: Path,
+    shots: Path,
+    chromium: str,
+    pages: list[str] | None = None,
+    notes: list[str] | None = None,
+    layouts: tuple[Layout, ...] = (LAPTOP,),
+) -> tuple[list[Problem], dict[str, set[str]]]:
     """The browser pass over ``pages`` (default: all), each in every layout: problems, and
     blocked external requests; notes on sideways-scrolling tables and code go to ``notes``.
     One layout keeps the plain screenshot name (``index.png``); several add theirs."""
@@ -406,8 +470,15 @@ def check_in_browser(build: Path, shots: Path, chromium: str, pages: list[str] |
             for page in find_pages(build) if pages is None else pages:
                 for layout in layouts:
                     name = screenshot_name(page, layout.name if len(layouts) > 1 else "")
-                    problems += check_page(browser, base, page, shots / name, blocked,
-                                           notes if notes is not None else [], layout)
+                    problems += check_page(
+                        browser,
+                        base,
+                        page,
+                        shots / name,
+                        blocked,
+                        notes if notes is not None else [],
+                        layout,
+                    )
         finally:
             browser.close()
     return problems, blocked
@@ -439,26 +510,52 @@ def print_listing(title: str, urls: dict[str, set[str]]) -> None:
 def layouts_for(widths: list[int] | None, with_print: bool) -> tuple[Layout, ...]:
     """The layouts a run checks: the given screen widths (default phone and laptop; widths of
     1024 px and more list their scrolling tables), then print unless skipped."""
-    screens = (PHONE, LAPTOP) if not widths else tuple(
-        Layout(width, list_scrolling=width >= 1024) for width in dict.fromkeys(widths))
+    screens = (
+        (PHONE, LAPTOP)
+        if not widths
+        else tuple(Layout(width, list_scrolling=width >= 1024) for width in dict.fromkeys(widths))
+    )
     return screens + ((PRINT,) if with_print else ())
 
 
 def main(argv: list[str] | None = None) -> int:
     """Check a build; print the listings, the problems and where the screenshots are."""
-    parser = argparse.ArgumentParser(prog="python -m shared.site_check", description=__doc__.splitlines()[0])
-    parser.add_argument("build", nargs="?", type=Path, default=BUILD_DIR, help="the built site (site/build)")
-    parser.add_argument("--out", type=Path, default=SHOTS_DIR, help="screenshot folder (runs/site-check)")
-    parser.add_argument("--page", action="append", dest="pages", metavar="URL_PATH",
-                        help="load only this page in the browser (repeatable), e.g. --page svm/ --page ''")
-    parser.add_argument("--width", action="append", type=int, dest="widths", metavar="PX",
-                        help=f"screen widths to load each page at (repeatable; default "
-                             f"{PHONE.width} and {LAPTOP.width})")
-    parser.add_argument("--no-print", dest="print", action="store_false",
-                        help="skip the print layout (print media, A4 width)")
+    parser = argparse.ArgumentParser(
+        prog="python -m shared.site_check", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "build", nargs="?", type=Path, default=BUILD_DIR, help="the built site (site/build)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=SHOTS_DIR, help="screenshot folder (runs/site-check)"
+    )
+    parser.add_argument(
+        "--page",
+        action="append",
+        dest="pages",
+        metavar="URL_PATH",
+        help="load only this page in the browser (repeatable), e.g. --page svm/ --page ''",
+    )
+    parser.add_argument(
+        "--width",
+        action="append",
+        type=int,
+        dest="widths",
+        metavar="PX",
+        help=f"screen widths to load each page at (repeatable; default "
+        f"{PHONE.width} and {LAPTOP.width})",
+    )
+    parser.add_argument(
+        "--no-print",
+        dest="print",
+        action="store_false",
+        help="skip the print layout (print media, A4 width)",
+    )
     args = parser.parse_args(argv)
     if not (args.build / "index.html").is_file():
-        print(f"site-check: no built site at {args.build}; run `nox -s site` first", file=sys.stderr)
+        print(
+            f"site-check: no built site at {args.build}; run `nox -s site` first", file=sys.stderr
+        )
         return 2
     chromium = find_chromium()
     if chromium is None:
@@ -474,12 +571,16 @@ def main(argv: list[str] | None = None) -> int:
     print_listing("External requests blocked (the check is offline)", blocked)
     for note in notes:
         print(f"NOTE {note}")
-    print(f"Screenshots: {args.out.resolve()}/ ({n_pages} pages x "
-          f"{', '.join(layout.name for layout in layouts)})")
+    print(
+        f"Screenshots: {args.out.resolve()}/ ({n_pages} pages x "
+        f"{', '.join(layout.name for layout in layouts)})"
+    )
     for problem in problems:
         print(f"PROBLEM {problem}")
-    print(f"site-check: {n_pages} pages in the browser at {', '.join(x.name for x in layouts)}, "
-          f"{len(problems)} problems, {len(notes)} notes")
+    print(
+        f"site-check: {n_pages} pages in the browser at {', '.join(x.name for x in layouts)}, "
+        f"{len(problems)} problems, {len(notes)} notes"
+    )
     return 1 if problems else 0
 
 

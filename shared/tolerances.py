@@ -26,41 +26,64 @@ def _binomial_se(error_percent: float, cases: int) -> float:
     return 100 * math.sqrt(p * (1 - p) / cases)
 
 
-def error_rate_gap(*, error: float, cases: int, hold_outs: int = 1, standard_errors: float = 2.0,
-                   floor: float = 0.5, partly_floor: float = 2.0) -> Derived:
+def error_rate_gap(
+    *,
+    error: float,
+    cases: int,
+    hold_outs: int = 1,
+    standard_errors: float = 2.0,
+    floor: float = 0.5,
+    partly_floor: float = 2.0,
+) -> Derived:
     """Two mean test errors (the paper's and ours) of about ``error`` %, each over ``hold_outs``
     test sets of ``cases`` cases: reproduced within ``standard_errors`` binomial standard errors
     of their difference (rounded to 0.1 pp, at least ``floor``); partly within twice that, at
     least ``partly_floor``."""
     each = _binomial_se(error, hold_outs * cases)
     tolerance = max(round(standard_errors * math.sqrt(2) * each, 1), floor)
-    over = f"{hold_outs} hold-outs of {cases:,} cases" if hold_outs > 1 else f"a test set of {cases:,}"
-    working = (f"binomial standard error of a {error:g}% mean test error over {over}: {each:.2f} pp for each of the two "
-               f"means; {standard_errors:g} x sqrt(2) x {each:.2f} = {tolerance:g} pp")
+    over = (
+        f"{hold_outs} hold-outs of {cases:,} cases" if hold_outs > 1 else f"a test set of {cases:,}"
+    )
+    working = (
+        f"binomial standard error of a {error:g}% mean test error over {over}: {each:.2f} pp for each of the two "
+        f"means; {standard_errors:g} x sqrt(2) x {each:.2f} = {tolerance:g} pp"
+    )
     return tolerance, max(2 * tolerance, partly_floor), working
 
 
-def noise_increase(*, clean_error: float, cases: int, hold_outs: int, paper_hold_outs: int = 100,
-                   standard_errors: float = 2.0, floor: float = 5.0) -> Derived:
+def noise_increase(
+    *,
+    clean_error: float,
+    cases: int,
+    hold_outs: int,
+    paper_hold_outs: int = 100,
+    standard_errors: float = 2.0,
+    floor: float = 5.0,
+) -> Derived:
     """A % increase of a mean test error, 100 (noisy - clean) / clean, with clean error about
     ``clean_error`` %: the unpaired binomial standard error of the difference over our
     ``hold_outs`` and the paper's ``paper_hold_outs`` test sets of ``cases`` cases, in points of
     increase; reproduced within ``standard_errors`` of the two combined, at least ``floor``;
     partly within twice that."""
+
     def points(repeats: int) -> float:
         return 100 * math.sqrt(2) * _binomial_se(clean_error, repeats * cases) / clean_error
 
     ours, paper = points(hold_outs), points(paper_hold_outs)
     tolerance = max(round(standard_errors * math.hypot(ours, paper), 1), floor)
-    working = (f"unpaired binomial standard error of the increase (clean error {clean_error:g}%, "
-               f"{cases:,} cases per hold-out): {ours:.1f} points over our {hold_outs} hold-outs, "
-               f"{paper:.1f} over the paper's {paper_hold_outs}; {standard_errors:g} x their "
-               f"combination = {tolerance:g} points")
+    working = (
+        f"unpaired binomial standard error of the increase (clean error {clean_error:g}%, "
+        f"{cases:,} cases per hold-out): {ours:.1f} points over our {hold_outs} hold-outs, "
+        f"{paper:.1f} over the paper's {paper_hold_outs}; {standard_errors:g} x their "
+        f"combination = {tolerance:g} points"
+    )
     return tolerance, 2 * tolerance, working
 
 
-FORMULAS: dict[str, Callable[..., Derived]] = {"error_rate_gap": error_rate_gap,
-                                               "noise_increase": noise_increase}
+FORMULAS: dict[str, Callable[..., Derived]] = {
+    "error_rate_gap": error_rate_gap,
+    "noise_increase": noise_increase,
+}
 
 
 def derive(spec: dict[str, Any]) -> Derived:
@@ -68,9 +91,13 @@ def derive(spec: dict[str, Any]) -> Derived:
     inputs = dict(spec)
     name = inputs.pop("formula", None)
     if name not in FORMULAS:
-        raise HypeError(f"tolerance_from: unknown formula {name!r}",
-                        f"use one of {sorted(FORMULAS)} (shared/tolerances.py)")
+        raise HypeError(
+            f"tolerance_from: unknown formula {name!r}",
+            f"use one of {sorted(FORMULAS)} (shared/tolerances.py)",
+        )
     try:
         return FORMULAS[name](**inputs)
     except TypeError as error:
-        raise HypeError(f"tolerance_from {name}: {error}", "fix its inputs in claims.toml") from None
+        raise HypeError(
+            f"tolerance_from {name}: {error}", "fix its inputs in claims.toml"
+        ) from None

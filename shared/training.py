@@ -44,7 +44,9 @@ def kernels_only(params: Any) -> Any:
 
 
 @optax.inject_hyperparams
-def paper_sgd(learning_rate: float, momentum: float = 0.9, weight_decay: float = 5e-4) -> optax.GradientTransformation:
+def paper_sgd(
+    learning_rate: float, momentum: float = 0.9, weight_decay: float = 5e-4
+) -> optax.GradientTransformation:
     """v <- momentum * v - weight_decay * learning_rate * w - learning_rate * <dL/dw>;  w <- w + v.
 
     References: Krizhevsky, Sutskever & Hinton 2012, §5 (momentum 0.9, weight decay 0.0005).
@@ -62,7 +64,9 @@ def paper_sgd(learning_rate: float, momentum: float = 0.9, weight_decay: float =
 def set_learning_rate(opt_state: Any, learning_rate: float) -> Any:
     """Return ``opt_state`` of an ``inject_hyperparams`` optimiser with a new learning rate."""
     hyper = dict(opt_state.hyperparams)
-    hyper["learning_rate"] = jnp.asarray(learning_rate, dtype=jnp.asarray(hyper["learning_rate"]).dtype)
+    hyper["learning_rate"] = jnp.asarray(
+        learning_rate, dtype=jnp.asarray(hyper["learning_rate"]).dtype
+    )
     return opt_state._replace(hyperparams=hyper)
 
 
@@ -107,9 +111,17 @@ class Programs:
 _COMPILED: dict[Any, Programs] = {}
 
 
-def _compile(graphdef: Any, optimizer: optax.GradientTransformation, preprocess: Callable, loss: Loss,
-             replicated: NamedSharding, batched: NamedSharding) -> Programs:
-    def train_step(params: Any, opt_state: Any, aux: Any, x: jax.Array, y: jax.Array, key: jax.Array):
+def _compile(
+    graphdef: Any,
+    optimizer: optax.GradientTransformation,
+    preprocess: Callable,
+    loss: Loss,
+    replicated: NamedSharding,
+    batched: NamedSharding,
+) -> Programs:
+    def train_step(
+        params: Any, opt_state: Any, aux: Any, x: jax.Array, y: jax.Array, key: jax.Array
+    ):
         def objective(params: Any) -> tuple[jax.Array, jax.Array]:
             logits = nnx.merge(graphdef, params)(preprocess(x, aux), key=key)
             return loss(logits, y), logits
@@ -123,10 +135,19 @@ def _compile(graphdef: Any, optimizer: optax.GradientTransformation, preprocess:
         logits = nnx.merge(graphdef, params)(preprocess(x, aux))
         return jnp.sum((jnp.argmax(logits, -1) != y) & valid)
 
-    def train_steps(params: Any, opt_state: Any, aux: Any, x_all: jax.Array, y_all: jax.Array,
-                    order: jax.Array, dropout_key: jax.Array, first_step: jax.Array):
+    def train_steps(
+        params: Any,
+        opt_state: Any,
+        aux: Any,
+        x_all: jax.Array,
+        y_all: jax.Array,
+        order: jax.Array,
+        dropout_key: jax.Array,
+        first_step: jax.Array,
+    ):
         """``order``: (steps, batch) indices into the held set; step i's dropout key is
         fold_in(dropout_key, first_step + i), as if each step had been dispatched alone."""
+
         def body(carry: tuple[Any, Any], inputs: tuple[jax.Array, jax.Array]):
             step, rows = inputs
             x = jax.lax.with_sharding_constraint(x_all[rows], batched)
@@ -136,11 +157,19 @@ def _compile(graphdef: Any, optimizer: optax.GradientTransformation, preprocess:
             return (params, opt_state), (value, errors)
 
         steps = jnp.arange(order.shape[0], dtype=jnp.int32)
-        (params, opt_state), (values, errors) = jax.lax.scan(body, (params, opt_state), (steps, order))
+        (params, opt_state), (values, errors) = jax.lax.scan(
+            body, (params, opt_state), (steps, order)
+        )
         return params, opt_state, values, errors
 
-    def evaluate_set(params: Any, aux: Any, x_all: jax.Array, y_all: jax.Array, valid: jax.Array,
-                     eval_batch_size: int) -> jax.Array:
+    def evaluate_set(
+        params: Any,
+        aux: Any,
+        x_all: jax.Array,
+        y_all: jax.Array,
+        valid: jax.Array,
+        eval_batch_size: int,
+    ) -> jax.Array:
         def one(batch: tuple[jax.Array, jax.Array, jax.Array]) -> jax.Array:
             x, y, v = (jax.lax.with_sharding_constraint(a, batched) for a in batch)
             return eval_step(params, aux, x, y, v)
@@ -150,8 +179,12 @@ def _compile(graphdef: Any, optimizer: optax.GradientTransformation, preprocess:
 
     rep, bat = replicated, batched
     return Programs(
-        train=jax.jit(train_step, donate_argnums=(0, 1), in_shardings=(rep, rep, rep, bat, bat, rep),
-                      out_shardings=(rep, rep, rep, rep)),
+        train=jax.jit(
+            train_step,
+            donate_argnums=(0, 1),
+            in_shardings=(rep, rep, rep, bat, bat, rep),
+            out_shardings=(rep, rep, rep, rep),
+        ),
         evaluate=jax.jit(eval_step, in_shardings=(rep, rep, bat, bat, bat), out_shardings=rep),
         train_steps=jax.jit(train_steps, donate_argnums=(0, 1), out_shardings=(rep, rep, rep, rep)),
         evaluate_set=jax.jit(evaluate_set, static_argnames="eval_batch_size", out_shardings=rep),
@@ -169,9 +202,17 @@ class Stepper:
     state, so runs that differ only in them compile once.
     """
 
-    def __init__(self, model: nnx.Module, optimizer: optax.GradientTransformation, *,
-                 preprocess: Callable[[jax.Array, Any], jax.Array], aux: Any = None,
-                 mesh: Mesh | None = None, loss: Loss = cross_entropy, cache_key: Any = None) -> None:
+    def __init__(
+        self,
+        model: nnx.Module,
+        optimizer: optax.GradientTransformation,
+        *,
+        preprocess: Callable[[jax.Array, Any], jax.Array],
+        aux: Any = None,
+        mesh: Mesh | None = None,
+        loss: Loss = cross_entropy,
+        cache_key: Any = None,
+    ) -> None:
         self.mesh = mesh or data_mesh()
         self.replicated = NamedSharding(self.mesh, P())
         self.batched = NamedSharding(self.mesh, P("data"))
@@ -180,7 +221,9 @@ class Stepper:
         if key is not None and key in _COMPILED:
             self.programs = _COMPILED[key]
         else:
-            self.programs = _compile(self.graphdef, optimizer, preprocess, loss, self.replicated, self.batched)
+            self.programs = _compile(
+                self.graphdef, optimizer, preprocess, loss, self.replicated, self.batched
+            )
             if key is not None:
                 _COMPILED[key] = self.programs
         self.aux = jax.device_put(aux, self.replicated)
@@ -193,22 +236,26 @@ class Stepper:
 
     def check_batch(self, batch_size: int) -> None:
         if batch_size % self.n_devices:
-            raise HypeError(f"batch size {batch_size} does not split over {self.n_devices} devices",
-                            "use a batch size divisible by the device count")
+            raise HypeError(
+                f"batch size {batch_size} does not split over {self.n_devices} devices",
+                "use a batch size divisible by the device count",
+            )
 
     def train(self, x: np.ndarray, y: np.ndarray, key: jax.Array) -> tuple[jax.Array, jax.Array]:
         """One SGD step on a batch; returns (mean loss, number of misclassified), as device scalars."""
         x, y = jax.device_put((x, y), self.batched)
         self.params, self.opt_state, loss, errors = self.programs.train(
-            self.params, self.opt_state, self.aux, x, y, key)
+            self.params, self.opt_state, self.aux, x, y, key
+        )
         return loss, errors
 
     def put(self, x: np.ndarray, y: np.ndarray, eval_batch_size: int = 1000) -> DeviceSet:
         """Hold ``(x, y)`` on every device once (uint8 images stay uint8), padded to whole
         evaluation batches of at most ``eval_batch_size`` (a multiple of the device count)."""
         n, devices = len(x), self.n_devices
-        eval_batch_size = max(devices,
-                              min(eval_batch_size, -(-n // devices) * devices) // devices * devices)
+        eval_batch_size = max(
+            devices, min(eval_batch_size, -(-n // devices) * devices) // devices * devices
+        )
         pad = -n % eval_batch_size
         valid = np.arange(n + pad) < n
         if pad:
@@ -217,22 +264,33 @@ class Stepper:
         x, y, valid = jax.device_put((x, y, valid), self.replicated)
         return DeviceSet(x, y, valid, n, eval_batch_size)
 
-    def train_steps(self, data: DeviceSet, order: np.ndarray, dropout_key: jax.Array,
-                    first_step: int = 0) -> tuple[jax.Array, jax.Array]:
+    def train_steps(
+        self, data: DeviceSet, order: np.ndarray, dropout_key: jax.Array, first_step: int = 0
+    ) -> tuple[jax.Array, jax.Array]:
         """SGD steps over the batches ``order[i]`` (rows of indices into ``data``), as one XLA
         program; returns the per-step mean losses and numbers of misclassified (device arrays)."""
         order = jax.device_put(np.asarray(order, np.int32), self.replicated)
         self.params, self.opt_state, losses, errors = self.programs.train_steps(
-            self.params, self.opt_state, self.aux, data.x, data.y, order, dropout_key,
-            jnp.int32(first_step))
+            self.params,
+            self.opt_state,
+            self.aux,
+            data.x,
+            data.y,
+            order,
+            dropout_key,
+            jnp.int32(first_step),
+        )
         return losses, errors
 
-    def error_rate(self, x: np.ndarray | DeviceSet, y: np.ndarray | None = None, batch_size: int = 1000) -> float:
+    def error_rate(
+        self, x: np.ndarray | DeviceSet, y: np.ndarray | None = None, batch_size: int = 1000
+    ) -> float:
         """Test-mode error rate over a whole set: a held :class:`DeviceSet` (one program), or
         host arrays (held for the call)."""
         data = x if isinstance(x, DeviceSet) else self.put(x, y, batch_size)
-        wrong = self.programs.evaluate_set(self.params, self.aux, data.x, data.y, data.valid,
-                                           eval_batch_size=data.eval_batch_size)
+        wrong = self.programs.evaluate_set(
+            self.params, self.aux, data.x, data.y, data.valid, eval_batch_size=data.eval_batch_size
+        )
         return float(wrong) / data.n
 
     def learning_rate(self) -> float:
@@ -269,9 +327,17 @@ def load_checkpoint(path: Path, like: Any) -> tuple[Any, dict[str, Any]] | None:
             meta = json.loads(bytes(data["meta"]).decode())
             leaves = [data[f"leaf_{i}"] for i in range(len(data.files) - 1)]
     except (OSError, ValueError, KeyError) as error:
-        raise HypeError(f"checkpoint {path} is unreadable ({error})", f"delete {path} to start that run afresh") from None
+        raise HypeError(
+            f"checkpoint {path} is unreadable ({error})", f"delete {path} to start that run afresh"
+        ) from None
     like_leaves, treedef = jax.tree.flatten(like)
-    if len(leaves) != len(like_leaves) or any(a.shape != np.shape(b) for a, b in zip(leaves, like_leaves, strict=True)):
-        raise HypeError(f"checkpoint {path} does not match the model", f"delete {path} to start that run afresh")
-    leaves = [np.asarray(a, dtype=np.asarray(b).dtype) for a, b in zip(leaves, like_leaves, strict=True)]
+    if len(leaves) != len(like_leaves) or any(
+        a.shape != np.shape(b) for a, b in zip(leaves, like_leaves, strict=True)
+    ):
+        raise HypeError(
+            f"checkpoint {path} does not match the model", f"delete {path} to start that run afresh"
+        )
+    leaves = [
+        np.asarray(a, dtype=np.asarray(b).dtype) for a, b in zip(leaves, like_leaves, strict=True)
+    ]
     return jax.tree.unflatten(treedef, leaves), meta

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import os
 
-FLAGS = {"xla_gpu_deterministic_ops": "true",
-         "xla_cpu_experimental_ynn_fusion_type": "LIBRARY_FUSION_TYPE_INDIVIDUAL_CONVOLUTION"}
+FLAGS = {
+    "xla_gpu_deterministic_ops": "true",
+    "xla_cpu_experimental_ynn_fusion_type": "LIBRARY_FUSION_TYPE_INDIVIDUAL_CONVOLUTION",
+}
 PLATFORMS = {"cpu": "cpu", "gpu": "cuda"}  # --device -> JAX_PLATFORMS
 
 

@@ -13,8 +13,11 @@ import pytest  # noqa: E402  (after the XLA flags)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "needs_data(*names): the real data sets a test loads "
-                                       "(shared.datasets.needs names); skipped without HYPE_DATA_MIRROR")
+    config.addinivalue_line(
+        "markers",
+        "needs_data(*names): the real data sets a test loads "
+        "(shared.datasets.needs names); skipped without HYPE_DATA_MIRROR",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -31,5 +34,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         marker = item.get_closest_marker("needs_data")
         if marker is not None:
-            item.add_marker(pytest.mark.skip(
-                reason=f"needs the real {', '.join(marker.args)} data: set HYPE_DATA_MIRROR (tests never download)"))
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"needs the real {', '.join(marker.args)} data: set HYPE_DATA_MIRROR (tests never download)"
+                )
+            )

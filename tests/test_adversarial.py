@@ -74,8 +74,10 @@ def test_smoke_runs_every_stopping_rule_and_the_graded_noise_reading(smoke) -> N
     for name in (*TABLE1, *TABLE3):  # trained to convergence of the training objective, or the cap
         assert 1 <= logs[name]["best_epoch"] <= logs[name]["epochs"] <= config.mlp.max_epochs
         assert len(logs[name]["monitor"]) == logs[name]["epochs"]
-    for name, recipe in (("maxout", config.maxout),
-                         ("maxout, adversarially trained", config.maxout_adversarial)):
+    for name, recipe in (
+        ("maxout", config.maxout),
+        ("maxout, adversarially trained", config.maxout_adversarial),
+    ):
         log = logs[name]
         assert log["stopped"] in ("patience", "max_epochs") and log["retrain_epochs"] >= 1
         if recipe.retrain == "same_epochs":
@@ -100,8 +102,15 @@ def test_smoke_results_build_figures_and_tables(smoke, tmp_path: Path) -> None:
     drawn = figures.make_figures(results, tmp_path)
     assert len(drawn) == 4 and all(p.stat().st_size > 1000 for p in drawn)
     fragments = report.fragments(results)
-    assert set(fragments) == {"table1", "table2", "table34", "noise_readings", "fgsm", "beyond",
-                              "recipes"}
+    assert set(fragments) == {
+        "table1",
+        "table2",
+        "table34",
+        "noise_readings",
+        "fgsm",
+        "beyond",
+        "recipes",
+    }
     assert "AE400-10" in fragments["table1"] and "random forest" in fragments["beyond"]
     assert fragments["noise_readings"].count("(graded)") == 4  # two sigmas in Tables 2 and 4
     recipes = fragments["recipes"]
@@ -116,11 +125,14 @@ def test_cifar_stage_on_synthetic_images() -> None:
     the alexnet net trains, FGSM stays in the [0, 1] box and within epsilon 0.1, and the
     data's sha256s and note travel with the result into the GSS-cifar measurement."""
     rng = np.random.default_rng(0)
-    data = LabelledData(x_train=rng.integers(0, 256, (256, 32, 32, 3), dtype=np.uint8),
-                        y_train=rng.integers(0, 10, 256).astype(np.int32),
-                        x_test=rng.integers(0, 256, (500, 32, 32, 3), dtype=np.uint8),
-                        y_test=rng.integers(0, 10, 500).astype(np.int32),
-                        sha256={"cifar10_jpeg_lossy/test_batch.bin.gz": "ab" * 32}, note="JPEG-degraded test copy")
+    data = LabelledData(
+        x_train=rng.integers(0, 256, (256, 32, 32, 3), dtype=np.uint8),
+        y_train=rng.integers(0, 10, 256).astype(np.int32),
+        x_test=rng.integers(0, 256, (500, 32, 32, 3), dtype=np.uint8),
+        y_test=rng.integers(0, 10, 500).astype(np.int32),
+        sha256={"cifar10_jpeg_lossy/test_batch.bin.gz": "ab" * 32},
+        note="JPEG-degraded test copy",
+    )
     config = replace(PROFILES["smoke"](), cifar_net="four-layer", cifar_epochs=1, batch_size=64)
     out = run_cifar(data, config, jax.random.key(0))
     assert out["linf"] <= CIFAR_EPSILON + 1e-6
@@ -133,21 +145,24 @@ def test_cifar_stage_on_synthetic_images() -> None:
     assert values["GSS-cifar-conf"].value == out["confidence"]
 
 
-
 def test_cifar_maxout_stage_on_synthetic_images() -> None:
     """The paper profile's CIFAR-10 stage (a small convolutional maxout net, GCN + ZCA inside,
     early stopping and retraining) on random images: FGSM stays in the box and within epsilon
     in [0, 1] pixels, and the log shows the retraining stage ran on all images."""
     rng = np.random.default_rng(1)
-    data = LabelledData(x_train=rng.integers(0, 256, (320, 32, 32, 3), dtype=np.uint8),
-                        y_train=rng.integers(0, 10, 320).astype(np.int32),
-                        x_test=rng.integers(0, 256, (100, 32, 32, 3), dtype=np.uint8),
-                        y_test=rng.integers(0, 10, 100).astype(np.int32))
+    data = LabelledData(
+        x_train=rng.integers(0, 256, (320, 32, 32, 3), dtype=np.uint8),
+        y_train=rng.integers(0, 10, 320).astype(np.int32),
+        x_test=rng.integers(0, 256, (100, 32, 32, 3), dtype=np.uint8),
+        y_test=rng.integers(0, 10, 100).astype(np.int32),
+    )
     paper = PROFILES["paper"]()
-    config = replace(PROFILES["smoke"](), cifar_net="maxout",
-                     cifar_maxout=replace(paper.cifar_maxout, channels=(4, 4, 4), dense_units=8,
-                                          dense_pieces=2),
-                     cifar=replace(paper.cifar, batch_size=32, n_valid=64, max_epochs=2, patience=1))
+    config = replace(
+        PROFILES["smoke"](),
+        cifar_net="maxout",
+        cifar_maxout=replace(paper.cifar_maxout, channels=(4, 4, 4), dense_units=8, dense_pieces=2),
+        cifar=replace(paper.cifar, batch_size=32, n_valid=64, max_epochs=2, patience=1),
+    )
     out = run_cifar(data, config, jax.random.key(0))
     assert out["linf"] <= CIFAR_EPSILON + 1e-6
     assert out["net"] == "maxout" and "maxout" in out["model"]

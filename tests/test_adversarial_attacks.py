@@ -43,8 +43,9 @@ def test_rms_distortion_is_szegedy_definition() -> None:
 def test_input_gradient_matches_per_example_grad() -> None:
     x, y = jnp.asarray(images(5)), jnp.asarray([0, 3, 9, 1, 1])
     batched = input_gradient(LINEAR, x, y)
-    single = jax.vmap(lambda xi, yi: jax.grad(
-        lambda z: -jax.nn.log_softmax(LINEAR(z[None])[0])[yi])(xi))(x, y)
+    single = jax.vmap(
+        lambda xi, yi: jax.grad(lambda z: -jax.nn.log_softmax(LINEAR(z[None])[0])[yi])(xi)
+    )(x, y)
     np.testing.assert_allclose(batched, single, rtol=1e-5, atol=1e-7)
 
 
@@ -52,7 +53,9 @@ def test_fgsm_on_linear_model_matches_closed_form() -> None:
     """For logits ``x W + b`` the cross-entropy gradient is ``W (softmax - onehot)``."""
     x, y, eps = jnp.asarray(images(8)), jnp.arange(8) % 10, 0.25
     p = jax.nn.softmax(LINEAR(x))
-    closed = np.clip(np.asarray(x) + eps * np.sign(np.asarray((p - jax.nn.one_hot(y, 10)) @ W.T)), 0, 1)
+    closed = np.clip(
+        np.asarray(x) + eps * np.sign(np.asarray((p - jax.nn.one_hot(y, 10)) @ W.T)), 0, 1
+    )
     np.testing.assert_allclose(fgsm(LINEAR, x, y, eps), closed, atol=1e-6)
 
 
@@ -63,15 +66,20 @@ def test_fgsm_within_budget_and_box(eps: float) -> None:
     assert np.abs(x_adv - np.asarray(x)).max() <= eps + 1e-6
     assert x_adv.min() >= 0.0 and x_adv.max() <= 1.0
     unclipped = np.asarray(fgsm(LINEAR, x, y, eps, clip=False))
-    np.testing.assert_allclose(np.abs(unclipped - np.asarray(x))[np.asarray(input_gradient(LINEAR, x, y)) != 0],
-                               eps, atol=1e-6)
+    np.testing.assert_allclose(
+        np.abs(unclipped - np.asarray(x))[np.asarray(input_gradient(LINEAR, x, y)) != 0],
+        eps,
+        atol=1e-6,
+    )
 
 
 def test_fgsm_sweep_equals_fgsm_at_each_epsilon() -> None:
     x, y = jnp.asarray(images(32, seed=3)), jnp.arange(32) % 10
     eps = (0.0, 0.05, 0.3)
     swept = np.asarray(fgsm_sweep(LINEAR, x, y, jnp.asarray(eps)))
-    direct = [100.0 * float(jnp.mean(jnp.argmax(LINEAR(fgsm(LINEAR, x, y, e)), -1) != y)) for e in eps]
+    direct = [
+        100.0 * float(jnp.mean(jnp.argmax(LINEAR(fgsm(LINEAR, x, y, e)), -1) != y)) for e in eps
+    ]
     np.testing.assert_allclose(swept, direct, atol=1e-4)
 
 
@@ -95,7 +103,7 @@ def banded(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     y = rng.integers(0, 10, n).astype(np.int32)
     x = 0.3 * rng.uniform(size=(n, 784)).astype(np.float32)
     for k in range(10):
-        x[y == k, 78 * k: 78 * (k + 1)] += 0.6
+        x[y == k, 78 * k : 78 * (k + 1)] += 0.6
     return x, y
 
 
@@ -144,7 +152,13 @@ def test_training_is_deterministic_and_learns() -> None:
     runs = []
     for _ in range(2):
         model = Softmax(1e-4, rngs=nnx.Rngs(0))
-        fit(model, x, y, Recipe(batch_size=64, learning_rate=1e-2, max_epochs=5), key=jax.random.key(0))
+        fit(
+            model,
+            x,
+            y,
+            Recipe(batch_size=64, learning_rate=1e-2, max_epochs=5),
+            key=jax.random.key(0),
+        )
         runs.append(np.asarray(logits_fn(model)(jnp.asarray(x))))
     np.testing.assert_array_equal(runs[0], runs[1])
     assert np.mean(runs[0].argmax(1) == y) > 0.9
@@ -155,7 +169,16 @@ def test_adversarial_training_step_runs_with_dropout() -> None:
     x = rng.uniform(0, 1, size=(256, 784)).astype(np.float32)
     y = rng.integers(0, 10, 256).astype(np.int32)
     model = Maxout(8, 2, input_drop=0.2, hidden_drop=0.5, rngs=nnx.Rngs(0))
-    fit(model, x, y, Recipe(batch_size=64, max_epochs=1), key=jax.random.key(0), adversarial=(0.25, 0.5))
+    fit(
+        model,
+        x,
+        y,
+        Recipe(batch_size=64, max_epochs=1),
+        key=jax.random.key(0),
+        adversarial=(0.25, 0.5),
+    )
     out = np.asarray(logits_fn(model)(jnp.asarray(x)))
     assert np.isfinite(out).all()
-    assert np.array_equal(out, np.asarray(logits_fn(model)(jnp.asarray(x))))  # no dropout at evaluation
+    assert np.array_equal(
+        out, np.asarray(logits_fn(model)(jnp.asarray(x)))
+    )  # no dropout at evaluation

@@ -34,14 +34,15 @@ from replications.adversarial.train import (
 )
 
 
-def banded(n: int, seed: int,
-           classes: tuple[int, ...] = tuple(range(10))) -> tuple[np.ndarray, np.ndarray]:
+def banded(
+    n: int, seed: int, classes: tuple[int, ...] = tuple(range(10))
+) -> tuple[np.ndarray, np.ndarray]:
     """A 10-class task in [0, 1]: class k lights up its own band of 78 pixels."""
     rng = np.random.default_rng(seed)
     y = rng.choice(classes, n).astype(np.int32)
     x = 0.3 * rng.uniform(size=(n, 784)).astype(np.float32)
     for k in range(10):
-        x[y == k, 78 * k: 78 * (k + 1)] += 0.6
+        x[y == k, 78 * k : 78 * (k + 1)] += 0.6
     return x, y
 
 
@@ -50,6 +51,7 @@ def column_norms(kernel: jax.Array) -> np.ndarray:
 
 
 # --- max-norm -------------------------------------------------------------------------------
+
 
 def test_constrain_bounds_each_listed_layers_columns_and_nothing_else() -> None:
     model = Maxout(8, 2, input_drop=0.2, hidden_drop=0.5, rngs=nnx.Rngs(0))
@@ -80,9 +82,16 @@ def test_training_with_max_norm_keeps_every_column_within_its_bound() -> None:
     model = Maxout(16, 2, input_drop=0.2, hidden_drop=0.5, rngs=nnx.Rngs(0))
     assert min(column_norms(layer.kernel[...]).min() for layer in (model.h1, model.h2)) > 0.5
     bound = 0.3
-    recipe = Recipe(optimiser="momentum", batch_size=50, learning_rate=1.0, learning_rate_schedule="constant", momentum=0.5,
-                    final_momentum=0.5, max_norm=(("h1", bound), ("h2", bound), ("out", bound)),
-                    max_epochs=2)
+    recipe = Recipe(
+        optimiser="momentum",
+        batch_size=50,
+        learning_rate=1.0,
+        learning_rate_schedule="constant",
+        momentum=0.5,
+        final_momentum=0.5,
+        max_norm=(("h1", bound), ("h2", bound), ("out", bound)),
+        max_epochs=2,
+    )
     fit(model, x, y, recipe, key=jax.random.key(0))
     for layer in (model.h1, model.h2, model.out):
         norms = column_norms(layer.kernel[...])
@@ -92,6 +101,7 @@ def test_training_with_max_norm_keeps_every_column_within_its_bound() -> None:
 
 # --- schedules ------------------------------------------------------------------------------
 
+
 def test_maxout_schedule_reaches_the_values_the_authors_continued_run_starts_from() -> None:
     """The authors' second stage (pylearn2 mnist_pi_continued.yaml) starts at learning rate
     0.0615082606673 and momentum 0.694376766682: the first stage's schedules after its best
@@ -100,7 +110,7 @@ def test_maxout_schedule_reaches_the_values_the_authors_continued_run_starts_fro
     assert float(learning_rate(recipe, 0, 1, 1)) == pytest.approx(0.1)
     after_243 = float(learning_rate(recipe, 243 * 500, 244, 1))
     assert after_243 == pytest.approx(0.0615082606673, rel=1e-5)
-    assert float(learning_rate(recipe, 10 ** 9, 1, 1)) == pytest.approx(1e-6)  # the floor
+    assert float(learning_rate(recipe, 10**9, 1, 1)) == pytest.approx(1e-6)  # the floor
     assert float(momentum(recipe, 1)) == pytest.approx(0.5)
     assert float(momentum(recipe, 243)) == pytest.approx(0.694376766682, abs=1e-5)
     assert float(momentum(recipe, 250)) == pytest.approx(0.7)
@@ -123,21 +133,34 @@ def test_linear_and_cosine_learning_rates() -> None:
 
 # --- stopping rules and retraining ------------------------------------------------------------
 
+
 def test_early_stopping_keeps_the_best_epochs_weights(monkeypatch: pytest.MonkeyPatch) -> None:
     """Monitored values 5, 3, 4, 3.5, 3.2: with patience 3 training stops after epoch 5, and the
     weights kept are those after epoch 2 (the same as training exactly 2 epochs)."""
     values = iter([5.0, 3.0, 4.0, 3.5, 3.2, 1.0, 1.0])
     monkeypatch.setattr(_Runner, "watch", lambda self, *args: next(values))
     x, y = banded(300, seed=2)
-    recipe = Recipe(batch_size=50, learning_rate=1e-2, learning_rate_schedule="constant", max_epochs=20, monitor="valid_error",
-                    patience=3, n_valid=100)
+    recipe = Recipe(
+        batch_size=50,
+        learning_rate=1e-2,
+        learning_rate_schedule="constant",
+        max_epochs=20,
+        monitor="valid_error",
+        patience=3,
+        n_valid=100,
+    )
     stopped = Softmax(0.0, rngs=nnx.Rngs(0))
     log = fit(stopped, x, y, recipe, key=jax.random.key(3))
     assert (log.epochs, log.best_epoch, log.stopped) == (5, 2, "patience")
     assert log.monitor == [5.0, 3.0, 4.0, 3.5, 3.2]
     two = Softmax(0.0, rngs=nnx.Rngs(0))
-    fit(two, x[:200], y[:200], replace(recipe, monitor="none", n_valid=0, max_epochs=2),
-        key=jax.random.key(3))
+    fit(
+        two,
+        x[:200],
+        y[:200],
+        replace(recipe, monitor="none", n_valid=0, max_epochs=2),
+        key=jax.random.key(3),
+    )
     np.testing.assert_array_equal(stopped.out.kernel[...], two.out.kernel[...])
 
 
@@ -147,8 +170,14 @@ def test_min_decrease_sets_what_counts_as_progress(monkeypatch: pytest.MonkeyPat
     values = iter([1.0, 0.95, 0.92, 0.5])
     monkeypatch.setattr(_Runner, "watch", lambda self, *args: next(values))
     x, y = banded(200, seed=4)
-    recipe = Recipe(batch_size=50, learning_rate_schedule="constant", max_epochs=10, monitor="train_objective",
-                    patience=2, min_decrease=0.1)
+    recipe = Recipe(
+        batch_size=50,
+        learning_rate_schedule="constant",
+        max_epochs=10,
+        monitor="train_objective",
+        patience=2,
+        min_decrease=0.1,
+    )
     log = fit(Softmax(0.0, rngs=nnx.Rngs(0)), x, y, recipe, key=jax.random.key(0))
     assert (log.epochs, log.best_epoch, log.stopped) == (3, 3, "patience")
 
@@ -160,9 +189,18 @@ def test_retraining_stage_trains_on_the_held_out_images(retrain: str) -> None:
     x_fit, y_fit = banded(600, seed=5, classes=tuple(range(9)))
     x_out, y_out = banded(200, seed=6, classes=(9,))
     x, y = np.concatenate([x_fit, x_out]), np.concatenate([y_fit, y_out])
-    recipe = Recipe(optimiser="momentum", batch_size=50, learning_rate=0.5, learning_rate_schedule="constant", momentum=0.5,
-                    final_momentum=0.5, max_epochs=4, monitor="valid_error", patience=2,
-                    n_valid=200)
+    recipe = Recipe(
+        optimiser="momentum",
+        batch_size=50,
+        learning_rate=0.5,
+        learning_rate_schedule="constant",
+        momentum=0.5,
+        final_momentum=0.5,
+        max_epochs=4,
+        monitor="valid_error",
+        patience=2,
+        n_valid=200,
+    )
     first_only = Softmax(0.0, rngs=nnx.Rngs(0))
     log = fit(first_only, x, y, recipe, key=jax.random.key(0))
     assert log.epochs == 3 and log.best_epoch == 1  # 100% error on class 9 throughout
@@ -195,12 +233,15 @@ def test_profiles_say_what_they_are() -> None:
     paper = profiles.paper()
     assert (paper.maxout.monitor, paper.maxout.retrain) == ("valid_error", "continue")
     assert (paper.maxout_adversarial.monitor, paper.maxout_adversarial.retrain) == (
-        "adversarial_valid_error", "same_epochs")
+        "adversarial_valid_error",
+        "same_epochs",
+    )
     assert paper.maxout.n_valid == 10_000 and paper.maxout.patience == 100
     assert all(r.monitor == "none" for r in (profiles.cpu().maxout, profiles.cpu().mlp))
 
 
 # --- Gaussian-noise readings (Szegedy et al. Tables 2 and 4) ---------------------------------
+
 
 def test_noise_readings_differ_as_they_should() -> None:
     x = np.full((50, 784), 0.5, np.float32)
@@ -236,6 +277,7 @@ def test_noise_readings_table_has_every_reading_and_marks_the_graded_one() -> No
 
 
 # --- CIFAR-10 maxout net: preprocessing and shapes ---------------------------------------------
+
 
 def test_gcn_gives_zero_mean_rows_of_the_stated_norm() -> None:
     x = np.random.default_rng(0).uniform(size=(5, 3072)).astype(np.float32)

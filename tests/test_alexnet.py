@@ -19,21 +19,25 @@ def test_lrn_is_the_formula_of_section_3_3() -> None:
     ours = np.asarray(model.local_response_norm(a))
     x = np.asarray(a, np.float64)
     expected = np.empty_like(x)
-    for i in range(7):  # b_i = a_i / (k + alpha sum_{j = max(0, i-n/2)}^{min(N-1, i+n/2)} a_j^2)^beta
-        window = (x[..., max(0, i - 2):min(6, i + 2) + 1] ** 2).sum(-1)
+    for i in range(
+        7
+    ):  # b_i = a_i / (k + alpha sum_{j = max(0, i-n/2)}^{min(N-1, i+n/2)} a_j^2)^beta
+        window = (x[..., max(0, i - 2) : min(6, i + 2) + 1] ** 2).sum(-1)
         expected[..., i] = x[..., i] / (2 + 1e-4 * window) ** 0.75
     np.testing.assert_allclose(ours, expected, rtol=1e-5)
 
 
-@pytest.mark.parametrize(("size", "stride", "ceil", "side", "out"), [(3, 2, True, 32, 16), (2, 2, True, 32, 16),
-                                                                    (3, 2, False, 55, 27), (3, 2, True, 8, 4)])
+@pytest.mark.parametrize(
+    ("size", "stride", "ceil", "side", "out"),
+    [(3, 2, True, 32, 16), (2, 2, True, 32, 16), (3, 2, False, 55, 27), (3, 2, True, 8, 4)],
+)
 def test_max_pool_windows(size: int, stride: int, ceil: bool, side: int, out: int) -> None:
     x = jax.random.normal(jax.random.key(1), (1, side, side, 2))
     pooled = np.asarray(model.max_pool(x, size, stride, ceil=ceil))
     assert pooled.shape == (1, out, out, 2)
     xs = np.asarray(x)
     for i, j in [(0, 0), (out - 1, out - 1), (1, out // 2)]:
-        window = xs[0, i * stride:i * stride + size, j * stride:j * stride + size]
+        window = xs[0, i * stride : i * stride + size, j * stride : j * stride + size]
         np.testing.assert_allclose(pooled[0, i, j], window.max(axis=(0, 1)))
 
 
@@ -69,14 +73,27 @@ def test_epochs_to_converge() -> None:
 def tiny_split(n: int = 64) -> train.Split:
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, (n, 32, 32, 3), dtype=np.uint8)
-    y = (x[:, :16].mean(axis=(1, 2, 3)) > x[:, 16:].mean(axis=(1, 2, 3))).astype(np.int32)  # learnable
-    return train.Split(x, y, x[:32], y[:32], x[32:], y[32:], mean=x.mean(0).astype(np.float32), fingerprint="tiny")
+    y = (x[:, :16].mean(axis=(1, 2, 3)) > x[:, 16:].mean(axis=(1, 2, 3))).astype(
+        np.int32
+    )  # learnable
+    return train.Split(
+        x, y, x[:32], y[:32], x[32:], y[32:], mean=x.mean(0).astype(np.float32), fingerprint="tiny"
+    )
 
 
 def test_an_interrupted_job_resumes_to_the_same_result(tmp_path, monkeypatch) -> None:
-    job = train.Job(name="t", model="four_layer", options=(("activation", "relu"), ("lrn", False), ("pool_size", 3)),
-                    learning_rate=0.01, weight_decay=5e-4, schedule=train.Schedule.PLATEAU, max_epochs=3,
-                    batch_size=32, patience=1, lr_drops=1)
+    job = train.Job(
+        name="t",
+        model="four_layer",
+        options=(("activation", "relu"), ("lrn", False), ("pool_size", 3)),
+        learning_rate=0.01,
+        weight_decay=5e-4,
+        schedule=train.Schedule.PLATEAU,
+        max_epochs=3,
+        batch_size=32,
+        patience=1,
+        lr_drops=1,
+    )
     data, key = tiny_split(), jax.random.key(3)
     monkeypatch.setenv("HYPE_CHECKPOINT_DIR", str(tmp_path / "straight"))
     straight = train.run_job(job, data, key=key)
@@ -122,10 +139,14 @@ def test_smoke_profile_end_to_end(tmp_path) -> None:
     # Every CIFAR-10 file used is recorded with the sha256 of its content: all six, genuine or JPEG copy.
     names = {key.rsplit("/", 1)[1] for key in measured.datasets}
     assert names == set(cifar10.GENUINE_SHA256) and set(measured.datasets.values()) <= (
-        set(cifar10.GENUINE_SHA256.values()) | set(cifar10.LOSSY_SHA256.values()))
+        set(cifar10.GENUINE_SHA256.values()) | set(cifar10.LOSSY_SHA256.values())
+    )
     # The report and the figures run against a real results file.
-    provenance = {"wall_seconds": {"total": 1.0}, "device": {"count": 1, "kind": "cpu"},
-                  "datasets_sha256": measured.datasets}
+    provenance = {
+        "wall_seconds": {"total": 1.0},
+        "device": {"count": 1, "kind": "cpu"},
+        "datasets_sha256": measured.datasets,
+    }
     results = build_results("alexnet", "smoke", claims, measured, provenance)
     fragments = report.fragments(results)
     assert "relu" in fragments["fig1"].lower() and fragments["regularisers"].count("|") > 10
@@ -136,6 +157,11 @@ def test_smoke_profile_end_to_end(tmp_path) -> None:
 
 def test_profiles_are_the_papers_recipe() -> None:
     paper = PROFILES["paper"]()
-    assert (paper.batch_size, paper.learning_rate, paper.weight_decay, paper.lr_drops) == (128, 0.01, 5e-4, 3)
+    assert (paper.batch_size, paper.learning_rate, paper.weight_decay, paper.lr_drops) == (
+        128,
+        0.01,
+        5e-4,
+        3,
+    )
     assert paper.seeds >= 3 and paper.fig1_target_error == 0.25 and paper.n_test == 10_000
     assert paper.n_train + paper.n_val == 50_000 and paper.fig1_max_epochs >= 50

@@ -38,20 +38,38 @@ def _cases():
     net, inputs, targets = _family_task()
     held_out = jnp.ones(104).at[jnp.array([3, 50, 77, 101])].set(0.0)
     return [
-        ("xor_211", tasks["xor_211"].net, tasks["xor_211"].inputs, tasks["xor_211"].targets, jnp.ones(4), None),
-        ("symmetry", tasks["symmetry"].net, tasks["symmetry"].inputs, tasks["symmetry"].targets, jnp.ones(64), None),
+        (
+            "xor_211",
+            tasks["xor_211"].net,
+            tasks["xor_211"].inputs,
+            tasks["xor_211"].targets,
+            jnp.ones(4),
+            None,
+        ),
+        (
+            "symmetry",
+            tasks["symmetry"].net,
+            tasks["symmetry"].inputs,
+            tasks["symmetry"].targets,
+            jnp.ones(64),
+            None,
+        ),
         ("family, margins, 4 held out", net, inputs, targets, held_out, 0.2),
     ]
 
 
-@pytest.mark.parametrize("name, net, inputs, targets, case_weights, margin", _cases(), ids=lambda c: str(c)[:20])
+@pytest.mark.parametrize(
+    "name, net, inputs, targets, case_weights, margin", _cases(), ids=lambda c: str(c)[:20]
+)
 def test_delta_rule_matches_jax_grad(name, net, inputs, targets, case_weights, margin):
     # Large weights (scale 2) so the gradients are far from zero and every path matters.
     params = init_uniform(net, key=jax.random.key(7), scale=2.0)
     ours, _ = error_gradient(net, params, inputs, jnp.asarray(targets), case_weights, margin)
 
     def error(p):
-        return squared_error(forward(net, p, inputs)[net.output], jnp.asarray(targets), case_weights, margin)
+        return squared_error(
+            forward(net, p, inputs)[net.output], jnp.asarray(targets), case_weights, margin
+        )
 
     reference = jax.grad(error)(params)
     for a, b in zip(jax.tree.leaves(ours), jax.tree.leaves(reference), strict=True):
@@ -76,7 +94,10 @@ def test_family_trees_have_104_triples():
     assert len(data.queries) == 104
     assert data.person1.shape == (104, 24) and data.relationship.shape == (104, 12)
     assert np.all(data.person2.sum(axis=1) >= 1)  # every query has an answer
-    answers = {q: {PEOPLE[i] for i in np.flatnonzero(row)} for q, row in zip(data.queries, data.person2, strict=True)}
+    answers = {
+        q: {PEOPLE[i] for i in np.flatnonzero(row)}
+        for q, row in zip(data.queries, data.person2, strict=True)
+    }
     assert answers[("Colin", "aunt")] == {"Jennifer", "Margaret"}  # "Colin has two aunts"
     assert answers[("Colin", "uncle")] == {"Arthur", "Charles"}
     assert answers[("Victoria", "husband")] == {"James"}
@@ -99,14 +120,17 @@ def test_wilson_interval():
 def test_symmetry_solution_detects_the_papers_pattern():
     unit = np.array([-3.6, 7.2, -14.4, 14.4, -7.2, 3.6])  # mirror-antisymmetric, 1:2:4
     w_in = np.stack([np.stack([unit, -unit], axis=1), np.stack([unit, unit], axis=1)])
-    sol = analysis.symmetry_solution(w_in, np.array([[-1.0, -1.0]] * 2), np.ones((2, 2, 1)), np.array([[1.0]] * 2))
+    sol = analysis.symmetry_solution(
+        w_in, np.array([[-1.0, -1.0]] * 2), np.ones((2, 2, 1)), np.array([[1.0]] * 2)
+    )
     assert sol["antisymmetric"].tolist() == [True, True]
     assert sol["ratio_124"].tolist() == [True, True]
     assert sol["mirrored_units"].tolist() == [True, False]  # the second run's units are identical
     broken = w_in.copy()
     broken[:, 0, :] = 5.0
-    assert not analysis.symmetry_solution(broken, np.ones((2, 2)), np.ones((2, 2, 1)), np.ones((2, 1)))[
-        "antisymmetric"].any()
+    assert not analysis.symmetry_solution(
+        broken, np.ones((2, 2)), np.ones((2, 2, 1)), np.ones((2, 1))
+    )["antisymmetric"].any()
 
 
 def test_encoder_codes():
@@ -119,8 +143,16 @@ def test_encoder_codes():
 def test_training_is_deterministic_and_learns_xor():
     task = small_tasks()["xor_221_eta05"]
     keys = run_keys(jax.random.key(3), 16)
-    args = (task.net, Momentum(task.eps, task.alpha), Schedule(max_sweeps=3000), init_uniform,
-            task.inputs, task.targets, keys, jnp.ones((16, 4)))
+    args = (
+        task.net,
+        Momentum(task.eps, task.alpha),
+        Schedule(max_sweeps=3000),
+        init_uniform,
+        task.inputs,
+        task.targets,
+        keys,
+        jnp.ones((16, 4)),
+    )
     first, second = train_runs(*args), train_runs(*args)
     for a, b in zip(jax.tree.leaves(first), jax.tree.leaves(second), strict=True):
         np.testing.assert_array_equal(a, b)
@@ -147,8 +179,10 @@ def test_smoke_profile():
         assert r["n"] == 4 and 0 <= r["train_all_fraction"] <= 1 and 0 <= r["test_mean"] <= 4
         assert set(r["feature_found_fraction"]) == {"nationality", "generation", "branch"}
     device = {"cpu": "test CPU", "cpu_count": 2}
-    results = {"tables": measured.tables,
-               "provenance": {"wall_seconds": measured.stages, "device": device}}
+    results = {
+        "tables": measured.tables,
+        "provenance": {"wall_seconds": measured.stages, "device": device},
+    }
     page = fragments(results)
     assert all(h.label in page["hypotheses"] for h in HYPOTHESES)
     assert page["hypotheses_smallest"].startswith("**Smallest change that makes Fig. 4 appear:**")
@@ -156,8 +190,9 @@ def test_smoke_profile():
 
 def _hypothesis_runs(h: Hypothesis, masks: np.ndarray, sweeps: int, online: bool, rule: Momentum):
     keys = run_keys(jax.random.key(11), len(masks))
-    return train(knobs(h, len(masks)), keys, jnp.asarray(masks), sweeps=sweeps, online=online,
-                 rule=rule)
+    return train(
+        knobs(h, len(masks)), keys, jnp.asarray(masks), sweeps=sweeps, online=online, rule=rule
+    )
 
 
 @pytest.mark.parametrize("online", [False, True], ids=["batch", "online"])
@@ -166,9 +201,11 @@ def test_hypotheses_decay_mechanics(online):
     still = Momentum(eps=0.0, alpha=0.0)
     masks = np.ones((4, 104), np.float32)
     masks[:, :4] = 0.0  # 4 held-out cases: no change and no decay for them
-    cases = [(Hypothesis("kept", "", decay_biases=False), 0.998 ** 3, 1.0),
-             (Hypothesis("per_case", "", decay_per_case=True), 0.998 ** 300, 0.998 ** 300),
-             (Hypothesis("printed", ""), 0.998 ** 3, 0.998 ** 3)]
+    cases = [
+        (Hypothesis("kept", "", decay_biases=False), 0.998**3, 1.0),
+        (Hypothesis("per_case", "", decay_per_case=True), 0.998**300, 0.998**300),
+        (Hypothesis("printed", ""), 0.998**3, 0.998**3),
+    ]
     for h, weight_factor, bias_factor in cases:
         out = _hypothesis_runs(h, masks, 3, online, still)
         start = jax.vmap(initial_params)(run_keys(jax.random.key(11), 4), jnp.full(4, h.init_range))
@@ -191,17 +228,30 @@ def test_online_sweep_with_one_case_is_a_batch_sweep():
     pairs = zip(jax.tree.leaves(batch["params"]), jax.tree.leaves(online["params"]), strict=True)
     for a, b in pairs:
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-    assert max(float(jnp.abs(a - s).max()) for a, s in
-               zip(jax.tree.leaves(batch["params"]), jax.tree.leaves(start), strict=True)) > 1e-3
+    assert (
+        max(
+            float(jnp.abs(a - s).max())
+            for a, s in zip(jax.tree.leaves(batch["params"]), jax.tree.leaves(start), strict=True)
+        )
+        > 1e-3
+    )
 
 
 def test_smallest_change_picks_fewest_changes():
     def row(changes, learned, features):
-        return {"changes": changes, "train_all_fraction": learned,
-                "all_features_fraction": features}
+        return {
+            "changes": changes,
+            "train_all_fraction": learned,
+            "all_features_fraction": features,
+        }
 
-    rows = [row([], 0.0, 0.0), row(["init_range", "sweeps"], 0.9, 0.6), row(["decay"], 0.8, 0.2),
-            row(["margin"], 0.6, 0.55), row(["sweeps"], 0.7, 0.7)]
+    rows = [
+        row([], 0.0, 0.0),
+        row(["init_range", "sweeps"], 0.9, 0.6),
+        row(["decay"], 0.8, 0.2),
+        row(["margin"], 0.6, 0.55),
+        row(["sweeps"], 0.7, 0.7),
+    ]
     assert smallest_change(rows) is rows[4]  # fewest changes, tie broken by more runs learning
     assert smallest_change(rows[:1] + rows[2:3]) is None
     assert Hypothesis("x", "", margin=0.0, sweeps=5000).changes() == ("margin", "sweeps")

@@ -120,7 +120,9 @@ def test_offline_fallback_is_the_lossy_copy_and_says_so(tmp_path, monkeypatch, c
 
 def test_lossy_copy_with_a_wrong_hash_is_refused(tmp_path, monkeypatch) -> None:
     _lossy_mirror(tmp_path, monkeypatch)
-    (tmp_path / "mirror" / cifar10.LOSSY_FOLDER / "test_batch.bin.gz").write_bytes(gzip.compress(b"x"))
+    (tmp_path / "mirror" / cifar10.LOSSY_FOLDER / "test_batch.bin.gz").write_bytes(
+        gzip.compress(b"x")
+    )
     with pytest.raises(HypeError, match="sha256"):
         cifar10.load_cifar10()
 
@@ -129,7 +131,9 @@ def test_a_recompressed_lossy_copy_is_the_same_data(tmp_path, monkeypatch) -> No
     raws = _lossy_mirror(tmp_path, monkeypatch)
     before = cifar10.load_cifar10()
     for name, raw in raws.items():  # other .gz bytes (level, mtime), same content
-        (tmp_path / "mirror" / cifar10.LOSSY_FOLDER / f"{name}.gz").write_bytes(gzip.compress(raw, 1, mtime=7))
+        (tmp_path / "mirror" / cifar10.LOSSY_FOLDER / f"{name}.gz").write_bytes(
+            gzip.compress(raw, 1, mtime=7)
+        )
     after = cifar10.load_cifar10()
     assert after.sha256 == before.sha256 and (after.x_train == before.x_train).all()
 
@@ -149,7 +153,9 @@ def test_genuine_archive_in_the_mirror_is_preferred(tmp_path, monkeypatch) -> No
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
     monkeypatch.setattr(cifar10, "ARCHIVE_SHA256", digest)
     monkeypatch.setattr(cifar10, "ARCHIVE_MD5", hashlib.md5(archive.read_bytes()).hexdigest())
-    monkeypatch.setattr(cifar10, "GENUINE_SHA256", {n: hashlib.sha256(r).hexdigest() for n, r in raws.items()})
+    monkeypatch.setattr(
+        cifar10, "GENUINE_SHA256", {n: hashlib.sha256(r).hexdigest() for n, r in raws.items()}
+    )
     data = cifar10.load_cifar10()
     assert data.note == "" and all(k.startswith("cifar10/") for k in data.sha256)
     assert (tmp_path / "cache" / "cifar10" / cifar10.MEMBER_DIR / "test_batch.bin").is_file()

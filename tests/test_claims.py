@@ -10,25 +10,42 @@ from shared.registry import all_replications
 
 
 def claim(**fields) -> Claim:
-    base = {"id": "X-1", "statement": "s", "source": "src", "confidence": "primary", "why": "because"}
+    base = {
+        "id": "X-1",
+        "statement": "s",
+        "source": "src",
+        "confidence": "primary",
+        "why": "because",
+    }
     return Claim(**{**base, **fields})
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (1425, Verdict.REPRODUCED), (1425 * 1.49, Verdict.REPRODUCED), (1425 * 1.8, Verdict.PARTLY),
-    (1425 * 2.5, Verdict.NOT_REPRODUCED), (-200.0, Verdict.NOT_REPRODUCED),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1425, Verdict.REPRODUCED),
+        (1425 * 1.49, Verdict.REPRODUCED),
+        (1425 * 1.8, Verdict.PARTLY),
+        (1425 * 2.5, Verdict.NOT_REPRODUCED),
+        (-200.0, Verdict.NOT_REPRODUCED),
+    ],
+)
 def test_within_relative(value, expected):
     c = claim(rule="within", paper=1425, tolerance=0.5, relative=True, partly_tolerance=1.0)
     assert grade(c, Measurement(value)) == expected
 
 
-@pytest.mark.parametrize(("rule", "threshold", "partly", "value", "expected"), [
-    ("at_least", 0.9, 0.6, 0.9, Verdict.REPRODUCED), ("at_least", 0.9, 0.6, 0.7, Verdict.PARTLY),
-    ("at_least", 0.9, 0.6, 0.59, Verdict.NOT_REPRODUCED),
-    ("at_most", 0.1, 0.4, 0.1, Verdict.REPRODUCED), ("at_most", 0.1, 0.4, 0.3, Verdict.PARTLY),
-    ("at_most", 0.1, 0.4, 0.41, Verdict.NOT_REPRODUCED),
-])
+@pytest.mark.parametrize(
+    ("rule", "threshold", "partly", "value", "expected"),
+    [
+        ("at_least", 0.9, 0.6, 0.9, Verdict.REPRODUCED),
+        ("at_least", 0.9, 0.6, 0.7, Verdict.PARTLY),
+        ("at_least", 0.9, 0.6, 0.59, Verdict.NOT_REPRODUCED),
+        ("at_most", 0.1, 0.4, 0.1, Verdict.REPRODUCED),
+        ("at_most", 0.1, 0.4, 0.3, Verdict.PARTLY),
+        ("at_most", 0.1, 0.4, 0.41, Verdict.NOT_REPRODUCED),
+    ],
+)
 def test_thresholds(rule, threshold, partly, value, expected):
     c = claim(rule=rule, threshold=threshold, partly_threshold=partly)
     assert grade(c, Measurement(value)) == expected
@@ -49,15 +66,19 @@ def test_nan_is_an_error_not_a_verdict():
 
 def test_load_claims_refuses_missing_reason(tmp_path):
     path = tmp_path / "claims.toml"
-    path.write_text('[[claim]]\nid="A"\nstatement="s"\nsource="x"\nconfidence="primary"\nrule="holds"\nwhy=""\n')
+    path.write_text(
+        '[[claim]]\nid="A"\nstatement="s"\nsource="x"\nconfidence="primary"\nrule="holds"\nwhy=""\n'
+    )
     with pytest.raises(HypeError, match="why"):
         load_claims(path)
 
 
 def test_load_claims_refuses_within_without_tolerance(tmp_path):
     path = tmp_path / "claims.toml"
-    path.write_text('[[claim]]\nid="A"\nstatement="s"\nsource="x"\nconfidence="primary"\nrule="within"\n'
-                    'paper=3\nwhy="w"\n')
+    path.write_text(
+        '[[claim]]\nid="A"\nstatement="s"\nsource="x"\nconfidence="primary"\nrule="within"\n'
+        'paper=3\nwhy="w"\n'
+    )
     with pytest.raises(HypeError, match="tolerance"):
         load_claims(path)
 
@@ -79,7 +100,7 @@ def test_every_claims_file_is_valid(replication):
     assert claims, f"{replication.name} has no claims"
 
 
-FORMULA_CLAIM = '''[[claim]]
+FORMULA_CLAIM = """[[claim]]
 id = "T-glass"
 statement = "glass: test-set error"
 source = "Breiman 2001, Table 2"
@@ -89,7 +110,7 @@ unit = "%"
 rule = "within"
 tolerance_from = {{ formula = "error_rate_gap", error = 22.0, hold_outs = {hold_outs}, cases = 21 }}
 why = "the same protocol as the paper's"
-'''
+"""
 
 
 def test_a_formula_tolerance_is_computed_and_shows_its_working(tmp_path):
@@ -98,7 +119,9 @@ def test_a_formula_tolerance_is_computed_and_shows_its_working(tmp_path):
     (c,) = load_claims(path)
     # sqrt(0.22 * 0.78 / 2100) = 0.904 pp per mean; 2 x sqrt(2) x 0.904 = 2.56 -> 2.6
     assert (c.tolerance, c.partly_tolerance) == (2.6, 5.2)
-    assert c.why.startswith("binomial standard error of a 22% mean test error over 100 hold-outs of 21 cases")
+    assert c.why.startswith(
+        "binomial standard error of a 22% mean test error over 100 hold-outs of 21 cases"
+    )
     assert c.why.endswith("The same protocol as the paper's")
     assert grade(c, Measurement(23.5)) is Verdict.REPRODUCED
     path.write_text(FORMULA_CLAIM.format(hold_outs=1000))  # ten times the cases: a tighter band
@@ -115,11 +138,14 @@ def test_noise_increase_formula_matches_the_written_working():
     assert "20.8 points over our 20 hold-outs, 9.3 over the paper's 100" in working
 
 
-@pytest.mark.parametrize("extra, message", [
-    ("tolerance = 1.0\n", "both tolerance_from and a typed tolerance"),
-    ("", "unknown formula 'guess'"),
-    ("", "unexpected keyword argument 'errors'"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ("tolerance = 1.0\n", "both tolerance_from and a typed tolerance"),
+        ("", "unknown formula 'guess'"),
+        ("", "unexpected keyword argument 'errors'"),
+    ],
+)
 def test_a_bad_formula_is_a_clear_error(tmp_path, extra, message):
     text = FORMULA_CLAIM.format(hold_outs=100) + extra
     if "guess" in message:

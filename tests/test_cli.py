@@ -11,12 +11,15 @@ from shared.datasets import needs
 from shared.registry import FIGURES_DIR, RESULTS_DIR, ROOT, all_replications, get
 
 
-@pytest.mark.parametrize("argv", [
-    ["replicate", "no-such-paper"],
-    ["replicate", "xor", "--profile", "huge"],
-    ["replicate", "xor", "--seed", "-1"],
-    ["replicate", "xor", "--seeds", "0"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["replicate", "no-such-paper"],
+        ["replicate", "xor", "--profile", "huge"],
+        ["replicate", "xor", "--seed", "-1"],
+        ["replicate", "xor", "--seeds", "0"],
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(argv, capsys):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
@@ -49,7 +52,9 @@ def test_failed_run_leaves_previous_results(tmp_path, monkeypatch, capsys):
 
 def test_smoke_run_writes_results_with_provenance(tmp_path, capsys):
     out = tmp_path / "xor.json"
-    assert cli.main(["replicate", "xor", "--profile", "smoke", "--seed", "2", "--out", str(out)]) == 0
+    assert (
+        cli.main(["replicate", "xor", "--profile", "smoke", "--seed", "2", "--out", str(out)]) == 0
+    )
     results = json.loads(out.read_text())
     assert results["profile"] == "smoke" and results["provenance"]["base_seed"] == 2
     assert all(row["verdict"] != "not run" for row in results["claims"])
@@ -64,11 +69,12 @@ def test_every_replication_has_both_profiles_and_a_run():
         profiles = replication.module("config").PROFILES
         assert {"paper", "smoke"} <= set(profiles), replication.name
         assert callable(replication.module("experiment").run)
-        assert profiles["paper"].__doc__, f"{replication.name}: the paper profile needs its docstring"
+        assert profiles["paper"].__doc__, (
+            f"{replication.name}: the paper profile needs its docstring"
+        )
         for name, make in profiles.items():  # every data set a profile loads is declared up front
             declared = replication.module("experiment").datasets(make())
             assert set(declared) <= set(needs.known()), (replication.name, name, declared)
-
 
 
 def test_help_lists_replications_environment_and_examples_and_exits_0(capsys):
@@ -76,8 +82,18 @@ def test_help_lists_replications_environment_and_examples_and_exits_0(capsys):
         cli.main(["replicate", "--help"])
     assert done.value.code == 0
     out = capsys.readouterr().out
-    for text in ("perceptron", "alexnet", "HYPE_DATA_MIRROR", "HYPE_DATA_DIR", "HYPE_CHECKPOINT_DIR",
-                 "HYPE_DEBUG", "--device", "--publish", "examples:", "smoke"):
+    for text in (
+        "perceptron",
+        "alexnet",
+        "HYPE_DATA_MIRROR",
+        "HYPE_DATA_DIR",
+        "HYPE_CHECKPOINT_DIR",
+        "HYPE_DEBUG",
+        "--device",
+        "--publish",
+        "examples:",
+        "smoke",
+    ):
         assert text in out, text
 
 
@@ -92,7 +108,10 @@ def test_an_unwritable_results_folder_stops_before_the_run(tmp_path, monkeypatch
     _run_must_not_start(monkeypatch)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    assert cli.main(["replicate", "xor", "--profile", "smoke", "--out", str(blocker / "xor.json")]) == 2
+    assert (
+        cli.main(["replicate", "xor", "--profile", "smoke", "--out", str(blocker / "xor.json")])
+        == 2
+    )
     err = capsys.readouterr().err
     assert err.startswith("error: cannot write to") and err.count("\n") == 1
 
@@ -102,7 +121,9 @@ def test_missing_data_stops_before_the_run_with_one_line(tmp_path, monkeypatch, 
     monkeypatch.setattr(get("xor").module("experiment"), "datasets", lambda config: ("usps",))
     monkeypatch.setenv("HYPE_DATA_MIRROR", str(tmp_path / "empty-mirror"))
     monkeypatch.setattr("pooch.retrieve", lambda *a, **k: (_ for _ in ()).throw(OSError("offline")))
-    assert cli.main(["replicate", "xor", "--profile", "smoke", "--out", str(tmp_path / "x.json")]) == 2
+    assert (
+        cli.main(["replicate", "xor", "--profile", "smoke", "--out", str(tmp_path / "x.json")]) == 2
+    )
     err = capsys.readouterr().err
     assert "zip.train" in err and "HYPE_DATA_MIRROR" in err and err.count("\n") == 1
 
@@ -113,9 +134,13 @@ def test_a_truncated_mirror_file_stops_before_the_run(tmp_path, monkeypatch, cap
     _run_must_not_start(monkeypatch)
     monkeypatch.setattr(get("xor").module("experiment"), "datasets", lambda config: ("mnist",))
     (tmp_path / "mirror" / "mnist").mkdir(parents=True)
-    (tmp_path / "mirror" / "mnist" / "train-images-idx3-ubyte.gz").write_bytes(gzip.compress(bytes(range(256)) * 40)[:100])
+    (tmp_path / "mirror" / "mnist" / "train-images-idx3-ubyte.gz").write_bytes(
+        gzip.compress(bytes(range(256)) * 40)[:100]
+    )
     monkeypatch.setenv("HYPE_DATA_MIRROR", str(tmp_path / "mirror"))
-    assert cli.main(["replicate", "xor", "--profile", "smoke", "--out", str(tmp_path / "x.json")]) == 2
+    assert (
+        cli.main(["replicate", "xor", "--profile", "smoke", "--out", str(tmp_path / "x.json")]) == 2
+    )
     err = capsys.readouterr().err
     assert "train-images-idx3-ubyte.gz" in err and "truncated or corrupt" in err
 
@@ -126,36 +151,67 @@ def test_gpu_requested_without_one_is_one_line_before_any_work(tmp_path, monkeyp
     if jax.default_backend() == "gpu":
         pytest.skip("this machine has a GPU")
     _run_must_not_start(monkeypatch)
-    assert cli.main(["replicate", "xor", "--profile", "smoke", "--device", "gpu", "--out", str(tmp_path / "x.json")]) == 2
+    assert (
+        cli.main(
+            [
+                "replicate",
+                "xor",
+                "--profile",
+                "smoke",
+                "--device",
+                "gpu",
+                "--out",
+                str(tmp_path / "x.json"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert err.startswith("error: --device gpu, but no GPU is usable") and err.count("\n") == 1
 
 
-@pytest.mark.parametrize(("profile", "seed", "seeds", "dirty", "publish", "published"), [
-    ("paper", 0, None, False, False, True),   # the deliberate publish
-    ("paper", 1, None, False, False, False),  # another seed: runs/
-    ("paper", 0, 3, False, False, False),     # another seed count: runs/
-    ("smoke", 0, None, False, False, False),  # smoke never feeds the site
-    ("paper", 0, None, True, False, False),   # a modified tree: runs/, unless asked
-    ("paper", 0, None, True, True, True),     # ... asked explicitly (recorded as dirty)
-])
-def test_only_a_deliberate_publish_touches_the_site(profile, seed, seeds, dirty, publish, published):
+@pytest.mark.parametrize(
+    ("profile", "seed", "seeds", "dirty", "publish", "published"),
+    [
+        ("paper", 0, None, False, False, True),  # the deliberate publish
+        ("paper", 1, None, False, False, False),  # another seed: runs/
+        ("paper", 0, 3, False, False, False),  # another seed count: runs/
+        ("smoke", 0, None, False, False, False),  # smoke never feeds the site
+        ("paper", 0, None, True, False, False),  # a modified tree: runs/, unless asked
+        ("paper", 0, None, True, True, True),  # ... asked explicitly (recorded as dirty)
+    ],
+)
+def test_only_a_deliberate_publish_touches_the_site(
+    profile, seed, seeds, dirty, publish, published
+):
     import datetime as dt
 
     xor = get("xor")
-    where = destinations.choose(xor, profile=profile, seed=seed, n_seeds=seeds, dirty=dirty, publish=publish,
-                                now=dt.datetime(2026, 11, 30, 1, 2, 3, tzinfo=dt.UTC))
+    where = destinations.choose(
+        xor,
+        profile=profile,
+        seed=seed,
+        n_seeds=seeds,
+        dirty=dirty,
+        publish=publish,
+        now=dt.datetime(2026, 11, 30, 1, 2, 3, tzinfo=dt.UTC),
+    )
     assert where.published == published
     if published:
         assert where.results == RESULTS_DIR / "xor.json" and where.figures == FIGURES_DIR / "xor"
     else:
-        assert where.results == ROOT / "runs" / "xor" / f"20261130T010203Z-{profile}-seed{seed}" / "xor.json"
+        assert (
+            where.results
+            == ROOT / "runs" / "xor" / f"20261130T010203Z-{profile}-seed{seed}" / "xor.json"
+        )
         assert "not published" in where.reason
 
 
 def test_publish_is_refused_for_anything_but_the_paper_defaults():
     with pytest.raises(cli.HypeError, match="only for the paper profile"):
-        destinations.choose(get("xor"), profile="smoke", seed=0, n_seeds=None, dirty=False, publish=True)
+        destinations.choose(
+            get("xor"), profile="smoke", seed=0, n_seeds=None, dirty=False, publish=True
+        )
 
 
 def test_a_results_file_of_the_wrong_shape_names_the_file_and_field(tmp_path, capsys):
@@ -200,5 +256,7 @@ def test_runtimes_come_from_the_results_files(tmp_path):
 
     assert measured_runtime(tmp_path / "none.json") == "not yet measured"
     text = measured_runtime(RESULTS_DIR / "xor.json")
-    seconds = json.loads((RESULTS_DIR / "xor.json").read_text())["provenance"]["wall_seconds"]["total"]
+    seconds = json.loads((RESULTS_DIR / "xor.json").read_text())["provenance"]["wall_seconds"][
+        "total"
+    ]
     assert text.startswith(f"{seconds:.0f} s on a ") and "CPU" in text

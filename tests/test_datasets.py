@@ -28,7 +28,9 @@ def images() -> np.ndarray:
 
 
 def remote_for(content: bytes, name: str = "tiny-images-idx3-ubyte.gz") -> RemoteFile:
-    return RemoteFile("tiny", name, hashlib.sha256(content).hexdigest(), ("https://example.invalid/" + name,))
+    return RemoteFile(
+        "tiny", name, hashlib.sha256(content).hexdigest(), ("https://example.invalid/" + name,)
+    )
 
 
 def test_parse_idx_round_trip(images):
@@ -52,9 +54,13 @@ def test_fetch_finds_recompressed_mirror_copy(tmp_path, monkeypatch, images):
     content = idx_bytes(images)
     (tmp_path / "mirror" / "tiny").mkdir(parents=True)
     # A mirror re-compresses: a different .gz, the same content. The content hash still verifies.
-    (tmp_path / "mirror" / "tiny" / "tiny-images-idx3-ubyte.gz").write_bytes(gzip.compress(content, compresslevel=1))
+    (tmp_path / "mirror" / "tiny" / "tiny-images-idx3-ubyte.gz").write_bytes(
+        gzip.compress(content, compresslevel=1)
+    )
     monkeypatch.setenv("HYPE_DATA_MIRROR", str(tmp_path / "mirror"))
-    monkeypatch.setattr(pooch, "retrieve", lambda *a, **k: pytest.fail("downloaded despite the mirror"))
+    monkeypatch.setattr(
+        pooch, "retrieve", lambda *a, **k: pytest.fail("downloaded despite the mirror")
+    )
     path = fetch(remote_for(content))
     assert path.read_bytes() == content
     assert fetch(remote_for(content)) == path  # second call: from the cache
@@ -118,15 +124,21 @@ def test_fetch_downloads_and_verifies(tmp_path, monkeypatch, images):
         return str(target)
 
     monkeypatch.setattr(pooch, "retrieve", fake_retrieve)
-    remote = RemoteFile("tiny", "t.gz", hashlib.sha256(content).hexdigest(),
-                        ("https://first.invalid/t.gz", "https://second.invalid/t.gz"))
+    remote = RemoteFile(
+        "tiny",
+        "t.gz",
+        hashlib.sha256(content).hexdigest(),
+        ("https://first.invalid/t.gz", "https://second.invalid/t.gz"),
+    )
     assert fetch(remote).read_bytes() == content
     assert len(tried) == 2
 
 
 def test_parse_usps_real_layout():
-    rows = [" ".join(["3.0000"] + [f"{v:.4f}" for v in np.linspace(-1, 1, 256)]),
-            " ".join(["7.0000"] + ["-1.0000"] * 256)]
+    rows = [
+        " ".join(["3.0000"] + [f"{v:.4f}" for v in np.linspace(-1, 1, 256)]),
+        " ".join(["7.0000"] + ["-1.0000"] * 256),
+    ]
     x, y = parse_usps("\n".join(rows) + "\n")
     assert x.shape == (2, 16, 16) and list(y) == [3, 7] and x.min() == -1 and x.max() == 1
 

@@ -28,11 +28,17 @@ def test_replications_share_only_public_names() -> None:
             parts = module.split(".")
             if parts[0] == "replications" and len(parts) > 2 and parts[1] != own:
                 reached.append(f"{path.relative_to(ROOT)}: {module}")
-    assert not reached, "import these from the replication's package instead:\n" + "\n".join(reached)
+    assert not reached, "import these from the replication's package instead:\n" + "\n".join(
+        reached
+    )
 
 
 def test_shared_never_imports_a_replication_module_by_name() -> None:
     """``shared/`` serves every replication; it finds them through the registry, not by import."""
-    offenders = [f"{path.relative_to(ROOT)}: {module}" for path in sorted((ROOT / "shared").rglob("*.py"))
-                 for module in _imports(path) if module.startswith("replications.")]
+    offenders = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in sorted((ROOT / "shared").rglob("*.py"))
+        for module in _imports(path)
+        if module.startswith("replications.")
+    ]
     assert not offenders, "\n".join(offenders)

@@ -22,8 +22,10 @@ def test_crossover_interpolates_in_log_size() -> None:
 
 
 def test_crossovers_name_who_wins_below_and_above() -> None:
-    curve = {"cnn": {"100": {"mean": 40.0}, "1000": {"mean": 5.0}},
-             "forest": {"100": {"mean": 30.0}, "1000": {"mean": 8.0}}}
+    curve = {
+        "cnn": {"100": {"mean": 40.0}, "1000": {"mean": 5.0}},
+        "forest": {"100": {"mean": 30.0}, "1000": {"mean": 8.0}},
+    }
     [row] = crossovers(curve)
     assert row["below"] == "forest" and row["above"] == "cnn" and 100 < row["at"] < 1000
 
@@ -38,7 +40,9 @@ def test_boolean_problems_are_the_truth_tables() -> None:
     assert xor.y_train.tolist() == [0, 1, 1, 0]
     assert len(parity.y_train) == 32 and parity.y_train.sum() == 16
     assert symmetry.y_train.sum() == 8  # 2^3 symmetric 6-bit vectors
-    assert parity.scored_on == "the training patterns" and np.array_equal(parity.x_test, parity.x_train)
+    assert parity.scored_on == "the training patterns" and np.array_equal(
+        parity.x_test, parity.x_train
+    )
 
 
 def test_shift_moves_every_image_by_one_pixel() -> None:
@@ -48,8 +52,11 @@ def test_shift_moves_every_image_by_one_pixel() -> None:
     moved = P.shift_one_pixel(images, rng)
     for before, after in zip(images, moved, strict=True):
         assert after.sum() == before.sum()
-        shifts = [(dy, dx) for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1))
-                  if np.array_equal(np.roll(before, (dy, dx), axis=(0, 1)), after)]
+        shifts = [
+            (dy, dx)
+            for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1))
+            if np.array_equal(np.roll(before, (dy, dx), axis=(0, 1)), after)
+        ]
         assert len(shifts) == 1
 
 
@@ -57,15 +64,26 @@ def _digits(n: int) -> P.Problem:
     rng = np.random.default_rng(1)
     x = rng.random((n, 28, 28, 1), dtype=np.float32)
     y = (x[:, :14].mean((1, 2, 3)) > x[:, 14:].mean((1, 2, 3))).astype(np.int32)
-    return P.Problem("mnist", "fake digits", x[: n // 2], y[: n // 2], x[n // 2:], y[n // 2:], 2, True,
-                     "held-out test set")
+    return P.Problem(
+        "mnist",
+        "fake digits",
+        x[: n // 2],
+        y[: n // 2],
+        x[n // 2 :],
+        y[n // 2 :],
+        2,
+        True,
+        "held-out test set",
+    )
 
 
 def test_permutation_keeps_labels_and_pixels() -> None:
     digits = _digits(40)
     scrambled = P.permuted(digits, np.random.default_rng(2))
     assert np.array_equal(scrambled.y_train, digits.y_train)
-    assert np.array_equal(np.sort(scrambled.x_train.reshape(20, -1), 1), np.sort(digits.x_train.reshape(20, -1), 1))
+    assert np.array_equal(
+        np.sort(scrambled.x_train.reshape(20, -1), 1), np.sort(digits.x_train.reshape(20, -1), 1)
+    )
     assert not np.array_equal(scrambled.x_train, digits.x_train)
 
 
@@ -79,7 +97,9 @@ def test_the_svm_cannot_tell_scrambled_pixels() -> None:
 
 
 def test_subset_keeps_every_class() -> None:
-    digits = dataclasses.replace(_digits(400), y_train=np.arange(200, dtype=np.int32) % 10, classes=10)
+    digits = dataclasses.replace(
+        _digits(400), y_train=np.arange(200, dtype=np.int32) % 10, classes=10
+    )
     small = digits.subset(12, np.random.default_rng(0))
     assert len(small.y_train) == 12 and set(small.y_train.tolist()) == set(range(10))
 
@@ -130,26 +150,37 @@ def test_report_and_figures_from_the_smoke_results(measured, tmp_path) -> None:
 
     replication = get("no-silver-bullet")
     provenance = {"n_seeds": 1, "device": {"kind": "cpu", "cpu": "test CPU", "cpu_count": 2}}
-    results = build_results(replication.name, "smoke", load_claims(replication.claims_file), measured, provenance)
+    results = build_results(
+        replication.name, "smoke", load_claims(replication.claims_file), measured, provenance
+    )
     pages = report.fragments(results)
     assert "**" in pages["matrix"] and "n/a" in pages["matrix"]
     assert {"matrix", "timing", "curve_mnist", "crossovers_mnist"} <= set(pages)
     drawn = figures.make_figures(results, tmp_path)
-    assert {p.name for p in drawn} == {"matrix.png", "curves.png"} and all(p.stat().st_size > 0 for p in drawn)
+    assert {p.name for p in drawn} == {"matrix.png", "curves.png"} and all(
+        p.stat().st_size > 0 for p in drawn
+    )
 
 
 def test_report_orders_methods_by_year_and_names_the_leader() -> None:
     from replications.no_silver_bullet import report
 
-    methods = {"cnn": {"title": "CNN", "year": 2012}, "adaboost": {"title": "AdaBoost", "year": 1996},
-               "perceptron": {"title": "Perceptron", "year": 1958}}
+    methods = {
+        "cnn": {"title": "CNN", "year": 2012},
+        "adaboost": {"title": "AdaBoost", "year": 1996},
+        "perceptron": {"title": "Perceptron", "year": 1958},
+    }
     assert report.by_year(methods) == ["perceptron", "adaboost", "cnn"]
     point = lambda mean: {"mean": mean, "std": 0.0}  # noqa: E731
-    curve = {"adaboost": {"100": point(30.0), "1000": point(9.0)},
-             "cnn": {"100": point(25.0), "1000": point(5.0)},
-             "perceptron": {"100": point(28.0), "1000": point(15.0)}}
+    curve = {
+        "adaboost": {"100": point(30.0), "1000": point(9.0)},
+        "cnn": {"100": point(25.0), "1000": point(5.0)},
+        "perceptron": {"100": point(28.0), "1000": point(15.0)},
+    }
     assert report.leader(curve) == "cnn"
     curve["cnn"]["100"] = point(29.0)  # now the perceptron beats it at 100
     assert report.leader(curve) is None
-    table = report.crossover_list([{"at": 146.4, "below": "perceptron", "above": "adaboost"}], methods)
+    table = report.crossover_list(
+        [{"at": 146.4, "below": "perceptron", "above": "adaboost"}], methods
+    )
     assert "| 146 examples | Perceptron | AdaBoost |" in table

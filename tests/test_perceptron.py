@@ -33,14 +33,18 @@ def test_epoch_matches_the_textbook_loop():
     order = rng.permutation(40)
     w0 = rng.integers(-2, 3, 5).astype(np.float32)
     expected_w, expected_m = reference_epoch(w0, x, y, order)
-    w, m = perceptron_epoch(jnp.asarray(w0), jnp.asarray(x), jnp.asarray(y), jnp.ones(40, bool), jnp.asarray(order))
+    w, m = perceptron_epoch(
+        jnp.asarray(w0), jnp.asarray(x), jnp.asarray(y), jnp.ones(40, bool), jnp.asarray(order)
+    )
     assert np.array_equal(np.asarray(w), expected_w) and int(m) == expected_m
 
 
 def test_padding_rows_are_ignored():
     x = jnp.asarray([[1.0, 1.0], [-1.0, 1.0], [0.0, 0.0]])
     y = jnp.asarray([1.0, -1.0, 0.0])
-    w, m = perceptron_epoch(jnp.zeros(2), x, y, jnp.asarray([True, True, False]), jnp.asarray([2, 0, 1]))
+    w, m = perceptron_epoch(
+        jnp.zeros(2), x, y, jnp.asarray([True, True, False]), jnp.asarray([2, 0, 1])
+    )
     assert int(m) == 2
 
 
@@ -52,8 +56,13 @@ def test_mistakes_never_exceed_novikoff_bound_on_a_separable_cloud():
     y = np.sign(x @ u)
     gamma, separable = max_margin(x, y)
     assert separable and gamma > 0
-    out = train_many_orders(jnp.asarray(x, jnp.float32), jnp.asarray(y, jnp.float32), jnp.ones(len(y), bool),
-                            jax.random.split(jax.random.key(0), 32), 1000)
+    out = train_many_orders(
+        jnp.asarray(x, jnp.float32),
+        jnp.asarray(y, jnp.float32),
+        jnp.ones(len(y), bool),
+        jax.random.split(jax.random.key(0), 32),
+        1000,
+    )
     assert bool(out["converged"].all())
     assert int(out["mistakes"].max()) <= bound_of(x, gamma)
 
@@ -85,5 +94,7 @@ def test_smoke_reproduces_the_qualitative_claims(measured):
 def test_the_rule_asks_for_full_float32_margins() -> None:
     """The mistake test y (w . x) <= 0 must not depend on the GPU's TF32 default."""
     x, y = jnp.ones((4, 3)), jnp.array([1.0, -1.0, 1.0, -1.0])
-    graph = str(jax.make_jaxpr(perceptron_epoch)(jnp.zeros(3), x, y, jnp.ones(4, bool), jnp.arange(4)))
+    graph = str(
+        jax.make_jaxpr(perceptron_epoch)(jnp.zeros(3), x, y, jnp.ones(4, bool), jnp.arange(4))
+    )
     assert "Precision.HIGHEST" in graph

@@ -45,7 +45,9 @@ def test_generators_follow_breimans_definitions() -> None:
     np.testing.assert_allclose(x[y == 0].var(axis=0), 4.0, rtol=0.08)  # class 1: N(0, 4I)
     np.testing.assert_allclose(x[y == 1].var(axis=0), 1.0, rtol=0.08)
     x, y = synthetic.sample("threenorm", key=jax.random.key(3), n=20000)
-    np.testing.assert_allclose(x[y == 1].mean(axis=0)[:2], [a, -a], atol=0.05)  # (a, -a, a, -a, ...)
+    np.testing.assert_allclose(
+        x[y == 1].mean(axis=0)[:2], [a, -a], atol=0.05
+    )  # (a, -a, a, -a, ...)
     np.testing.assert_allclose(np.abs(x[y == 0, 0]).mean(), np.abs(x[y == 1, 0]).mean(), atol=0.1)
     x, y = synthetic.sample("waveform", key=jax.random.key(4), n=20000)
     # at i = 15 (index 14): h1 = 2, h2 = 6, h3 = 0, so the class means are (2+6)/2, (2+0)/2, (6+0)/2
@@ -53,7 +55,14 @@ def test_generators_follow_breimans_definitions() -> None:
 
 
 def test_default_features_matches_breiman() -> None:
-    assert [default_features(m) for m in (9, 8, 34, 60, 6, 256)] == [4, 4, 6, 6, 3, 9]  # Breiman (2001) §4: F = int(log2 M + 1)
+    assert [default_features(m) for m in (9, 8, 34, 60, 6, 256)] == [
+        4,
+        4,
+        6,
+        6,
+        3,
+        9,
+    ]  # Breiman (2001) §4: F = int(log2 M + 1)
 
 
 def test_flip_labels_changes_exactly_the_fraction_to_other_classes() -> None:
@@ -64,7 +73,9 @@ def test_flip_labels_changes_exactly_the_fraction_to_other_classes() -> None:
 
 def test_hold_out_is_a_partition() -> None:
     train, test = hold_out(214, 0.1, np.random.default_rng(0))
-    assert len(test) == 21 and len(np.intersect1d(train, test)) == 0 and len(train) + len(test) == 214
+    assert (
+        len(test) == 21 and len(np.intersect1d(train, test)) == 0 and len(train) + len(test) == 214
+    )
 
 
 def test_seeds_differ_by_repeat_and_set_and_repeat_exactly() -> None:
@@ -114,9 +125,14 @@ def test_smoke_profile_end_to_end(smoke) -> None:
     v = smoke.values
     assert len(v) == 16 * 4 + 8 * 3 + 2  # every Table 2 cell, every Table 5 cell, headline, OOB
     assert v["RF-T2-vowel-sel"].n == 2 and v["RF-T2-soybean-sel"].note == "not in this profile"
-    assert v["RF-T2-letters-ada"].value is None and v["RF-T2-letters-ada"].note == "not in this profile"
+    assert (
+        v["RF-T2-letters-ada"].value is None
+        and v["RF-T2-letters-ada"].note == "not in this profile"
+    )
     for key in ("glass", "breast"):
-        assert v[f"RF-T2-{key}-onetree"].value > v[f"RF-T2-{key}-sel"].value  # forests beat single trees
+        assert (
+            v[f"RF-T2-{key}-onetree"].value > v[f"RF-T2-{key}-sel"].value
+        )  # forests beat single trees
         assert v[f"RF-T2-{key}-sel"].n == 2
     assert v["RF-T2-breast-sel"].value < 10 and 10 < v["RF-T2-glass-sel"].value < 45
     assert v["RF-T5-breast-ada"].value is not None and v["RF-oob"].value is not None
@@ -141,7 +157,9 @@ def test_report_and_figures_from_a_results_dict(smoke, tmp_path) -> None:
     from shared.results import build_results
 
     replication = get("random_forest")
-    results = build_results("random_forest", "smoke", load_claims(replication.claims_file), smoke, {})
+    results = build_results(
+        "random_forest", "smoke", load_claims(replication.claims_file), smoke, {}
+    )
     fragments = report.fragments(results)
     vowel = next(line for line in fragments["table2"].splitlines() if line.startswith("| vowel"))
     assert "| glass | 2 |" in fragments["table2"] and "| 2 |" in vowel

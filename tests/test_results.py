@@ -12,13 +12,32 @@ from shared.errors import HypeError
 from shared.provenance import collect
 from shared.results import build_results, read_results, write_results
 
-CLAIMS = [Claim(id="A", statement="s", source="x", confidence="primary", rule="at_least", threshold=1.0, why="w")]
+CLAIMS = [
+    Claim(
+        id="A",
+        statement="s",
+        source="x",
+        confidence="primary",
+        rule="at_least",
+        threshold=1.0,
+        why="w",
+    )
+]
 
 
 def results_with(value: float) -> dict:
-    provenance = collect(name="demo", profile="smoke", seed=0, n_seeds=None, command="demo", datasets={},
-                         stages={"total": 1.0})
-    return build_results("demo", "smoke", CLAIMS, Measurements(values={"A": Measurement(value)}), provenance)
+    provenance = collect(
+        name="demo",
+        profile="smoke",
+        seed=0,
+        n_seeds=None,
+        command="demo",
+        datasets={},
+        stages={"total": 1.0},
+    )
+    return build_results(
+        "demo", "smoke", CLAIMS, Measurements(values={"A": Measurement(value)}), provenance
+    )
 
 
 def test_round_trip_and_verdict(tmp_path):
@@ -71,10 +90,27 @@ def test_read_results_refuses_garbage(tmp_path):
 
 
 def test_provenance_has_every_field():
-    record = collect(name="xor", profile="smoke", seed=3, n_seeds=10, command="nox -s replicate-xor",
-                     datasets={"mnist/x": "ab"}, stages={"total": 1.5})
-    for key in ("command", "profile", "base_seed", "n_seeds", "git", "versions", "device", "datasets_sha256",
-                "wall_seconds", "finished_utc"):
+    record = collect(
+        name="xor",
+        profile="smoke",
+        seed=3,
+        n_seeds=10,
+        command="nox -s replicate-xor",
+        datasets={"mnist/x": "ab"},
+        stages={"total": 1.5},
+    )
+    for key in (
+        "command",
+        "profile",
+        "base_seed",
+        "n_seeds",
+        "git",
+        "versions",
+        "device",
+        "datasets_sha256",
+        "wall_seconds",
+        "finished_utc",
+    ):
         assert key in record
     assert {"commit", "dirty"} <= set(record["git"])
     for package in ("python", "jax", "jaxlib", "flax", "optax", "numpy", "scikit-learn"):

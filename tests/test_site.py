@@ -27,7 +27,9 @@ from shared.report import (
 )
 from shared.verification import read_record
 
-mkdocs = shutil.which("mkdocs") or (shutil.which("mkdocs", path=str(__import__("pathlib").Path(sys.executable).parent)))
+mkdocs = shutil.which("mkdocs") or (
+    shutil.which("mkdocs", path=str(__import__("pathlib").Path(sys.executable).parent))
+)
 
 
 def test_fmt():
@@ -43,13 +45,32 @@ def test_anchor_is_stable():
 
 
 def test_claims_table_has_a_row_and_anchor_per_claim():
-    provenance = {"git": {"commit": "c0ffee" * 6 + "abcd", "dirty": True},
-                  "finished_utc": "2026-01-02T03:04:05Z", "datasets_sha256": {}}
-    results = {"replication": "xor", "provenance": provenance,
-        "claims": [{"id": "A-1", "statement": "s | t", "source": "p. 1", "confidence": "uncertain",
-                    "paper": 0.5, "unit": "", "rule": "within", "criterion": "c", "why": "w",
-                    "digits": 3, "percent": True, "verdict": "partly",
-                    "ours": {"value": 0.56, "std": 0.01, "n": 10, "note": ""}}]}
+    provenance = {
+        "git": {"commit": "c0ffee" * 6 + "abcd", "dirty": True},
+        "finished_utc": "2026-01-02T03:04:05Z",
+        "datasets_sha256": {},
+    }
+    results = {
+        "replication": "xor",
+        "provenance": provenance,
+        "claims": [
+            {
+                "id": "A-1",
+                "statement": "s | t",
+                "source": "p. 1",
+                "confidence": "uncertain",
+                "paper": 0.5,
+                "unit": "",
+                "rule": "within",
+                "criterion": "c",
+                "why": "w",
+                "digits": 3,
+                "percent": True,
+                "verdict": "partly",
+                "ours": {"value": 0.56, "std": 0.01, "n": 10, "note": ""},
+            }
+        ],
+    }
     table = claims_table(results)
     assert 'id="a-1"' in table and "56.0%" in table and "50%" in table and "s \\| t" in table
     assert "partly" in table and "uncertain" in table and "not yet checked" in table
@@ -58,18 +79,26 @@ def test_claims_table_has_a_row_and_anchor_per_claim():
     assert f"Commit {'c0ffee' * 6}abcd (with uncommitted changes), page xor/#a-1." in text
 
 
-@pytest.mark.skipif(mkdocs is None, reason="the site extra is not installed (nox -s tests installs it)")
+@pytest.mark.skipif(
+    mkdocs is None, reason="the site extra is not installed (nox -s tests installs it)"
+)
 def test_site_builds_strictly(tmp_path):
     written = write_site_fragments()  # the figures too: the build draws them, none is committed
     assert (GENERATED / "summary.md") in written
     assert all(path.exists() for path in written if path.suffix == ".png")
     drawn = {path.parent.name for path in written if path.suffix == ".png"}
-    assert drawn == {r.name for r in all_replications() if r.has("figures")
-                     and (RESULTS_DIR / f"{r.name}.json").exists()}  # every published run's figures
+    assert drawn == {
+        r.name
+        for r in all_replications()
+        if r.has("figures") and (RESULTS_DIR / f"{r.name}.json").exists()
+    }  # every published run's figures
     for fragment in included_fragments():
         assert (GENERATED.parent / fragment).exists(), fragment
-    build = subprocess.run([mkdocs, "build", "--strict", "-q", "-f", "site/mkdocs.yml", "-d", str(tmp_path / "out")],
-                           capture_output=True, text=True)
+    build = subprocess.run(
+        [mkdocs, "build", "--strict", "-q", "-f", "site/mkdocs.yml", "-d", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+    )
     assert build.returncode == 0, build.stderr[-3000:]
     assert (tmp_path / "out" / "index.html").exists()
 
@@ -86,7 +115,9 @@ def test_numbers_on_the_jpeg_degraded_copy_carry_the_caveat():
     table = claims_table(results)
     flagged = [line for line in table.splitlines() if CAVEAT in line]
     assert len(flagged) == 2 and all("GSS-cifar" in line for line in flagged)
-    results["provenance"]["datasets_sha256"] = {"cifar10/test_batch.bin": "ab" * 32}  # the genuine data
+    results["provenance"]["datasets_sha256"] = {
+        "cifar10/test_batch.bin": "ab" * 32
+    }  # the genuine data
     assert CAVEAT not in claims_table(results)
 
 
@@ -118,9 +149,15 @@ def test_a_reworded_claim_shows_what_was_measured():
     from shared.results import regrade
 
     stored = json.loads((RESULTS_DIR / "xor.json").read_text())
-    claims = [dataclasses.replace(c, statement="A new wording.") if c.id == "MP-xor-best" else c
-              for c in load_claims(get("xor").claims_file)]
-    row = next(line for line in claims_table(regrade(stored, claims)).splitlines() if "**MP-xor-best**" in line)
+    claims = [
+        dataclasses.replace(c, statement="A new wording.") if c.id == "MP-xor-best" else c
+        for c in load_claims(get("xor").claims_file)
+    ]
+    row = next(
+        line
+        for line in claims_table(regrade(stored, claims)).splitlines()
+        if "**MP-xor-best**" in line
+    )
     assert "A new wording." in row and "measured as worded at run time" in row
     citation = html.unescape(row)  # the citation says what the number was measured as, too
     assert 'Ours: 75%, measured as worded at run time: "The best any single' in citation
@@ -131,8 +168,11 @@ def committed_results() -> dict[str, dict]:
     from shared.claims import load_claims
     from shared.results import regrade
 
-    return {r.name: regrade(json.loads(path.read_text()), load_claims(r.claims_file)) for r in all_replications()
-            if (path := RESULTS_DIR / f"{r.name}.json").exists()}
+    return {
+        r.name: regrade(json.loads(path.read_text()), load_claims(r.claims_file))
+        for r in all_replications()
+        if (path := RESULTS_DIR / f"{r.name}.json").exists()
+    }
 
 
 def test_every_replication_has_a_headline_claim_that_exists():
@@ -142,8 +182,11 @@ def test_every_replication_has_a_headline_claim_that_exists():
     assert set(HEADLINES) == {r.name for r in replications}
     loaded = committed_results()
     for r in replications:
-        ids = ({row["id"] for row in loaded[r.name]["claims"]} if r.name in loaded
-               else {c.id for c in load_claims(r.claims_file)})
+        ids = (
+            {row["id"] for row in loaded[r.name]["claims"]}
+            if r.name in loaded
+            else {c.id for c in load_claims(r.claims_file)}
+        )
         assert HEADLINES[r.name] in ids, (r.name, HEADLINES[r.name])
 
 
@@ -190,8 +233,10 @@ def test_every_claim_row_has_a_citation_with_its_anchor_and_commit():
             key = anchor(row["id"])
             assert line.startswith(f'| <span id="{key}" class="claim-id">**{row["id"]}**</span>')
             assert f'<details class="cite" id="cite-{key}">' in line
-            text, bibtex = (html.unescape(block) for block in
-                            re.findall(r'<pre id="cite-[^"]+"><code>(.*?)</code></pre>', line))
+            text, bibtex = (
+                html.unescape(block)
+                for block in re.findall(r'<pre id="cite-[^"]+"><code>(.*?)</code></pre>', line)
+            )
             assert f"Claim {row['id']}:" in text and f"Commit {commit}" in text
             assert text.endswith(f"page {page_link(name, row['id'])}.")
             assert bibtex.startswith(f"@misc{{hype:{row['id']},")
@@ -241,13 +286,18 @@ def test_figures_are_drawn_by_the_build_so_a_caption_needs_no_run(tmp_path, monk
     (results_dir / "xor.json").write_text(json.dumps(stored))
 
     written = write_site_fragments(results_dir, docs)
-    expected = figures.make_figures(regrade(stored, load_claims(xor.claims_file)), tmp_path / "direct")
+    expected = figures.make_figures(
+        regrade(stored, load_claims(xor.claims_file)), tmp_path / "direct"
+    )
     assert expected, "xor draws figures"
     page = (docs / "_generated" / "xor" / "figures.md").read_text()
     for path, caption in expected.items():
         built = docs / "figures" / "xor" / path.name
         assert built in written and built.read_bytes() == path.read_bytes()  # same bytes every draw
-        assert f"![{caption}](figures/xor/{path.name})" in page and f"/// caption\n{caption}\n///" in page
+        assert (
+            f"![{caption}](figures/xor/{path.name})" in page
+            and f"/// caption\n{caption}\n///" in page
+        )
 
     # An older file that stored its captions, and a figure dropped since: neither survives the build.
     stored["figures"] = {path.name: "A caption from the day of the run." for path in expected}
@@ -264,7 +314,9 @@ def test_figures_are_drawn_by_the_build_so_a_caption_needs_no_run(tmp_path, monk
     page = (docs / "_generated" / "xor" / "figures.md").read_text()
     assert "A caption from the day of the run." not in page
     assert all(f"Today's caption for {path.name}." in page for path in expected)
-    assert sorted(p.name for p in (docs / "figures" / "xor").iterdir()) == sorted(p.name for p in expected)
+    assert sorted(p.name for p in (docs / "figures" / "xor").iterdir()) == sorted(
+        p.name for p in expected
+    )
     # drawn from the regraded results (today's verdicts), never from the stored captions
     assert seen[0]["claims"] == regrade(stored, load_claims(xor.claims_file))["claims"]
     assert "figures" not in seen[0]

@@ -20,7 +20,9 @@ OBJECTIVE_RTOL = 1e-4  # both solvers stop at a KKT gap of 1e-3; measured differ
 def digits():
     """scikit-learn's 8x8 digits (shipped with it: no network), scaled as the experiment scales."""
     d = load_digits()
-    x_train, x_test, _ = scale_inputs(d.data[:1000].astype(np.float32), d.data[1000:].astype(np.float32))
+    x_train, x_test, _ = scale_inputs(
+        d.data[:1000].astype(np.float32), d.data[1000:].astype(np.float32)
+    )
     return x_train, d.target[:1000], x_test, d.target[1000:]
 
 
@@ -89,7 +91,10 @@ def test_same_input_same_machines(digits) -> None:
 
 def test_kernel_blocks_match_the_formula() -> None:
     rng = np.random.default_rng(0)
-    a, b = rng.normal(size=(2100, 5)).astype(np.float32) / 3, rng.normal(size=(7, 5)).astype(np.float32) / 3
+    a, b = (
+        rng.normal(size=(2100, 5)).astype(np.float32) / 3,
+        rng.normal(size=(7, 5)).astype(np.float32) / 3,
+    )
     full = np.asarray(polynomial_kernel(a, b, 3))
     np.testing.assert_allclose(np.asarray(kernel_matrix(a, b, 3)), full, rtol=1e-5)
     coef = rng.normal(size=(7, 2)).astype(np.float32)
@@ -120,7 +125,9 @@ def test_smoke_profile_end_to_end(measured) -> None:
     assert v["SVN-T2-d2"].value < 12.0 and v["SVN-quote"].value is True
     assert all(r["kkt_gap"] <= 1e-3 for r in rows.values())
     if v["SVN-NIST-1.1"].value is not None:
-        assert v["SVN-NIST-1.1"].value < 15.0  # 1,000 training digits: far from 1.1%, far from chance
+        assert (
+            v["SVN-NIST-1.1"].value < 15.0
+        )  # 1,000 training digits: far from 1.1%, far from chance
         assert measured.tables["mnist"]["kkt_gap"] <= 1e-3
 
 
@@ -134,11 +141,15 @@ def test_report_and_figures_from_a_results_dict(measured, tmp_path) -> None:
     claims = load_claims(get("svm").claims_file)
     results = build_results("svm", "smoke", claims, measured, {})
     drawn = figures.make_figures(results, tmp_path)
-    expected = {"usps_degree.png"} | ({"nist_table3.png"} if "mnist" in results["tables"] else set())
+    expected = {"usps_degree.png"} | (
+        {"nist_table3.png"} if "mnist" in results["tables"] else set()
+    )
     assert {p.name for p in drawn} == expected and all(p.stat().st_size > 0 for p in drawn)
     fragments = report.fragments(results)
     assert "| 2 |" in fragments["table2"]
-    assert ("**total**" if "mnist" in results["tables"] else "not in this results file") in fragments["table3"]
+    assert (
+        "**total**" if "mnist" in results["tables"] else "not in this results file"
+    ) in fragments["table3"]
 
 
 def test_profiles_cover_the_paper() -> None:

@@ -59,8 +59,13 @@ class TinyNet(nnx.Module):
 def tiny_stepper(devices: list | None = None) -> Stepper:
     from shared.training import data_mesh
 
-    return Stepper(TinyNet(nnx.Rngs(0)), paper_sgd(learning_rate=0.05), preprocess=lambda x, aux: x * aux,
-                   aux=jnp.float32(0.5), mesh=data_mesh(devices))
+    return Stepper(
+        TinyNet(nnx.Rngs(0)),
+        paper_sgd(learning_rate=0.05),
+        preprocess=lambda x, aux: x * aux,
+        aux=jnp.float32(0.5),
+        mesh=data_mesh(devices),
+    )
 
 
 def test_error_rate_counts_every_example_once() -> None:
@@ -81,11 +86,18 @@ def test_a_compiled_stretch_of_steps_is_the_same_as_step_by_step() -> None:
     order = rng.permutation(40)[:32].reshape(4, 8)
     base = jax.random.key(5)
     one_by_one, scanned = tiny_stepper(), tiny_stepper()
-    expected = [one_by_one.train(x[rows], y[rows], jax.random.fold_in(base, 3 + i)) for i, rows in enumerate(order)]
-    losses, errors = scanned.train_steps(scanned.put(x, y, eval_batch_size=16), order, base, first_step=3)
+    expected = [
+        one_by_one.train(x[rows], y[rows], jax.random.fold_in(base, 3 + i))
+        for i, rows in enumerate(order)
+    ]
+    losses, errors = scanned.train_steps(
+        scanned.put(x, y, eval_batch_size=16), order, base, first_step=3
+    )
     np.testing.assert_allclose(losses, [float(loss) for loss, _ in expected], rtol=1e-6)
     assert np.asarray(errors).tolist() == [int(e) for _, e in expected]
-    for a, b in zip(jax.tree.leaves(scanned.params), jax.tree.leaves(one_by_one.params), strict=True):
+    for a, b in zip(
+        jax.tree.leaves(scanned.params), jax.tree.leaves(one_by_one.params), strict=True
+    ):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     held = scanned.put(x, y, eval_batch_size=16)  # 40 rows: three batches of 16, the last padded
     assert held.x.shape[0] == 48 and int(held.valid.sum()) == 40
@@ -95,7 +107,11 @@ def test_a_compiled_stretch_of_steps_is_the_same_as_step_by_step() -> None:
 def test_checkpoint_round_trip_and_mismatch(tmp_path) -> None:
     stepper = tiny_stepper()
     rng = np.random.default_rng(1)
-    stepper.train(rng.normal(size=(8, 12)).astype(np.float32), rng.integers(0, 3, 8).astype(np.int32), jax.random.key(0))
+    stepper.train(
+        rng.normal(size=(8, 12)).astype(np.float32),
+        rng.integers(0, 3, 8).astype(np.int32),
+        jax.random.key(0),
+    )
     path = tmp_path / "run.npz"
     save_checkpoint(path, stepper.state(), {"epoch": 3, "history": [0.5, 0.25]})
     fresh = tiny_stepper()
@@ -140,8 +156,18 @@ SHARDED = textwrap.dedent("""
 
 def test_four_devices_give_the_one_device_result() -> None:
     """Data parallelism over 4 (simulated) CPU devices: same losses and weights as 1 device."""
-    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4", "JAX_PLATFORMS": "cpu"}
-    done = subprocess.run([sys.executable, "-c", SHARDED], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
+    env = {
+        **os.environ,
+        "XLA_FLAGS": "--xla_force_host_platform_device_count=4",
+        "JAX_PLATFORMS": "cpu",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", SHARDED],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "same" in done.stdout

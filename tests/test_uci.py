@@ -27,8 +27,10 @@ ECOLI = """AAT_ECOLI   0.49  0.29  0.48  0.50  0.56  0.24  0.35   cp
 ACEA_ECOLI  0.07  0.40  0.48  0.50  0.54  0.35  0.44   im
 """
 # Statlog pads 3-letter class names with a trailing space
-VEHICLE = ("95 48 83 178 72 10 162 42 20 159 176 379 184 70 6 16 187 197 van \n"
-           "104 50 106 209 66 10 207 32 23 158 223 635 220 73 14 9 188 196 saab\n")
+VEHICLE = (
+    "95 48 83 178 72 10 162 42 20 159 176 379 184 70 6 16 187 197 van \n"
+    "104 50 106 209 66 10 207 32 23 158 223 635 220 73 14 9 188 196 saab\n"
+)
 
 
 def test_breast_cancer_format_drops_the_id_and_marks_missing_values() -> None:
@@ -47,8 +49,9 @@ def test_votes_question_mark_is_a_third_value_not_missing() -> None:
 
 
 def test_segmentation_skips_its_lisp_header_and_takes_the_class_first() -> None:
-    x, y, classes = uci.parse_delimited(SEGMENTATION, "segmentation.data", width=20, label=0,
-                                        skip=uci._segmentation_header)
+    x, y, classes = uci.parse_delimited(
+        SEGMENTATION, "segmentation.data", width=20, label=0, skip=uci._segmentation_header
+    )
     assert x.shape == (2, 19) and classes == ("BRICKFACE", "SKY")
     assert x[0, 0] == 140.0
 
@@ -62,7 +65,9 @@ def test_whitespace_formats_ecoli_and_vehicle() -> None:
 
 def test_bad_rows_are_one_line_errors() -> None:
     with pytest.raises(HypeError, match="line 2: 10 fields, expected 11"):
-        uci.parse_delimited("1,2,3,4,5,6,7,8,9,10,2\n1,2,3,4,5,6,7,8,9,2\n", "f", width=11, label=-1)
+        uci.parse_delimited(
+            "1,2,3,4,5,6,7,8,9,10,2\n1,2,3,4,5,6,7,8,9,2\n", "f", width=11, label=-1
+        )
     with pytest.raises(HypeError, match="non-numeric"):
         uci.parse_delimited("1,x,3\n", "f", width=3, label=-1)
     with pytest.raises(HypeError, match="no data rows"):
@@ -71,8 +76,9 @@ def test_bad_rows_are_one_line_errors() -> None:
         uci.parse_votes("democrat" + ",x" * 16 + "\n")
 
 
-def test_every_set_is_pinned_and_a_missing_file_names_its_upstream(monkeypatch: pytest.MonkeyPatch,
-                                                                      tmp_path) -> None:
+def test_every_set_is_pinned_and_a_missing_file_names_its_upstream(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
     monkeypatch.setenv("HYPE_DATA_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("HYPE_DATA_MIRROR", str(tmp_path / "empty"))
     monkeypatch.setattr("pooch.retrieve", lambda *a, **k: (_ for _ in ()).throw(OSError("offline")))
@@ -98,11 +104,22 @@ def test_every_file_has_the_uci_url_first_and_copies_after() -> None:
         assert urls[0] == uci.UCI + path and all(u.startswith("https://") for u in urls)
 
 
-SIZES = {"glass": (214, 9, 6), "breast cancer": (699, 9, 2), "diabetes": (768, 8, 2), "sonar": (208, 60, 2),
-         "ionosphere": (351, 34, 2), "vehicle": (846, 18, 4), "German credit": (1000, 24, 2),
-         "image": (2310, 19, 7), "ecoli": (336, 7, 8), "votes": (435, 16, 2), "liver": (345, 6, 2),
-         # Breiman's Table 1 says 990 vowel cases and 685 soybean cases; the UCI soybean-large files hold 683.
-         "vowel": (990, 10, 11), "soybean": (683, 35, 19)}
+SIZES = {
+    "glass": (214, 9, 6),
+    "breast cancer": (699, 9, 2),
+    "diabetes": (768, 8, 2),
+    "sonar": (208, 60, 2),
+    "ionosphere": (351, 34, 2),
+    "vehicle": (846, 18, 4),
+    "German credit": (1000, 24, 2),
+    "image": (2310, 19, 7),
+    "ecoli": (336, 7, 8),
+    "votes": (435, 16, 2),
+    "liver": (345, 6, 2),
+    # Breiman's Table 1 says 990 vowel cases and 685 soybean cases; the UCI soybean-large files hold 683.
+    "vowel": (990, 10, 11),
+    "soybean": (683, 35, 19),
+}
 
 
 @pytest.mark.parametrize("name", sorted(SIZES))

@@ -35,7 +35,9 @@ def test_smoke_reproduces_the_claims(measured):
 
 def test_deterministic(measured):
     again = run(smoke(), seed=0)
-    assert {k: v.as_dict() for k, v in again.values.items()} == {k: v.as_dict() for k, v in measured.values.items()}
+    assert {k: v.as_dict() for k, v in again.values.items()} == {
+        k: v.as_dict() for k, v in measured.values.items()
+    }
     assert again.tables == measured.tables
 
 

@@ -31,14 +31,21 @@ def input_gradient(logits_fn: Logits, x: jax.Array, labels: jax.Array) -> jax.Ar
     The batch loss is a sum of independent per-example terms, so one backward pass gives
     every example's own gradient (the same as ``vmap`` of a single-example ``grad``).
     """
+
     def total(z: jax.Array) -> jax.Array:
         return optax.softmax_cross_entropy_with_integer_labels(logits_fn(z), labels).sum()
 
     return jax.grad(total)(x)
 
 
-def fgsm(logits_fn: Logits, x: jax.Array, labels: jax.Array, epsilon: float | jax.Array,
-         *, clip: bool = True) -> jax.Array:
+def fgsm(
+    logits_fn: Logits,
+    x: jax.Array,
+    labels: jax.Array,
+    epsilon: float | jax.Array,
+    *,
+    clip: bool = True,
+) -> jax.Array:
     """Fast gradient sign method: ``x~ = x + epsilon * sign(grad_x J(theta, x, y))``.
 
     References: Goodfellow, Shlens & Szegedy (2014), "Explaining and harnessing adversarial
@@ -50,7 +57,9 @@ def fgsm(logits_fn: Logits, x: jax.Array, labels: jax.Array, epsilon: float | ja
     return jnp.clip(x_adv, 0.0, 1.0) if clip else x_adv
 
 
-def fgsm_sweep(logits_fn: Logits, x: jax.Array, labels: jax.Array, epsilons: jax.Array) -> jax.Array:
+def fgsm_sweep(
+    logits_fn: Logits, x: jax.Array, labels: jax.Array, epsilons: jax.Array
+) -> jax.Array:
     """Error rate (%) of FGSM at each epsilon, vmapped over the epsilons (one gradient shared)."""
     direction = jnp.sign(input_gradient(logits_fn, x, labels))
 
@@ -82,7 +91,9 @@ def _two_loop(g: jax.Array, S: jax.Array, Y: jax.Array, valid: jax.Array) -> jax
 
     q, alphas = jax.lax.scan(newest_first, g, (S[::-1], Y[::-1], rho[::-1]), unroll=True)
     sy, yy = S[-1] @ Y[-1], Y[-1] @ Y[-1]
-    gamma = jnp.where(valid[-1], sy / jnp.maximum(yy, 1e-30), 1.0 / jnp.maximum(jnp.linalg.norm(g), 1e-12))
+    gamma = jnp.where(
+        valid[-1], sy / jnp.maximum(yy, 1e-30), 1.0 / jnp.maximum(jnp.linalg.norm(g), 1e-12)
+    )
 
     def oldest_first(r, pair):
         s, y, rh, a = pair
@@ -136,8 +147,16 @@ def _box_lbfgs(value: Callable, x0: jax.Array, iters: int, memory: int = 10) -> 
     return jax.lax.fori_loop(0, iters, iteration, state)[0]
 
 
-def lbfgs_attack(logits_fn: Logits, x: np.ndarray, target: np.ndarray, *, search_steps: int = 10,
-                 c_init: float = 1.0, max_iter: int = 100, chunk: int = 256) -> LbfgsResult:
+def lbfgs_attack(
+    logits_fn: Logits,
+    x: np.ndarray,
+    target: np.ndarray,
+    *,
+    search_steps: int = 10,
+    c_init: float = 1.0,
+    max_iter: int = 100,
+    chunk: int = 256,
+) -> LbfgsResult:
     """Szegedy et al.'s minimal-distortion targeted attack by box-constrained L-BFGS, batched.
 
     For each example, minimise ``c * ||x' - x||^2 + CE(f(x'), target)`` subject to
@@ -182,8 +201,14 @@ def lbfgs_attack(logits_fn: Logits, x: np.ndarray, target: np.ndarray, *, search
         xs, ts = np.pad(x, ((0, pad), (0, 0))), np.pad(target, (0, pad))
         cs = np.pad(c, (0, pad), constant_values=1.0).astype(np.float32)
         size = min(chunk, len(x))
-        parts = [solve(jnp.asarray(xs[i:i + size]), jnp.asarray(ts[i:i + size]), jnp.asarray(cs[i:i + size]))
-                 for i in range(0, len(xs), size)]
+        parts = [
+            solve(
+                jnp.asarray(xs[i : i + size]),
+                jnp.asarray(ts[i : i + size]),
+                jnp.asarray(cs[i : i + size]),
+            )
+            for i in range(0, len(xs), size)
+        ]
         z = np.concatenate([np.asarray(p[0]) for p in parts])[: len(x)]
         return np.clip(z, 0.0, 1.0), np.concatenate([np.asarray(p[1]) for p in parts])[: len(x)]
 

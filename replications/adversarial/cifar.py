@@ -53,7 +53,7 @@ def gcn(x: jax.Array | np.ndarray, scale: float) -> jax.Array:
     ``x``) minus its mean, rescaled to L2 norm ``scale`` (pylearn2's ``global_contrast_normalize``
     with ``scale`` 55, no bias, an image of norm below 1e-8 left unscaled)."""
     centred = x - jnp.mean(x, axis=-1, keepdims=True)
-    norm = jnp.sqrt(jnp.sum(centred ** 2, axis=-1, keepdims=True))
+    norm = jnp.sqrt(jnp.sum(centred**2, axis=-1, keepdims=True))
     return centred * scale / jnp.where(norm < 1e-8, scale, norm)
 
 
@@ -80,8 +80,14 @@ def max_pool_ceil(x: jax.Array, window: int, stride: int) -> jax.Array:
     n = x.shape[1]
     out = -(-(n - window) // stride) + 1
     pad = (out - 1) * stride + window - n
-    return jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, window, window, 1),
-                                 (1, stride, stride, 1), ((0, 0), (0, pad), (0, pad), (0, 0)))
+    return jax.lax.reduce_window(
+        x,
+        -jnp.inf,
+        jax.lax.max,
+        (1, window, window, 1),
+        (1, stride, stride, 1),
+        ((0, 0), (0, pad), (0, pad), (0, 0)),
+    )
 
 
 class ConvMaxout(nnx.Module):
@@ -97,15 +103,25 @@ class ConvMaxout(nnx.Module):
     def __init__(self, spec: ConvMaxoutNet, *, rngs: nnx.Rngs) -> None:
         init = {"kernel_init": uniform(spec.init_range), "bias_init": nnx.initializers.zeros}
         size, channels_in, convs = 32, 3, []
-        for channels, k, pad, (window, stride) in zip(spec.channels, spec.kernels, spec.pads,
-                                                      spec.pools, strict=True):
-            convs.append(nnx.Conv(channels_in, channels * spec.pieces, (k, k),
-                                  padding=((pad, pad), (pad, pad)), rngs=rngs, **init))
+        for channels, k, pad, (window, stride) in zip(
+            spec.channels, spec.kernels, spec.pads, spec.pools, strict=True
+        ):
+            convs.append(
+                nnx.Conv(
+                    channels_in,
+                    channels * spec.pieces,
+                    (k, k),
+                    padding=((pad, pad), (pad, pad)),
+                    rngs=rngs,
+                    **init,
+                )
+            )
             size = -(-(size + 2 * pad - k + 1 - window) // stride) + 1
             channels_in = channels
         self.h1, self.h2, self.h3 = convs
-        self.h4 = nnx.Linear(size * size * channels_in, spec.dense_units * spec.dense_pieces,
-                             rngs=rngs, **init)
+        self.h4 = nnx.Linear(
+            size * size * channels_in, spec.dense_units * spec.dense_pieces, rngs=rngs, **init
+        )
         self.out = nnx.Linear(spec.dense_units, 10, rngs=rngs, **init)
         self.spec = spec
 
@@ -113,8 +129,9 @@ class ConvMaxout(nnx.Module):
         spec = self.spec
         keys = jax.random.split(key, 5) if key is not None else (None,) * 5
         x = dropout(x.reshape(-1, 32, 32, 3), spec.input_drop, keys[0], rescale=False)
-        for i, (conv, (window, stride)) in enumerate(zip((self.h1, self.h2, self.h3), spec.pools,
-                                                         strict=True)):
+        for i, (conv, (window, stride)) in enumerate(
+            zip((self.h1, self.h2, self.h3), spec.pools, strict=True)
+        ):
             z = conv(x)
             z = z.reshape(*z.shape[:-1], z.shape[-1] // spec.pieces, spec.pieces).max(-1)
             x = dropout(max_pool_ceil(z, window, stride), spec.hidden_drop, keys[i + 1])
@@ -126,16 +143,18 @@ class ConvMaxout(nnx.Module):
         return jnp.zeros(())
 
 
-def train_conv_maxout(x: np.ndarray, y: np.ndarray, config: Config,
-                      key: jax.Array) -> tuple[Logits, dict]:
+def train_conv_maxout(
+    x: np.ndarray, y: np.ndarray, config: Config, key: jax.Array
+) -> tuple[Logits, dict]:
     """Fit the preprocessing on the uint8 NHWC training images ``x``, train :class:`ConvMaxout`
     by ``config.cifar``; returns the net as a jitted function of [0, 1] pixels, and its log."""
     spec = config.cifar_maxout
     unit = to_unit(x)
     mean, whiten = fit_gcn_zca(unit.reshape(len(unit), -1), spec)
     prep = jax.jit(lambda z: gcn_zca(z, mean, whiten, spec.gcn_scale))
-    rows = np.concatenate([np.asarray(prep(jnp.asarray(unit[i:i + 5_000])))
-                           for i in range(0, len(unit), 5_000)])
+    rows = np.concatenate(
+        [np.asarray(prep(jnp.asarray(unit[i : i + 5_000]))) for i in range(0, len(unit), 5_000)]
+    )
     model = ConvMaxout(spec, rngs=nnx.Rngs(jax.random.fold_in(key, 0)))
     log = fit(model, rows, y, config.cifar, key=jax.random.fold_in(key, 1))
     graphdef, params = nnx.split(model)
@@ -153,16 +172,25 @@ def train_convnet(x: np.ndarray, y: np.ndarray, config: Config, key: jax.Array) 
     Keys: init ``fold_in(key, 0)``, data order ``fold_in(key, 1)`` per epoch. Returns the
     trained net as a jitted function of [0, 1] pixels (test mode).
     """
-    model = FourLayerNet(activation="relu", lrn=False, pool_size=3, rngs=nnx.Rngs(params=jax.random.fold_in(key, 0)))
+    model = FourLayerNet(
+        activation="relu", lrn=False, pool_size=3, rngs=nnx.Rngs(params=jax.random.fold_in(key, 0))
+    )
     mean = x.astype(np.float64).mean(axis=0).astype(np.float32)
-    stepper = Stepper(model, paper_sgd(learning_rate=config.cifar_learning_rate, weight_decay=5e-4),
-                      preprocess=subtract_mean, aux=jnp.asarray(mean), cache_key="adversarial_cifar")
+    stepper = Stepper(
+        model,
+        paper_sgd(learning_rate=config.cifar_learning_rate, weight_decay=5e-4),
+        preprocess=subtract_mean,
+        aux=jnp.asarray(mean),
+        cache_key="adversarial_cifar",
+    )
     stepper.check_batch(config.batch_size)
     steps = len(x) // config.batch_size
     for epoch in range(config.cifar_epochs):
-        order = np.asarray(jax.random.permutation(jax.random.fold_in(jax.random.fold_in(key, 1), epoch), len(x)))
+        order = np.asarray(
+            jax.random.permutation(jax.random.fold_in(jax.random.fold_in(key, 1), epoch), len(x))
+        )
         for step in range(steps):
-            batch = order[step * config.batch_size:(step + 1) * config.batch_size]
+            batch = order[step * config.batch_size : (step + 1) * config.batch_size]
             stepper.train(x[batch], y[batch], jax.random.fold_in(key, 2))  # no dropout in this net
     net, mean_dev = nnx.merge(stepper.graphdef, stepper.params), jnp.asarray(mean)
     graphdef, params = nnx.split(net)
@@ -180,15 +208,26 @@ def run_cifar(data: LabelledData, config: Config, key: jax.Array) -> dict:
         model = "convolutional maxout net (Goodfellow et al. 2013 Sec. 5.2), GCN + ZCA inside"
     else:
         f, log, epochs = train_convnet(x, y, config, key), {}, config.cifar_epochs
-        model = ("FourLayerNet (alexnet replication): 3 x conv5x5 (32, 32, 64) ReLU + 3x3/2 max "
-                 "pool, softmax")
+        model = (
+            "FourLayerNet (alexnet replication): 3 x conv5x5 (32, 32, 64) ReLU + 3x3/2 max "
+            "pool, softmax"
+        )
     xt, yt = to_unit(data.x_test), data.y_test
     x_adv = fgsm_examples(f, xt, yt, CIFAR_EPSILON, chunk=500)
     clean, probs = predict(f, xt, chunk=500), predict(f, x_adv, chunk=500)
     wrong = probs.argmax(1) != yt
-    return {"clean_error": float(100.0 * np.mean(clean.argmax(1) != yt)),
-            "error": float(100.0 * wrong.mean()),
-            "confidence": float(100.0 * probs.max(1)[wrong].mean()) if wrong.any() else None,
-            "epsilon": CIFAR_EPSILON, "epochs": epochs, "net": config.cifar_net, "training": log,
-            "n_train": len(x), "n_test": len(yt), "model": model,
-            "linf": float(np.max(np.abs(x_adv - xt))), "sha256": dict(data.sha256), "data_note": data.note}
+    return {
+        "clean_error": float(100.0 * np.mean(clean.argmax(1) != yt)),
+        "error": float(100.0 * wrong.mean()),
+        "confidence": float(100.0 * probs.max(1)[wrong].mean()) if wrong.any() else None,
+        "epsilon": CIFAR_EPSILON,
+        "epochs": epochs,
+        "net": config.cifar_net,
+        "training": log,
+        "n_train": len(x),
+        "n_test": len(yt),
+        "model": model,
+        "linf": float(np.max(np.abs(x_adv - xt))),
+        "sha256": dict(data.sha256),
+        "data_note": data.note,
+    }

@@ -13,9 +13,17 @@ from typing import Any
 from replications.adversarial.szegedy import TABLE1, TABLE3
 from shared.claims import Measurement
 
-SLUG = {"FC10(1e-4)": "FC10-1e-4", "FC10(1e-2)": "FC10-1e-2", "FC10(1)": "FC10-1", "FC100-100-10": "FC100",
-        "FC200-200-10": "FC200", "AE400-10": "AE400",
-        "FC100-100-10 (P1)": "P1-FC100", "FC123-456-10 (P1)": "P1-FC123", "FC100-100-10' (P2)": "P2-FC100"}
+SLUG = {
+    "FC10(1e-4)": "FC10-1e-4",
+    "FC10(1e-2)": "FC10-1e-2",
+    "FC10(1)": "FC10-1",
+    "FC100-100-10": "FC100",
+    "FC200-200-10": "FC200",
+    "AE400-10": "AE400",
+    "FC100-100-10 (P1)": "P1-FC100",
+    "FC123-456-10 (P1)": "P1-FC123",
+    "FC100-100-10' (P2)": "P2-FC100",
+}
 NOISE2 = {"Gaussian noise, sigma 0.1": "noise-0.1", "Gaussian noise, sigma 0.3": "noise-0.3"}
 NOISE4 = {"Gaussian noise, sigma 0.06": "noise-0.06", "Gaussian noise, sigma 0.1": "noise-0.1"}
 
@@ -28,6 +36,7 @@ def _cell(*path: str) -> Getter:
         for part in path:
             value = value[part]
         return value, ""
+
     return get
 
 
@@ -37,7 +46,10 @@ def _transfer_beats_noise(tables: dict[str, Any]) -> tuple[bool, str]:
     off = [t2[row]["errors"][col] for row in TABLE1 for col in TABLE1 if col != row]
     noise = list(t2["Gaussian noise, sigma 0.1"]["errors"].values())
     mean_off, mean_noise = sum(off) / len(off), sum(noise) / len(noise)
-    return mean_off > mean_noise, f"mean off-diagonal error {mean_off:.1f}% vs sigma-0.1 noise {mean_noise:.1f}%"
+    return (
+        mean_off > mean_noise,
+        f"mean off-diagonal error {mean_off:.1f}% vs sigma-0.1 noise {mean_noise:.1f}%",
+    )
 
 
 def _adversarial_training_halves(tables: dict[str, Any]) -> tuple[bool, str]:
@@ -56,7 +68,9 @@ def getters() -> dict[str, Getter]:
         g[f"SZ-T1-{s}-dist"] = _cell("table1", model, "distortion")
     for row in [*TABLE1, *NOISE2]:
         for col in TABLE1:
-            g[f"SZ-T2-{SLUG.get(row) or NOISE2[row]}-on-{SLUG[col]}"] = _cell("table2", row, "errors", col)
+            g[f"SZ-T2-{SLUG.get(row) or NOISE2[row]}-on-{SLUG[col]}"] = _cell(
+                "table2", row, "errors", col
+            )
     g["SZ-T2-transfer"] = _transfer_beats_noise
     for model in TABLE3:
         g[f"SZ-T3-{SLUG[model]}-test"] = _cell("table3", model, "test_error")
@@ -66,12 +80,20 @@ def getters() -> dict[str, Getter]:
         for col in TABLE3:
             if col != row:
                 g[f"SZ-T4-{SLUG[row]}-on-{SLUG[col]}"] = _cell("table4", row, "errors", col)
-                g[f"SZ-T4-{SLUG[row]}-x0.1-on-{SLUG[col]}"] = _cell("table4", f"{row}, magnified", "errors", col)
+                g[f"SZ-T4-{SLUG[row]}-x0.1-on-{SLUG[col]}"] = _cell(
+                    "table4", f"{row}, magnified", "errors", col
+                )
     for row, s in NOISE4.items():
         for col in TABLE3:
             g[f"SZ-T4-{s}-on-{SLUG[col]}"] = _cell("table4", row, "errors", col)
-    g["SZ-self"] = lambda t: (all(t[k][m]["success"] == 100.0 for k, ms in (("table2", TABLE1), ("table4", TABLE3))
-                                  for m in ms), "every model, its own L-BFGS examples")
+    g["SZ-self"] = lambda t: (
+        all(
+            t[k][m]["success"] == 100.0
+            for k, ms in (("table2", TABLE1), ("table4", TABLE3))
+            for m in ms
+        ),
+        "every model, its own L-BFGS examples",
+    )
     g["GSS-softmax-error"] = _cell("fgsm", "softmax", "error")
     g["GSS-softmax-conf"] = _cell("fgsm", "softmax", "confidence")
     g["GSS-maxout-error"] = _cell("fgsm", "maxout", "error")
@@ -93,8 +115,10 @@ def getters() -> dict[str, Getter]:
 def _cifar_note(cifar: dict[str, Any]) -> str:
     """What the CIFAR-10 number rests on: the data (JPEG-degraded copy or not) and the net's clean error."""
     data = cifar.get("data_note") or "genuine CIFAR-10"
-    return (f"{data}; {cifar['model']} after {cifar['epochs']} epochs, clean test error "
-            f"{cifar['clean_error']:.1f}%")
+    return (
+        f"{data}; {cifar['model']} after {cifar['epochs']} epochs, clean test error "
+        f"{cifar['clean_error']:.1f}%"
+    )
 
 
 def measurements(tables: dict[str, Any]) -> dict[str, Measurement]:
@@ -110,7 +134,12 @@ def cifar_measurements(cifar: dict[str, Any]) -> dict[str, Measurement]:
     """GSS-cifar (FGSM error) and GSS-cifar-conf from the CIFAR-10 stage's table; "not run" when it was off."""
     if cifar.get("error") is None:
         reason = cifar.get("note", "not run")
-        return {"GSS-cifar": Measurement(None, note=reason), "GSS-cifar-conf": Measurement(None, note=reason)}
+        return {
+            "GSS-cifar": Measurement(None, note=reason),
+            "GSS-cifar-conf": Measurement(None, note=reason),
+        }
     note = _cifar_note(cifar)
-    return {"GSS-cifar": Measurement(cifar["error"], note=note),
-            "GSS-cifar-conf": Measurement(cifar["confidence"], note=note)}
+    return {
+        "GSS-cifar": Measurement(cifar["error"], note=note),
+        "GSS-cifar-conf": Measurement(cifar["confidence"], note=note),
+    }

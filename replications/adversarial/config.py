@@ -50,7 +50,9 @@ class Recipe:
     learning_rate_decay: float = 1.0
     learning_rate_saturate: int = 1
     min_learning_rate: float = 0.0
-    learning_rate_scale: tuple[tuple[str, float], ...] = ()  # layer name -> multiplier (pylearn2 W_lr_scale)
+    learning_rate_scale: tuple[
+        tuple[str, float], ...
+    ] = ()  # layer name -> multiplier (pylearn2 W_lr_scale)
     momentum: float = 0.0
     final_momentum: float = 0.0
     momentum_saturate: int = 1
@@ -63,14 +65,17 @@ class Recipe:
     retrain: str = "none"
 
     def __post_init__(self) -> None:
-        allowed = {"optimiser": ("adam", "momentum"),
-                   "learning_rate_schedule": ("constant", "cosine", "exponential", "linear"),
-                   "monitor": ("none", "train_objective", "valid_error", "adversarial_valid_error"),
-                   "retrain": ("none", "continue", "same_epochs")}
+        allowed = {
+            "optimiser": ("adam", "momentum"),
+            "learning_rate_schedule": ("constant", "cosine", "exponential", "linear"),
+            "monitor": ("none", "train_objective", "valid_error", "adversarial_valid_error"),
+            "retrain": ("none", "continue", "same_epochs"),
+        }
         for name, choices in allowed.items():
             if getattr(self, name) not in choices:
-                raise ValueError(f"Recipe.{name} must be one of {choices}, "
-                                 f"got {getattr(self, name)!r}")
+                raise ValueError(
+                    f"Recipe.{name} must be one of {choices}, got {getattr(self, name)!r}"
+                )
         held_out = self.monitor in ("valid_error", "adversarial_valid_error")
         if held_out != (self.n_valid > 0):
             raise ValueError("a validation monitor needs n_valid > 0, and n_valid needs one")
@@ -171,10 +176,23 @@ def _maxout_recipe() -> Recipe:
     ``max_epochs`` is ours (the config has none): a safeguard for each stage.
     """
     norms = tuple((layer, MAXOUT_NORM) for layer in ("h1", "h2", "out"))
-    return Recipe(optimiser="momentum", batch_size=100, learning_rate=0.1, learning_rate_schedule="exponential",
-                  learning_rate_decay=1.000004, min_learning_rate=1e-6, momentum=0.5, final_momentum=0.7,
-                  momentum_saturate=250, max_norm=norms, max_epochs=2_000, monitor="valid_error",
-                  patience=100, n_valid=10_000, retrain="continue")
+    return Recipe(
+        optimiser="momentum",
+        batch_size=100,
+        learning_rate=0.1,
+        learning_rate_schedule="exponential",
+        learning_rate_decay=1.000004,
+        min_learning_rate=1e-6,
+        momentum=0.5,
+        final_momentum=0.7,
+        momentum_saturate=250,
+        max_norm=norms,
+        max_epochs=2_000,
+        monitor="valid_error",
+        patience=100,
+        n_valid=10_000,
+        retrain="continue",
+    )
 
 
 def _cifar_recipe() -> Recipe:
@@ -186,13 +204,24 @@ def _cifar_recipe() -> Recipe:
     count (the README's 785 epochs). ``max_epochs``: our safeguard.
     """
     conv = ("h1", "h2", "h3")
-    return Recipe(optimiser="momentum", batch_size=128, learning_rate=0.17, learning_rate_schedule="linear", learning_rate_decay=0.01,
-                  learning_rate_saturate=500, learning_rate_scale=tuple((layer, 0.05) for layer in conv),
-                  momentum=0.5, final_momentum=0.6, momentum_saturate=250,
-                  max_norm=(("h1", 0.9), ("h2", 1.9365), ("h3", 1.9365), ("h4", 1.9),
-                            ("out", 1.9365)),
-                  max_epochs=2_000, monitor="valid_error", patience=100, n_valid=10_000,
-                  retrain="same_epochs")
+    return Recipe(
+        optimiser="momentum",
+        batch_size=128,
+        learning_rate=0.17,
+        learning_rate_schedule="linear",
+        learning_rate_decay=0.01,
+        learning_rate_saturate=500,
+        learning_rate_scale=tuple((layer, 0.05) for layer in conv),
+        momentum=0.5,
+        final_momentum=0.6,
+        momentum_saturate=250,
+        max_norm=(("h1", 0.9), ("h2", 1.9365), ("h3", 1.9365), ("h4", 1.9), ("out", 1.9365)),
+        max_epochs=2_000,
+        monitor="valid_error",
+        patience=100,
+        n_valid=10_000,
+        retrain="same_epochs",
+    )
 
 
 def paper() -> Config:
@@ -221,12 +250,28 @@ def paper() -> Config:
     CIFAR-10 net; about 10 hours without it. Use the ``cpu`` profile on a CPU.
     Command: ``nox -s replicate-adversarial`` (or ``python -m shared.cli replicate adversarial``).
     """
-    converge = Recipe(optimiser="adam", batch_size=128, learning_rate=1e-3, learning_rate_schedule="constant",
-                      max_epochs=500, monitor="train_objective", patience=10, min_decrease=1e-3)
-    adversarial = replace(_maxout_recipe(), monitor="adversarial_valid_error",
-                          retrain="same_epochs")
-    return Config(softmax=converge, mlp=converge, autoencoder=converge, maxout=_maxout_recipe(),
-                  maxout_adversarial=adversarial, cifar_net="maxout", cifar=_cifar_recipe())
+    converge = Recipe(
+        optimiser="adam",
+        batch_size=128,
+        learning_rate=1e-3,
+        learning_rate_schedule="constant",
+        max_epochs=500,
+        monitor="train_objective",
+        patience=10,
+        min_decrease=1e-3,
+    )
+    adversarial = replace(
+        _maxout_recipe(), monitor="adversarial_valid_error", retrain="same_epochs"
+    )
+    return Config(
+        softmax=converge,
+        mlp=converge,
+        autoencoder=converge,
+        maxout=_maxout_recipe(),
+        maxout_adversarial=adversarial,
+        cifar_net="maxout",
+        cifar=_cifar_recipe(),
+    )
 
 
 def cpu() -> Config:
@@ -246,12 +291,25 @@ def cpu() -> Config:
     Runtime: 25 min (1,517 s) measured on a 2-core AMD EPYC CPU at commit 54a691c.
     Command: ``nox -s replicate-adversarial -- --profile cpu``.
     """
-    def adam(epochs: int) -> Recipe:
-        return Recipe(optimiser="adam", batch_size=128, learning_rate=1e-3, learning_rate_schedule="cosine", max_epochs=epochs)
 
-    return Config(softmax=adam(30), mlp=adam(50), autoencoder=adam(25),
-                  maxout_net=MaxoutNet(init_range=None, rescale_input=True), maxout=adam(12),
-                  maxout_adversarial=adam(12), cifar_net="four-layer")
+    def adam(epochs: int) -> Recipe:
+        return Recipe(
+            optimiser="adam",
+            batch_size=128,
+            learning_rate=1e-3,
+            learning_rate_schedule="cosine",
+            max_epochs=epochs,
+        )
+
+    return Config(
+        softmax=adam(30),
+        mlp=adam(50),
+        autoencoder=adam(25),
+        maxout_net=MaxoutNet(init_range=None, rescale_input=True),
+        maxout=adam(12),
+        maxout_adversarial=adam(12),
+        cifar_net="four-layer",
+    )
 
 
 def smoke() -> Config:
@@ -263,16 +321,27 @@ def smoke() -> Config:
         return replace(recipe, **{"max_epochs": 3, "patience": min(recipe.patience, 1), **changes})
 
     held_out = {"n_valid": 200, "batch_size": 50}
-    return Config(n_train=1_000, n_test=500, softmax=short(full.softmax), mlp=short(full.mlp),
-                  autoencoder=short(full.autoencoder, max_epochs=1),
-                  # flax's default initialisation: at +-0.005 a 16-unit net learns nothing
-                  # in 3 epochs
-                  maxout_net=MaxoutNet(units=16, pieces=2, init_range=None),
-                  maxout=short(full.maxout, **held_out),
-                  maxout_adversarial=short(full.maxout_adversarial, **held_out),
-                  n_attack=12, attack_steps=4, attack_iter=20, attack_chunk=12,
-                  sweep=(0.0, 0.1, 0.25), n_svm_train=300, forest_trees=5, n_beyond=100,
-                  cifar_net="off")
+    return Config(
+        n_train=1_000,
+        n_test=500,
+        softmax=short(full.softmax),
+        mlp=short(full.mlp),
+        autoencoder=short(full.autoencoder, max_epochs=1),
+        # flax's default initialisation: at +-0.005 a 16-unit net learns nothing
+        # in 3 epochs
+        maxout_net=MaxoutNet(units=16, pieces=2, init_range=None),
+        maxout=short(full.maxout, **held_out),
+        maxout_adversarial=short(full.maxout_adversarial, **held_out),
+        n_attack=12,
+        attack_steps=4,
+        attack_iter=20,
+        attack_chunk=12,
+        sweep=(0.0, 0.1, 0.25),
+        n_svm_train=300,
+        forest_trees=5,
+        n_beyond=100,
+        cifar_net="off",
+    )
 
 
 PROFILES = {"paper": paper, "cpu": cpu, "smoke": smoke}

@@ -10,9 +10,16 @@ import numpy as np
 from shared.plots import PALETTE, new_figure, save_figure
 
 TABLE1 = ("FC10(1e-4)", "FC10(1e-2)", "FC10(1)", "FC100-100-10", "FC200-200-10", "AE400-10")
-SHORT = {"FC10(1e-4)": "FC10(1e-4)", "FC10(1e-2)": "FC10(1e-2)", "FC10(1)": "FC10(1)", "FC100-100-10": "FC100",
-         "FC200-200-10": "FC200", "AE400-10": "AE400", "Gaussian noise, sigma 0.1": "noise 0.1",
-         "Gaussian noise, sigma 0.3": "noise 0.3"}
+SHORT = {
+    "FC10(1e-4)": "FC10(1e-4)",
+    "FC10(1e-2)": "FC10(1e-2)",
+    "FC10(1)": "FC10(1)",
+    "FC100-100-10": "FC100",
+    "FC200-200-10": "FC200",
+    "AE400-10": "AE400",
+    "Gaussian noise, sigma 0.1": "noise 0.1",
+    "Gaussian noise, sigma 0.3": "noise 0.3",
+}
 
 
 def _examples(results: dict[str, Any], path: Path) -> tuple[Path, str]:
@@ -27,8 +34,14 @@ def _examples(results: dict[str, Any], path: Path) -> tuple[Path, str]:
         for name in names:
             adv = np.asarray(attacks[name]["adversarial"][i])
             cells.append((adv - clean[i], f"{name}\nperturbation", "RdBu_r", (-0.3, 0.3)))
-            cells.append((adv, f"-> {attacks[name]['predicted'][i]} ({100 * attacks[name]['confidence'][i]:.0f}%)",
-                          "gray", (0, 1)))
+            cells.append(
+                (
+                    adv,
+                    f"-> {attacks[name]['predicted'][i]} ({100 * attacks[name]['confidence'][i]:.0f}%)",
+                    "gray",
+                    (0, 1),
+                )
+            )
         for j, (image, title, cmap, (lo, hi)) in enumerate(cells):
             ax = axes[i, j]
             ax.imshow(image.reshape(28, 28), cmap=cmap, vmin=lo, vmax=hi)
@@ -36,9 +49,11 @@ def _examples(results: dict[str, Any], path: Path) -> tuple[Path, str]:
             ax.set_yticks([])
             ax.grid(False)
             ax.set_title(title if (i == 0 or "->" in title or "label" in title) else "", fontsize=7)
-    return save_figure(fig, path), ("Test digits (left), the FGSM perturbation at epsilon 0.25 (clipped to [0, 1]) "
-                                    "against each model, and the adversarial image with the model's prediction and "
-                                    "confidence. Pixels in [0, 1].")
+    return save_figure(fig, path), (
+        "Test digits (left), the FGSM perturbation at epsilon 0.25 (clipped to [0, 1]) "
+        "against each model, and the adversarial image with the model's prediction and "
+        "confidence. Pixels in [0, 1]."
+    )
 
 
 def _robustness(results: dict[str, Any], path: Path) -> tuple[Path, str]:
@@ -54,7 +69,9 @@ def _robustness(results: dict[str, Any], path: Path) -> tuple[Path, str]:
     ax.set_ylabel("accuracy on the MNIST test set (%)")
     ax.set_ylim(0, 100)
     ax.legend(fontsize=8)
-    return save_figure(fig, path), "Robust accuracy against FGSM as epsilon grows, on the MNIST test set."
+    return save_figure(
+        fig, path
+    ), "Robust accuracy against FGSM as epsilon grows, on the MNIST test set."
 
 
 def _transfer(results: dict[str, Any], path: Path) -> tuple[Path, str]:
@@ -62,46 +79,90 @@ def _transfer(results: dict[str, Any], path: Path) -> tuple[Path, str]:
     rows = [r for r in SHORT if r in t2]  # the paper's row order (the results file sorts keys)
     ours = np.array([[t2[r]["errors"][c] for c in TABLE1] for r in rows])
     paper = {row["id"]: row["paper"] for row in results["claims"]}
-    slug = {"FC10(1e-4)": "FC10-1e-4", "FC10(1e-2)": "FC10-1e-2", "FC10(1)": "FC10-1", "FC100-100-10": "FC100",
-            "FC200-200-10": "FC200", "AE400-10": "AE400", "Gaussian noise, sigma 0.1": "noise-0.1",
-            "Gaussian noise, sigma 0.3": "noise-0.3"}
-    theirs = np.array([[paper.get(f"SZ-T2-{slug[r]}-on-{slug[c]}", np.nan) for c in TABLE1] for r in rows], dtype=float)
+    slug = {
+        "FC10(1e-4)": "FC10-1e-4",
+        "FC10(1e-2)": "FC10-1e-2",
+        "FC10(1)": "FC10-1",
+        "FC100-100-10": "FC100",
+        "FC200-200-10": "FC200",
+        "AE400-10": "AE400",
+        "Gaussian noise, sigma 0.1": "noise-0.1",
+        "Gaussian noise, sigma 0.3": "noise-0.3",
+    }
+    theirs = np.array(
+        [[paper.get(f"SZ-T2-{slug[r]}-on-{slug[c]}", np.nan) for c in TABLE1] for r in rows],
+        dtype=float,
+    )
     fig, axes = new_figure(9.0, 4.4, ncols=2)
-    for ax, grid, title in ((axes[0, 0], theirs, "Szegedy et al. Table 2"), (axes[0, 1], ours, "ours")):
+    for ax, grid, title in (
+        (axes[0, 0], theirs, "Szegedy et al. Table 2"),
+        (axes[0, 1], ours, "ours"),
+    ):
         ax.imshow(grid, cmap="viridis", vmin=0, vmax=100)
         ax.grid(False)
-        ax.set_xticks(range(len(TABLE1)), [SHORT[c] for c in TABLE1], rotation=45, ha="right", fontsize=8)
+        ax.set_xticks(
+            range(len(TABLE1)), [SHORT[c] for c in TABLE1], rotation=45, ha="right", fontsize=8
+        )
         ax.set_yticks(range(len(rows)), [SHORT[r] for r in rows], fontsize=8)
         ax.set_title(title)
         for i in range(grid.shape[0]):
             for j in range(grid.shape[1]):
-                ax.text(j, i, f"{grid[i, j]:.0f}", ha="center", va="center", fontsize=7,
-                        color="white" if grid[i, j] < 60 else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{grid[i, j]:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if grid[i, j] < 60 else "black",
+                )
     axes[0, 0].set_ylabel("examples made for (row)")
-    return save_figure(fig, path), ("Cross-model transfer (Szegedy et al. Table 2): error (%) of the column model on "
-                                    "L-BFGS examples made for the row model, and on Gaussian noise. Italic/recalled "
-                                    "paper cells are flagged in the claims table.")
+    return save_figure(fig, path), (
+        "Cross-model transfer (Szegedy et al. Table 2): error (%) of the column model on "
+        "L-BFGS examples made for the row model, and on Gaussian noise. Italic/recalled "
+        "paper cells are flagged in the claims table."
+    )
 
 
 def _distortion(results: dict[str, Any], path: Path) -> tuple[Path, str]:
     t1 = results["tables"]["table1"]
     paper = {row["id"]: row["paper"] for row in results["claims"]}
-    slug = {"FC10(1e-4)": "FC10-1e-4", "FC10(1e-2)": "FC10-1e-2", "FC10(1)": "FC10-1", "FC100-100-10": "FC100",
-            "FC200-200-10": "FC200", "AE400-10": "AE400"}
+    slug = {
+        "FC10(1e-4)": "FC10-1e-4",
+        "FC10(1e-2)": "FC10-1e-2",
+        "FC10(1)": "FC10-1",
+        "FC100-100-10": "FC100",
+        "FC200-200-10": "FC200",
+        "AE400-10": "AE400",
+    }
     x = np.arange(len(TABLE1))
     fig, axes = new_figure(6.4, 3.8)
     ax = axes[0, 0]
-    ax.bar(x - 0.2, [paper[f"SZ-T1-{slug[m]}-dist"] for m in TABLE1], 0.4, color=PALETTE[0], label="Szegedy et al.")
-    ax.bar(x + 0.2, [t1[m]["distortion"] or 0.0 for m in TABLE1], 0.4, color=PALETTE[1], label="ours")
+    ax.bar(
+        x - 0.2,
+        [paper[f"SZ-T1-{slug[m]}-dist"] for m in TABLE1],
+        0.4,
+        color=PALETTE[0],
+        label="Szegedy et al.",
+    )
+    ax.bar(
+        x + 0.2, [t1[m]["distortion"] or 0.0 for m in TABLE1], 0.4, color=PALETTE[1], label="ours"
+    )
     ax.set_xticks(x, [SHORT[m] for m in TABLE1], rotation=30, ha="right")
     ax.set_ylabel("mean minimal RMS distortion")
     ax.legend()
-    return save_figure(fig, path), ("Average minimal distortion of the box-constrained L-BFGS attack "
-                                    "(Szegedy et al. Table 1), RMS per pixel, pixels in [0, 1].")
+    return save_figure(fig, path), (
+        "Average minimal distortion of the box-constrained L-BFGS attack "
+        "(Szegedy et al. Table 1), RMS per pixel, pixels in [0, 1]."
+    )
 
 
 def make_figures(results: dict[str, Any], outdir: Path) -> dict[Path, str]:
     """Every figure of the page: path -> caption."""
-    made = [_examples(results, outdir / "examples.png"), _robustness(results, outdir / "robustness.png"),
-            _transfer(results, outdir / "transfer.png"), _distortion(results, outdir / "distortion.png")]
+    made = [
+        _examples(results, outdir / "examples.png"),
+        _robustness(results, outdir / "robustness.png"),
+        _transfer(results, outdir / "transfer.png"),
+        _distortion(results, outdir / "distortion.png"),
+    ]
     return dict(made)

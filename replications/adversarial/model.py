@@ -48,9 +48,13 @@ class SigmoidMLP(nnx.Module):
 
     def __init__(self, hidden: Sequence[int], decays: Sequence[float], *, rngs: nnx.Rngs) -> None:
         sizes = [N_PIXELS, *hidden, N_CLASSES]
-        self.layers = nnx.List([nnx.Linear(a, b, rngs=rngs) for a, b in zip(sizes[:-1], sizes[1:], strict=True)])
+        self.layers = nnx.List(
+            [nnx.Linear(a, b, rngs=rngs) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+        )
         if len(decays) != len(self.layers):
-            raise ValueError(f"need one weight decay per layer ({len(self.layers)}), got {len(decays)}")
+            raise ValueError(
+                f"need one weight decay per layer ({len(self.layers)}), got {len(decays)}"
+            )
         self.decays = tuple(decays)
 
     def __call__(self, x: jax.Array, *, key: jax.Array | None = None) -> jax.Array:
@@ -74,8 +78,14 @@ class Autoencoder(nnx.Module):
     ``weight * sum_j KL(target || mean activation of unit j over the batch)``.
     """
 
-    def __init__(self, hidden: int, *, sparsity_target: float = 0.05, sparsity_weight: float = 3.0,
-                 rngs: nnx.Rngs) -> None:
+    def __init__(
+        self,
+        hidden: int,
+        *,
+        sparsity_target: float = 0.05,
+        sparsity_weight: float = 3.0,
+        rngs: nnx.Rngs,
+    ) -> None:
         self.encoder = nnx.Linear(N_PIXELS, hidden, rngs=rngs)
         self.decoder = nnx.Linear(hidden, N_PIXELS, rngs=rngs)
         self.sparsity_target, self.sparsity_weight = sparsity_target, sparsity_weight
@@ -121,11 +131,22 @@ class Maxout(nnx.Module):
     divided by 0.8 in training (inverted dropout); the authors' config leaves them as they are.
     """
 
-    def __init__(self, units: int, pieces: int, *, input_drop: float, hidden_drop: float,
-                 init_range: float | None = None, rescale_input: bool = True,
-                 rngs: nnx.Rngs) -> None:
-        init = {} if init_range is None else {"kernel_init": uniform(init_range),
-                                              "bias_init": nnx.initializers.zeros}
+    def __init__(
+        self,
+        units: int,
+        pieces: int,
+        *,
+        input_drop: float,
+        hidden_drop: float,
+        init_range: float | None = None,
+        rescale_input: bool = True,
+        rngs: nnx.Rngs,
+    ) -> None:
+        init = (
+            {}
+            if init_range is None
+            else {"kernel_init": uniform(init_range), "bias_init": nnx.initializers.zeros}
+        )
         self.h1 = nnx.Linear(N_PIXELS, units * pieces, rngs=rngs, **init)
         self.h2 = nnx.Linear(units, units * pieces, rngs=rngs, **init)
         self.out = nnx.Linear(units, N_CLASSES, rngs=rngs, **init)
@@ -149,8 +170,10 @@ class Maxout(nnx.Module):
 
 def uniform(r: float) -> nnx.Initializer:
     """Weights uniform in [-r, r] (pylearn2's ``irange``)."""
+
     def init(key: jax.Array, shape: tuple[int, ...], dtype: jnp.dtype = jnp.float32) -> jax.Array:
         return jax.random.uniform(key, shape, dtype, -r, r)
+
     return init
 
 

@@ -21,7 +21,9 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{fmt(value, 3)}%"
 
 
-def _ours_vs(claims: dict[str, Any], claim_id: str, ours: float | None, percent: bool = True) -> str:
+def _ours_vs(
+    claims: dict[str, Any], claim_id: str, ours: float | None, percent: bool = True
+) -> str:
     """``ours (paper)``, the paper's value in italics where it is recalled (uncertain)."""
     row = claims.get(claim_id)
     text = _pct(ours) if percent else fmt(ours, 2)
@@ -34,24 +36,42 @@ def _ours_vs(claims: dict[str, Any], claim_id: str, ours: float | None, percent:
 
 def table1(results: dict[str, Any]) -> str:
     claims, t1 = _paper(results), results["tables"]["table1"]
-    lines = ["| model | test error | train error | mean min. distortion | attack success |",
-             "| --- | --- | --- | --- | --- |"]
+    lines = [
+        "| model | test error | train error | mean min. distortion | attack success |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for m in TABLE1:
         s, r = SLUG[m], t1[m]
-        lines.append(f"| {m} | {_ours_vs(claims, f'SZ-T1-{s}-test', r['test_error'])} | "
-                     f"{_ours_vs(claims, f'SZ-T1-{s}-train', r['train_error'])} | "
-                     f"{_ours_vs(claims, f'SZ-T1-{s}-dist', r['distortion'], percent=False)} | {_pct(r['success'])} |")
+        lines.append(
+            f"| {m} | {_ours_vs(claims, f'SZ-T1-{s}-test', r['test_error'])} | "
+            f"{_ours_vs(claims, f'SZ-T1-{s}-train', r['train_error'])} | "
+            f"{_ours_vs(claims, f'SZ-T1-{s}-dist', r['distortion'], percent=False)} | {_pct(r['success'])} |"
+        )
     n = results["tables"]["sizes"]["n_attack"]
-    return "\n".join(lines) + f"\n\nOurs (Szegedy et al.). Distortion: RMS per pixel, pixels in [0, 1], over {n:,} training images attacked with random target labels.\n"
+    return (
+        "\n".join(lines)
+        + f"\n\nOurs (Szegedy et al.). Distortion: RMS per pixel, pixels in [0, 1], over {n:,} training images attacked with random target labels.\n"
+    )
 
 
-def _matrix(results: dict[str, Any], table: str, models: tuple[str, ...], rows: list[str], prefix: str,
-            slug: dict[str, str]) -> str:
+def _matrix(
+    results: dict[str, Any],
+    table: str,
+    models: tuple[str, ...],
+    rows: list[str],
+    prefix: str,
+    slug: dict[str, str],
+) -> str:
     claims, t = _paper(results), results["tables"][table]
-    lines = ["| examples made for | " + " | ".join(SLUG[c] for c in models) + " | distortion |",
-             "| --- |" + " --- |" * (len(models) + 1)]
+    lines = [
+        "| examples made for | " + " | ".join(SLUG[c] for c in models) + " | distortion |",
+        "| --- |" + " --- |" * (len(models) + 1),
+    ]
     for row in rows:
-        cells = [_ours_vs(claims, f"{prefix}-{slug[row]}-on-{SLUG[c]}", t[row]["errors"][c]) for c in models]
+        cells = [
+            _ours_vs(claims, f"{prefix}-{slug[row]}-on-{SLUG[c]}", t[row]["errors"][c])
+            for c in models
+        ]
         lines.append(f"| {row} | " + " | ".join(cells) + f" | {fmt(t[row]['distortion'], 2)} |")
     return "\n".join(lines) + "\n"
 
@@ -59,15 +79,19 @@ def _matrix(results: dict[str, Any], table: str, models: tuple[str, ...], rows: 
 def table2(results: dict[str, Any]) -> str:
     slug = {**SLUG, **NOISE2}
     text = _matrix(results, "table2", TABLE1, [*TABLE1, *NOISE2], "SZ-T2", slug)
-    return text + ("\nError (%) of the column model; ours (Szegedy et al.; *italic*: recalled, uncertain). "
-                   f"{_noise_note(results)}\n")
+    return text + (
+        "\nError (%) of the column model; ours (Szegedy et al.; *italic*: recalled, uncertain). "
+        f"{_noise_note(results)}\n"
+    )
 
 
 def _noise_note(results: dict[str, Any]) -> str:
     """Which Gaussian-noise reading the noise rows of this results file are."""
     if "noise_readings" not in results["tables"]:
-        return ("Gaussian noise: clipped to [0, 1], so its measured RMS is below sigma (this "
-                "results file predates the noise readings).")
+        return (
+            "Gaussian noise: clipped to [0, 1], so its measured RMS is below sigma (this "
+            "results file predates the noise readings)."
+        )
     return f"Gaussian noise rows: {GRADED_NOISE.label} (the graded reading; all readings below)."
 
 
@@ -75,21 +99,28 @@ def table4(results: dict[str, Any]) -> str:
     claims, t3 = _paper(results), results["tables"]["table3"]
     head = ["| model | train error (own half) | test error |", "| --- | --- | --- |"]
     for m in TABLE3:
-        head.append(f"| {m} | {_ours_vs(claims, f'SZ-T3-{SLUG[m]}-train', t3[m]['train_error'])} | "
-                    f"{_ours_vs(claims, f'SZ-T3-{SLUG[m]}-test', t3[m]['test_error'])} |")
+        head.append(
+            f"| {m} | {_ours_vs(claims, f'SZ-T3-{SLUG[m]}-train', t3[m]['train_error'])} | "
+            f"{_ours_vs(claims, f'SZ-T3-{SLUG[m]}-test', t3[m]['test_error'])} |"
+        )
     slug = {**SLUG, **NOISE4, **{f"{m}, magnified": f"{SLUG[m]}-x0.1" for m in TABLE3}}
     rows = [*TABLE3, *(f"{m}, magnified" for m in TABLE3), *NOISE4]
-    return ("\n".join(head) + "\n\nTable 3: ours (Szegedy et al., recalled).\n\n"
-            + _matrix(results, "table4", TABLE3, rows, "SZ-T4", slug)
-            + "\nTable 4: error (%) of the column model on test images; \"magnified\" rows scale each "
-              "perturbation to RMS 0.1 (then clip). Ours (Szegedy et al.). "
-              f"{_noise_note(results)}\n")
+    return (
+        "\n".join(head)
+        + "\n\nTable 3: ours (Szegedy et al., recalled).\n\n"
+        + _matrix(results, "table4", TABLE3, rows, "SZ-T4", slug)
+        + '\nTable 4: error (%) of the column model on test images; "magnified" rows scale each '
+        "perturbation to RMS 0.1 (then clip). Ours (Szegedy et al.). "
+        f"{_noise_note(results)}\n"
+    )
 
 
 def _paper_cell(claim: dict[str, Any] | None) -> str:
     if claim is None:
         return "–"
-    return f"*{_pct(claim['paper'])}*" if claim["confidence"] == "uncertain" else _pct(claim["paper"])
+    return (
+        f"*{_pct(claim['paper'])}*" if claim["confidence"] == "uncertain" else _pct(claim["paper"])
+    )
 
 
 def noise_readings(results: dict[str, Any]) -> str:
@@ -97,55 +128,77 @@ def noise_readings(results: dict[str, Any]) -> str:
     the graded one in bold, with the paper's row for comparison."""
     readings = results["tables"].get("noise_readings")
     if readings is None:
-        return ("This results file predates the noise readings: its Gaussian rows are one "
-                "reading only (sigma on [0, 1], clipped, fresh per image). A run of the current "
-                "code fills this table.\n")
+        return (
+            "This results file predates the noise readings: its Gaussian rows are one "
+            "reading only (sigma on [0, 1], clipped, fresh per image). A run of the current "
+            "code fills this table.\n"
+        )
     claims, blocks = _paper(results), []
     for table, models, slug_of in (("table2", TABLE1, NOISE2), ("table4", TABLE3, NOISE4)):
         prefix = "SZ-T2" if table == "table2" else "SZ-T4"
         head = " | ".join(SLUG[m] for m in models)
-        lines = [f"| sigma | reading | {head} | RMS change | outside [0, 1] |",
-                 "| --- | --- |" + " --- |" * (len(models) + 2)]
+        lines = [
+            f"| sigma | reading | {head} | RMS change | outside [0, 1] |",
+            "| --- | --- |" + " --- |" * (len(models) + 2),
+        ]
         for row in readings[table]:
             name = f"**{row['reading']}** (graded)" if row["graded"] else row["reading"]
             cells = " | ".join(_pct(row["errors"][m]) for m in models)
-            lines.append(f"| {fmt(row['sigma'], 2)} | {name} | {cells} | "
-                         f"{fmt(row['distortion'], 2)} | {_pct(row['outside_box'])} |")
+            lines.append(
+                f"| {fmt(row['sigma'], 2)} | {name} | {cells} | "
+                f"{fmt(row['distortion'], 2)} | {_pct(row['outside_box'])} |"
+            )
         for sigma in sorted({row["sigma"] for row in readings[table]}):
             slug = slug_of[f"Gaussian noise, sigma {sigma:g}"]
-            cells = " | ".join(_paper_cell(claims.get(f"{prefix}-{slug}-on-{SLUG[m]}"))
-                               for m in models)
+            cells = " | ".join(
+                _paper_cell(claims.get(f"{prefix}-{slug}-on-{SLUG[m]}")) for m in models
+            )
             lines.append(f"| {fmt(sigma, 2)} | Szegedy et al. | {cells} | {fmt(sigma, 2)} | – |")
         where = "Table 2 (training images)" if table == "table2" else "Table 4 (test images)"
         blocks.append(f"**{where}**\n\n" + "\n".join(lines) + "\n")
-    return ("\n".join(blocks) + "\nError (%) of each model on the attacked images with Gaussian "
-            "noise of standard deviation sigma, for every reading: sigma on pixels in [0, 1] or on "
-            "grey levels [0, 255] (255 times less noise), clipped back into the pixel box or not, "
-            "a fresh draw for each image or one pattern for all. The same draw serves every "
-            "reading of a sigma. *Italic*: recalled, uncertain.\n")
+    return (
+        "\n".join(blocks) + "\nError (%) of each model on the attacked images with Gaussian "
+        "noise of standard deviation sigma, for every reading: sigma on pixels in [0, 1] or on "
+        "grey levels [0, 255] (255 times less noise), clipped back into the pixel box or not, "
+        "a fresh draw for each image or one pattern for all. The same draw serves every "
+        "reading of a sigma. *Italic*: recalled, uncertain.\n"
+    )
 
 
 def fgsm(results: dict[str, Any]) -> str:
     claims, fg = _paper(results), results["tables"]["fgsm"]
-    ids = {"softmax": (None, "GSS-softmax-error", "GSS-softmax-conf"),
-           "maxout": ("GSS-0.94", "GSS-maxout-error", "GSS-maxout-conf"),
-           "maxout, adversarially trained": ("GSS-0.84", "GSS-advrobust", "GSS-advrobust-conf")}
-    lines = ["| model | clean test error | FGSM error (eps 0.25) | confidence on the errors |",
-             "| --- | --- | --- | --- |"]
+    ids = {
+        "softmax": (None, "GSS-softmax-error", "GSS-softmax-conf"),
+        "maxout": ("GSS-0.94", "GSS-maxout-error", "GSS-maxout-conf"),
+        "maxout, adversarially trained": ("GSS-0.84", "GSS-advrobust", "GSS-advrobust-conf"),
+    }
+    lines = [
+        "| model | clean test error | FGSM error (eps 0.25) | confidence on the errors |",
+        "| --- | --- | --- | --- |",
+    ]
     for name, (clean, err, conf) in ids.items():
         r = fg[name]
         clean_text = _ours_vs(claims, clean, r["clean_error"]) if clean else _pct(r["clean_error"])
-        lines.append(f"| {name} | {clean_text} | {_ours_vs(claims, err, r['error'])} | "
-                     f"{_ours_vs(claims, conf, r['confidence'])} |")
+        lines.append(
+            f"| {name} | {clean_text} | {_ours_vs(claims, err, r['error'])} | "
+            f"{_ours_vs(claims, conf, r['confidence'])} |"
+        )
     tr = fg["transfer"]
-    lines += ["", "| transfer | error |", "| --- | --- |",
-              f"| adversarially trained maxout on the original maxout's FGSM images | "
-              f"{_ours_vs(claims, 'GSS-transfer-19.6', tr['robust_on_base_examples'])} |",
-              f"| original maxout on the adversarially trained maxout's FGSM images | "
-              f"{_ours_vs(claims, 'GSS-transfer-40.9', tr['base_on_robust_examples'])} |"]
+    lines += [
+        "",
+        "| transfer | error |",
+        "| --- | --- |",
+        f"| adversarially trained maxout on the original maxout's FGSM images | "
+        f"{_ours_vs(claims, 'GSS-transfer-19.6', tr['robust_on_base_examples'])} |",
+        f"| original maxout on the adversarially trained maxout's FGSM images | "
+        f"{_ours_vs(claims, 'GSS-transfer-40.9', tr['base_on_robust_examples'])} |",
+    ]
     n = results["tables"]["sizes"]["n_test"]
-    return ("\n".join(lines) + f"\n\nOurs (Goodfellow et al.), on the {n:,} MNIST test images, FGSM clipped to [0, 1].\n"
-            + cifar(results))
+    return (
+        "\n".join(lines)
+        + f"\n\nOurs (Goodfellow et al.), on the {n:,} MNIST test images, FGSM clipped to [0, 1].\n"
+        + cifar(results)
+    )
 
 
 def cifar(results: dict[str, Any]) -> str:
@@ -153,70 +206,119 @@ def cifar(results: dict[str, Any]) -> str:
     claims, c = _paper(results), results["tables"].get("cifar") or {}
     if c.get("error") is None:
         return f"\nCIFAR-10 (epsilon 0.1): not run ({c.get('note', 'no CIFAR-10 stage in this run')}).\n"
-    data = ("the **JPEG-degraded** offline copy of CIFAR-10 (not the original pixels; see the AlexNet page)"
-            if c.get("data_note") else "the genuine CIFAR-10")
+    data = (
+        "the **JPEG-degraded** offline copy of CIFAR-10 (not the original pixels; see the AlexNet page)"
+        if c.get("data_note")
+        else "the genuine CIFAR-10"
+    )
     maxout = c.get("net") == "maxout"
     net = "convolutional maxout net" if maxout else "four-layer convnet"
     if maxout:
-        about = (f"The net is Goodfellow et al.'s convolutional maxout net with its preprocessing, "
-                 f"trained by its recipe (see Recipes): the final net {c['epochs']} epochs on "
-                 f"{c['n_train']:,} images.")
+        about = (
+            f"The net is Goodfellow et al.'s convolutional maxout net with its preprocessing, "
+            f"trained by its recipe (see Recipes): the final net {c['epochs']} epochs on "
+            f"{c['n_train']:,} images."
+        )
     else:
-        about = (f"The net is the AlexNet replication's four-layer convnet trained for only "
-                 f"{c['epochs']} epochs on {c['n_train']:,} images, far from converged (chance is "
-                 "90% error).")
-    return ("\n| CIFAR-10 net | clean test error | FGSM error (eps 0.1) | confidence on the errors |\n"
-            "| --- | --- | --- | --- |\n"
-            f"| {net}, {c['epochs']} epochs | {_pct(c['clean_error'])} | "
-            f"{_ours_vs(claims, 'GSS-cifar', c['error'])} | {_ours_vs(claims, 'GSS-cifar-conf', c['confidence'])} |\n\n"
-            f"Ours (in brackets: Goodfellow et al.'s convolutional maxout net on the genuine data), on the "
-            f"{c['n_test']:,} test images of {data}, pixels in [0, 1], FGSM clipped to [0, 1]. {about}\n")
+        about = (
+            f"The net is the AlexNet replication's four-layer convnet trained for only "
+            f"{c['epochs']} epochs on {c['n_train']:,} images, far from converged (chance is "
+            "90% error)."
+        )
+    return (
+        "\n| CIFAR-10 net | clean test error | FGSM error (eps 0.1) | confidence on the errors |\n"
+        "| --- | --- | --- | --- |\n"
+        f"| {net}, {c['epochs']} epochs | {_pct(c['clean_error'])} | "
+        f"{_ours_vs(claims, 'GSS-cifar', c['error'])} | {_ours_vs(claims, 'GSS-cifar-conf', c['confidence'])} |\n\n"
+        f"Ours (in brackets: Goodfellow et al.'s convolutional maxout net on the genuine data), on the "
+        f"{c['n_test']:,} test images of {data}, pixels in [0, 1], FGSM clipped to [0, 1]. {about}\n"
+    )
 
 
 def beyond(results: dict[str, Any]) -> str:
     b = results["tables"]["beyond"]
     table = b["errors"]
     classifiers = list(next(iter(table.values())))
-    lines = ["| images | " + " | ".join(classifiers) + " |", "| --- |" + " --- |" * len(classifiers)]
-    order = ("clean", "FGSM eps 0.25 vs softmax", "FGSM eps 0.25 vs maxout", "FGSM eps 0.25 vs linear SVM",
-             "Gaussian", "clean (L-BFGS subset)", "L-BFGS")
-    rank = lambda name: next((i for i, p in enumerate(order) if name == p or (p in ("Gaussian", "L-BFGS")  # noqa: E731
-                                                                           and name.startswith(p))), len(order))
+    lines = [
+        "| images | " + " | ".join(classifiers) + " |",
+        "| --- |" + " --- |" * len(classifiers),
+    ]
+    order = (
+        "clean",
+        "FGSM eps 0.25 vs softmax",
+        "FGSM eps 0.25 vs maxout",
+        "FGSM eps 0.25 vs linear SVM",
+        "Gaussian",
+        "clean (L-BFGS subset)",
+        "L-BFGS",
+    )
+
+    def rank(name: str) -> int:
+        prefixed = ("Gaussian", "L-BFGS")  # rows named by their prefix and a setting
+        matches = (
+            i for i, p in enumerate(order) if name == p or (p in prefixed and name.startswith(p))
+        )
+        return next(matches, len(order))
+
     for source in sorted(table, key=rank):
-        lines.append(f"| {source} | " + " | ".join(_pct(table[source][c]) for c in classifiers) + " |")
-    return ("\n".join(lines) + f"\n\nError (%) on the first {b['n_eval']:,} MNIST test images (L-BFGS rows: "
-            f"{b['n_lbfgs']:,} test images). The SVMs are trained on {b['n_svm_train']:,} training images, "
-            f"the forest on all {results['tables']['sizes']['n_train']:,}.\n")
+        lines.append(
+            f"| {source} | " + " | ".join(_pct(table[source][c]) for c in classifiers) + " |"
+        )
+    return (
+        "\n".join(lines)
+        + f"\n\nError (%) on the first {b['n_eval']:,} MNIST test images (L-BFGS rows: "
+        f"{b['n_lbfgs']:,} test images). The SVMs are trained on {b['n_svm_train']:,} training images, "
+        f"the forest on all {results['tables']['sizes']['n_train']:,}.\n"
+    )
 
 
 # Which recipe of the run's config trained which model (config.Config's fields), in page order.
-RECIPE_OF = {**{m: "softmax" for m in TABLE1[:3]}, "FC100-100-10": "mlp", "FC200-200-10": "mlp",
-             "AE400-10": "softmax", "AE400-10, autoencoder": "autoencoder",
-             **{m: "mlp" for m in TABLE3}, "maxout": "maxout",
-             "maxout, adversarially trained": "maxout_adversarial", "CIFAR-10 maxout net": "cifar"}
-MONITORS = {"train_objective": "the training objective",
-            "valid_error": "the error on the held-out images",
-            "adversarial_valid_error": "the FGSM error on the held-out images"}
-RETRAIN = {"none": "",
-           "continue": "; then on all images until their held-out loss falls to the best epoch's "
-                       "training loss",
-           "same_epochs": "; then from the start on all images for the best epoch's count"}
+RECIPE_OF = {
+    **{m: "softmax" for m in TABLE1[:3]},
+    "FC100-100-10": "mlp",
+    "FC200-200-10": "mlp",
+    "AE400-10": "softmax",
+    "AE400-10, autoencoder": "autoencoder",
+    **{m: "mlp" for m in TABLE3},
+    "maxout": "maxout",
+    "maxout, adversarially trained": "maxout_adversarial",
+    "CIFAR-10 maxout net": "cifar",
+}
+MONITORS = {
+    "train_objective": "the training objective",
+    "valid_error": "the error on the held-out images",
+    "adversarial_valid_error": "the FGSM error on the held-out images",
+}
+RETRAIN = {
+    "none": "",
+    "continue": "; then on all images until their held-out loss falls to the best epoch's "
+    "training loss",
+    "same_epochs": "; then from the start on all images for the best epoch's count",
+}
 
 
 # Recipes stored before the fields were renamed (the published cpu-profile file) use the old names.
-OLD_RECIPE_NAMES = {"batch": "batch_size", "lr": "learning_rate", "lr_schedule": "learning_rate_schedule",
-                    "lr_decay": "learning_rate_decay", "lr_saturate": "learning_rate_saturate",
-                    "min_lr": "min_learning_rate", "lr_scale": "learning_rate_scale"}
+OLD_RECIPE_NAMES = {
+    "batch": "batch_size",
+    "lr": "learning_rate",
+    "lr_schedule": "learning_rate_schedule",
+    "lr_decay": "learning_rate_decay",
+    "lr_saturate": "learning_rate_saturate",
+    "min_lr": "min_learning_rate",
+    "lr_scale": "learning_rate_scale",
+}
 
 
 def _learning_rate(r: dict[str, Any]) -> str:
     rate = f"rate {r['learning_rate']:g}"
-    return {"constant": rate,
-            "cosine": f"{rate} along a cosine to 0 over {r['max_epochs']} epochs",
-            "exponential": f"{rate} divided by {r['learning_rate_decay']} after each update "
-                           f"(floor {r['min_learning_rate']:g})",
-            "linear": f"{rate} falling linearly to {100 * r['learning_rate_decay']:g}% at epoch "
-                      f"{r['learning_rate_saturate']}"}[r["learning_rate_schedule"]]
+    return {
+        "constant": rate,
+        "cosine": f"{rate} along a cosine to 0 over {r['max_epochs']} epochs",
+        "exponential": f"{rate} divided by {r['learning_rate_decay']} after each update "
+        f"(floor {r['min_learning_rate']:g})",
+        "linear": f"{rate} falling linearly to {100 * r['learning_rate_decay']:g}% at epoch "
+        f"{r['learning_rate_saturate']}",
+    }[r["learning_rate_schedule"]]
 
 
 def describe_recipe(recipe: dict[str, Any]) -> tuple[str, str]:
@@ -226,8 +328,10 @@ def describe_recipe(recipe: dict[str, Any]) -> tuple[str, str]:
     if r["optimiser"] == "adam":
         how = f"Adam, {_learning_rate(r)}, batch {r['batch_size']}"
     else:
-        how = (f"SGD, {_learning_rate(r)}, momentum {r['momentum']:g} rising to "
-               f"{r['final_momentum']:g} at epoch {r['momentum_saturate']}, batch {r['batch_size']}")
+        how = (
+            f"SGD, {_learning_rate(r)}, momentum {r['momentum']:g} rising to "
+            f"{r['final_momentum']:g} at epoch {r['momentum_saturate']}, batch {r['batch_size']}"
+        )
     if r["learning_rate_scale"]:
         how += ", rate x" + ", x".join(f"{v:g} on {k}" for k, v in r["learning_rate_scale"])
     if r["max_norm"]:
@@ -236,9 +340,11 @@ def describe_recipe(recipe: dict[str, Any]) -> tuple[str, str]:
         return how, _epochs(r["max_epochs"])
     held = f", the last {r['n_valid']:,} training images held out" if r["n_valid"] else ""
     decrease = f" of {100 * r['min_decrease']:g}%" if r["min_decrease"] else ""
-    stop = (f"keep the best epoch by {MONITORS[r['monitor']]}{held}; stop after "
-            f"{_epochs(r['patience'])} without a decrease{decrease} (at most {r['max_epochs']:,})"
-            f"{RETRAIN[r['retrain']]}")
+    stop = (
+        f"keep the best epoch by {MONITORS[r['monitor']]}{held}; stop after "
+        f"{_epochs(r['patience'])} without a decrease{decrease} (at most {r['max_epochs']:,})"
+        f"{RETRAIN[r['retrain']]}"
+    )
     return how, stop
 
 
@@ -258,27 +364,42 @@ def recipes(results: dict[str, Any]) -> str:
     """Each model's recipe, from the run's config, and what its stopping rule did, from the run."""
     config, tables = results["provenance"].get("config") or {}, results["tables"]
     if not isinstance(config.get("maxout"), dict) or "training" not in tables:
-        epochs = ", ".join(f"{k.removeprefix('epochs_')} {v}" for k, v in sorted(config.items())
-                           if k.startswith("epochs_"))
-        return ("This results file was made before the recipes, with the shortened settings now "
-                "called the `cpu` profile: Adam, rate decayed to 0 along a cosine, fixed epochs "
-                f"({epochs}).\n")
+        epochs = ", ".join(
+            f"{k.removeprefix('epochs_')} {v}"
+            for k, v in sorted(config.items())
+            if k.startswith("epochs_")
+        )
+        return (
+            "This results file was made before the recipes, with the shortened settings now "
+            "called the `cpu` profile: Adam, rate decayed to 0 along a cosine, fixed epochs "
+            f"({epochs}).\n"
+        )
     logs = dict(tables["training"])
     if "autoencoder" in logs.get("AE400-10", {}):
         logs["AE400-10, autoencoder"] = logs["AE400-10"]["autoencoder"]
     if (tables.get("cifar") or {}).get("training"):
         logs["CIFAR-10 maxout net"] = tables["cifar"]["training"]
-    lines = ["| model | optimiser and schedules | stopping rule | what it did |",
-             "| --- | --- | --- | --- |"]
+    lines = [
+        "| model | optimiser and schedules | stopping rule | what it did |",
+        "| --- | --- | --- | --- |",
+    ]
     for model in (m for m in RECIPE_OF if m in logs):  # the results file sorts its keys
         how, stop = describe_recipe(config[RECIPE_OF[model]])
         lines.append(f"| {model} | {how} | {stop} | {_outcome(logs[model])} |")
-    return ("\n".join(lines) + f"\n\nProfile `{results['profile']}`. Epochs counted from 1; "
-            "\"best\": the epoch whose weights were kept.\n")
+    return (
+        "\n".join(lines) + f"\n\nProfile `{results['profile']}`. Epochs counted from 1; "
+        '"best": the epoch whose weights were kept.\n'
+    )
 
 
 def fragments(results: dict[str, Any]) -> dict[str, str]:
     """``site/docs/_generated/adversarial/<key>.md`` for each extra table of the page."""
-    return {"table1": table1(results), "table2": table2(results), "table34": table4(results),
-            "noise_readings": noise_readings(results), "fgsm": fgsm(results),
-            "beyond": beyond(results), "recipes": recipes(results)}
+    return {
+        "table1": table1(results),
+        "table2": table2(results),
+        "table34": table4(results),
+        "noise_readings": noise_readings(results),
+        "fgsm": fgsm(results),
+        "beyond": beyond(results),
+        "recipes": recipes(results),
+    }

@@ -43,8 +43,9 @@ def ramp(epoch: jax.Array | int, start_value: float, end_value: float, saturate:
     return start_value + (end_value - start_value) * share
 
 
-def learning_rate(recipe: Recipe, step: jax.Array | int, epoch: jax.Array | int,
-                  total_steps: int) -> jax.Array:
+def learning_rate(
+    recipe: Recipe, step: jax.Array | int, epoch: jax.Array | int, total_steps: int
+) -> jax.Array:
     """The learning rate of update ``step`` (from 0), which falls in ``epoch`` (from 1).
 
     ``total_steps`` is the length of the cosine (``"cosine"`` only).
@@ -54,10 +55,16 @@ def learning_rate(recipe: Recipe, step: jax.Array | int, epoch: jax.Array | int,
         return jnp.asarray(rate, jnp.float32)
     if recipe.learning_rate_schedule == "cosine":  # optax.cosine_decay_schedule(rate, total_steps)
         return rate * 0.5 * (1.0 + jnp.cos(jnp.pi * jnp.minimum(t, total_steps) / total_steps))
-    if recipe.learning_rate_schedule == "exponential":  # pylearn2 ExponentialDecay: rate / decay ** t
+    if (
+        recipe.learning_rate_schedule == "exponential"
+    ):  # pylearn2 ExponentialDecay: rate / decay ** t
         # log(decay) in double precision: 1.000004 rounds to 1.0000039 in float32 (2% off the rate)
-        return jnp.maximum(rate * jnp.exp(-t * math.log(recipe.learning_rate_decay)), recipe.min_learning_rate)
-    return ramp(epoch, rate, rate * recipe.learning_rate_decay, recipe.learning_rate_saturate)  # "linear"
+        return jnp.maximum(
+            rate * jnp.exp(-t * math.log(recipe.learning_rate_decay)), recipe.min_learning_rate
+        )
+    return ramp(
+        epoch, rate, rate * recipe.learning_rate_decay, recipe.learning_rate_saturate
+    )  # "linear"
 
 
 def momentum(recipe: Recipe, epoch: jax.Array | int) -> jax.Array:
@@ -86,7 +93,7 @@ def constrain(params: Any, max_norm: tuple[tuple[str, float], ...]) -> Any:
         bound = bounds.get(names[0])
         if bound is None or names[-1] != "kernel":
             return leaf
-        norms = jnp.sqrt(jnp.sum(leaf ** 2, axis=tuple(range(leaf.ndim - 1)), keepdims=True))
+        norms = jnp.sqrt(jnp.sum(leaf**2, axis=tuple(range(leaf.ndim - 1)), keepdims=True))
         return leaf * jnp.minimum(1.0, bound / jnp.maximum(norms, 1e-12))
 
     return jax.tree_util.tree_map_with_path(project, params)
@@ -114,9 +121,16 @@ class TrainLog:
         return asdict(self)
 
 
-def fit(model: nnx.Module, x: np.ndarray, y: np.ndarray, recipe: Recipe, *, key: jax.Array,
-        adversarial: tuple[float, float] | None = None,
-        objective: Objective | None = None) -> TrainLog:
+def fit(
+    model: nnx.Module,
+    x: np.ndarray,
+    y: np.ndarray,
+    recipe: Recipe,
+    *,
+    key: jax.Array,
+    adversarial: tuple[float, float] | None = None,
+    objective: Objective | None = None,
+) -> TrainLog:
     """Train ``model`` in place on ``(x, y)`` by ``recipe``; returns what its stopping rule did.
 
     The loss is the mean cross-entropy plus ``model.penalty()`` (weight decay), or
@@ -143,8 +157,10 @@ def fit(model: nnx.Module, x: np.ndarray, y: np.ndarray, recipe: Recipe, *, key:
         params = run.epochs(start, x, y, range(1, log.best_epoch + 1), jax.random.fold_in(key, 2))
         log.retrain_epochs = log.best_epoch
     if not all(bool(jnp.all(jnp.isfinite(leaf))) for leaf in jax.tree.leaves(params)):
-        raise HypeError(f"training {type(model).__name__} diverged (non-finite weights)",
-                        "lower the learning rate of its recipe in config.py")
+        raise HypeError(
+            f"training {type(model).__name__} diverged (non-finite weights)",
+            "lower the learning rate of its recipe in config.py",
+        )
     nnx.update(model, params)
     return log
 
@@ -152,8 +168,13 @@ def fit(model: nnx.Module, x: np.ndarray, y: np.ndarray, recipe: Recipe, *, key:
 class _Runner:
     """The jitted epoch and the monitors of one ``fit`` call."""
 
-    def __init__(self, graphdef: Any, recipe: Recipe, adversarial: tuple[float, float] | None,
-                 objective: Objective | None) -> None:
+    def __init__(
+        self,
+        graphdef: Any,
+        recipe: Recipe,
+        adversarial: tuple[float, float] | None,
+        objective: Objective | None,
+    ) -> None:
         self.graphdef, self.recipe, self.adversarial = graphdef, recipe, adversarial
         self.objective = objective
         self.adam = optax.scale_by_adam()
@@ -198,37 +219,59 @@ class _Runner:
             return (constrain(p, recipe.max_norm), state, t + 1), None
 
         batches = order.reshape(n_steps, recipe.batch_size)
-        (p, state, _), _ = jax.lax.scan(step, (p, state, step0),
-                                        (batches, jax.random.split(k_drop, n_steps)))
+        (p, state, _), _ = jax.lax.scan(
+            step, (p, state, step0), (batches, jax.random.split(k_drop, n_steps))
+        )
         return p, state
 
-    def epochs(self, params: Any, x: np.ndarray, y: np.ndarray, epochs: range,
-               key: jax.Array) -> Any:
+    def epochs(
+        self, params: Any, x: np.ndarray, y: np.ndarray, epochs: range, key: jax.Array
+    ) -> Any:
         """Run ``epochs`` on ``(x, y)`` from fresh optimiser state; returns the weights."""
         trained = params
         for trained, _ in self.run_epochs(params, x, y, epochs, key):  # noqa: B007 (kept: the last)
             pass
         return trained
 
-    def run_epochs(self, params: Any, x: np.ndarray, y: np.ndarray, epochs: range, key: jax.Array,
-                   *, step0: int = 0, mu: float | None = None):
+    def run_epochs(
+        self,
+        params: Any,
+        x: np.ndarray,
+        y: np.ndarray,
+        epochs: range,
+        key: jax.Array,
+        *,
+        step0: int = 0,
+        mu: float | None = None,
+    ):
         """Yield ``(params, epoch)`` after each epoch of ``epochs`` (numbers from 1, which set the
         schedules); the first update is number ``step0``; ``mu`` fixes the momentum. The
         optimiser state (Adam's moments, or the velocity) starts at 0."""
         recipe = self.recipe
         n_steps = len(x) // recipe.batch_size
         if n_steps == 0:
-            raise HypeError(f"{len(x)} training images make no batch of {recipe.batch_size}",
-                            "use a smaller batch in the recipe")
+            raise HypeError(
+                f"{len(x)} training images make no batch of {recipe.batch_size}",
+                "use a smaller batch in the recipe",
+            )
         total = max(1, recipe.max_epochs * n_steps)
         xs, ys = jnp.asarray(x), jnp.asarray(y)
         state = self.init_state(params)
         for e in epochs:
             coefficient = momentum(recipe, e) if mu is None else jnp.float32(mu)
             t0 = jnp.int32(step0 + (e - epochs.start) * n_steps)
-            params, state = self._epoch(params, state, t0, jnp.int32(e), coefficient, xs, ys,
-                                        jax.random.fold_in(key, e), n_steps=n_steps,
-                                        total_steps=total)
+            params, state = self._epoch(
+                params,
+                state,
+                t0,
+                jnp.int32(e),
+                coefficient,
+                xs,
+                ys,
+                jax.random.fold_in(key, e),
+                n_steps=n_steps,
+                total_steps=total,
+            )
             yield params, e
 
     # --- monitors -------------------------------------------------------------------------
@@ -247,17 +290,31 @@ class _Runner:
 
     def error(self, params: Any, x: np.ndarray, y: np.ndarray, *, attack: bool = False) -> float:
         """Test-mode error (%) on ``(x, y)``, or on their FGSM images when ``attack``."""
-        wrong = sum(int(self._errors(params, jnp.asarray(x[i:i + EVAL_CHUNK]),
-                                     jnp.asarray(y[i:i + EVAL_CHUNK]), attack=attack))
-                    for i in range(0, len(x), EVAL_CHUNK))
+        wrong = sum(
+            int(
+                self._errors(
+                    params,
+                    jnp.asarray(x[i : i + EVAL_CHUNK]),
+                    jnp.asarray(y[i : i + EVAL_CHUNK]),
+                    attack=attack,
+                )
+            )
+            for i in range(0, len(x), EVAL_CHUNK)
+        )
         return 100.0 * wrong / len(x)
 
     def mean_loss(self, params: Any, x: np.ndarray, y: np.ndarray) -> float:
         """Test-mode mean cross-entropy (the "log likelihood" of Goodfellow et al. 2013 Sec. 5.1),
         or the custom objective, on ``(x, y)``."""
         chunks = range(0, len(x), EVAL_CHUNK)
-        total = sum(float(self._loss_sum(params, jnp.asarray(x[i:i + EVAL_CHUNK]),
-                                         jnp.asarray(y[i:i + EVAL_CHUNK]))) for i in chunks)
+        total = sum(
+            float(
+                self._loss_sum(
+                    params, jnp.asarray(x[i : i + EVAL_CHUNK]), jnp.asarray(y[i : i + EVAL_CHUNK])
+                )
+            )
+            for i in chunks
+        )
         return total / len(x)
 
     def objective_value(self, params: Any, x: np.ndarray, y: np.ndarray) -> float:
@@ -267,8 +324,9 @@ class _Runner:
         penalty = float(nnx.merge(self.graphdef, params).penalty())
         return self.mean_loss(params, x, y) + penalty
 
-    def watch(self, params: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray,
-              yv: np.ndarray) -> float:
+    def watch(
+        self, params: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray
+    ) -> float:
         monitor = self.recipe.monitor
         if monitor == "train_objective":
             return self.objective_value(params, x, y)
@@ -276,15 +334,24 @@ class _Runner:
 
     # --- stages ---------------------------------------------------------------------------
 
-    def stage_one(self, params: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,
-                  log: TrainLog, key: jax.Array) -> tuple[Any, TrainLog]:
+    def stage_one(
+        self,
+        params: Any,
+        x: np.ndarray,
+        y: np.ndarray,
+        xv: np.ndarray,
+        yv: np.ndarray,
+        log: TrainLog,
+        key: jax.Array,
+    ) -> tuple[Any, TrainLog]:
         """Train until the stopping rule fires; keep the best epoch's weights (pylearn2's
         MonitorBased termination with MonitorBasedSaveBest)."""
         recipe = self.recipe
         best, best_value, countdown = params, np.inf, recipe.patience
         log.stopped = "max_epochs"
-        for now, e in self.run_epochs(params, x, y, range(1, recipe.max_epochs + 1),
-                                      jax.random.fold_in(key, 1)):
+        for now, e in self.run_epochs(
+            params, x, y, range(1, recipe.max_epochs + 1), jax.random.fold_in(key, 1)
+        ):
             log.epochs = e
             if recipe.monitor == "none":
                 best, log.best_epoch = now, e
@@ -303,8 +370,16 @@ class _Runner:
                 break
         return best, log
 
-    def continue_until_loss(self, params: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray,
-                            yv: np.ndarray, log: TrainLog, key: jax.Array) -> tuple[Any, TrainLog]:
+    def continue_until_loss(
+        self,
+        params: Any,
+        x: np.ndarray,
+        y: np.ndarray,
+        xv: np.ndarray,
+        yv: np.ndarray,
+        log: TrainLog,
+        key: jax.Array,
+    ) -> tuple[Any, TrainLog]:
         """Goodfellow et al. 2013 Sec. 5.1: from the best weights, train on all of ``(x, y)``
         until the loss on the formerly held-out ``(xv, yv)`` falls to ``log.retrain_target``.
 
@@ -313,14 +388,17 @@ class _Runner:
         """
         recipe, best = self.recipe, log.best_epoch
         if log.retrain_target is None:
-            raise HypeError("no epoch of the first stage improved the validation error",
-                            "check the recipe's learning rate in config.py")
+            raise HypeError(
+                "no epoch of the first stage improved the validation error",
+                "check the recipe's learning rate in config.py",
+            )
         step0 = best * ((len(x) - len(xv)) // recipe.batch_size)  # the updates of the first stage
         mu = float(momentum(recipe, best))
         log.retrain_stopped = "max_epochs"
         now, epochs = params, range(best + 1, best + recipe.max_epochs + 1)
-        for now, e in self.run_epochs(params, x, y, epochs, jax.random.fold_in(key, 3),
-                                      step0=step0, mu=mu):
+        for now, e in self.run_epochs(
+            params, x, y, epochs, jax.random.fold_in(key, 3), step0=step0, mu=mu
+        ):
             value = self.mean_loss(now, xv, yv)
             log.retrain_monitor.append(value)
             log.retrain_epochs = e - best
@@ -338,7 +416,10 @@ def logits_fn(model: nnx.Module) -> Logits:
 
 def predict(f: Logits, x: np.ndarray, chunk: int = 10_000) -> np.ndarray:
     """Class probabilities for ``x``, in chunks to bound memory."""
-    out = [np.asarray(jax.nn.softmax(f(jnp.asarray(x[i:i + chunk])))) for i in range(0, len(x), chunk)]
+    out = [
+        np.asarray(jax.nn.softmax(f(jnp.asarray(x[i : i + chunk]))))
+        for i in range(0, len(x), chunk)
+    ]
     return np.concatenate(out)
 
 

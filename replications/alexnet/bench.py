@@ -42,11 +42,18 @@ BATCH = 128
 
 def jax_stepper(seed: int = 0) -> Stepper:
     model = FourLayerNet(activation="relu", rngs=nnx.Rngs(params=seed))
-    return Stepper(model, paper_sgd(learning_rate=0.01), preprocess=subtract_mean,
-                   aux=jnp.full((32, 32, 3), 120.0, jnp.float32), cache_key="paper_sgd")
+    return Stepper(
+        model,
+        paper_sgd(learning_rate=0.01),
+        preprocess=subtract_mean,
+        aux=jnp.full((32, 32, 3), 120.0, jnp.float32),
+        cache_key="paper_sgd",
+    )
 
 
-def torch_loops(device: str, x_all: np.ndarray, y_all: np.ndarray, steps: int, epoch_steps: int) -> Any:
+def torch_loops(
+    device: str, x_all: np.ndarray, y_all: np.ndarray, steps: int, epoch_steps: int
+) -> Any:
     """The same net and update in PyTorch (NCHW, eager), on data held on ``device``: returns
     (``steps`` steps on one batch, one epoch of ``epoch_steps`` steps)."""
     import torch
@@ -54,10 +61,17 @@ def torch_loops(device: str, x_all: np.ndarray, y_all: np.ndarray, steps: int, e
 
     torch.manual_seed(0)
     net = nn.Sequential(
-        nn.Conv2d(3, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2, ceil_mode=True),
-        nn.Conv2d(32, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2, ceil_mode=True),
-        nn.Conv2d(32, 64, 5, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2, ceil_mode=True),
-        nn.Flatten(), nn.Linear(4 * 4 * 64, 10),
+        nn.Conv2d(3, 32, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(3, 2, ceil_mode=True),
+        nn.Conv2d(32, 32, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(3, 2, ceil_mode=True),
+        nn.Conv2d(32, 64, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(3, 2, ceil_mode=True),
+        nn.Flatten(),
+        nn.Linear(4 * 4 * 64, 10),
     ).to(device)
     for p in net.parameters():
         nn.init.normal_(p, std=0.01)
@@ -84,7 +98,7 @@ def torch_loops(device: str, x_all: np.ndarray, y_all: np.ndarray, steps: int, e
     def epoch() -> None:
         order = torch.arange(len(x_all), device=device)
         for i in range(epoch_steps):
-            loss = train(order[i * BATCH:(i + 1) * BATCH])
+            loss = train(order[i * BATCH : (i + 1) * BATCH])
         loss.item()
 
     return steps_on_one_batch, epoch
@@ -122,7 +136,8 @@ def run(rounds: int = 3, steps: int = 10) -> dict[str, Any]:
         loss = None
         for _ in range(steps):
             stepper.params, stepper.opt_state, loss, _ = programs.train(
-                stepper.params, stepper.opt_state, stepper.aux, xb, yb, key)
+                stepper.params, stepper.opt_state, stepper.aux, xb, yb, key
+            )
         loss.block_until_ready()
 
     def jax_epoch() -> None:
@@ -131,10 +146,19 @@ def run(rounds: int = 3, steps: int = 10) -> dict[str, Any]:
     t_step, t_epoch = torch_loops(device, x_all, y_all, steps, epoch_steps)
     for work in (jax_steps, jax_epoch, t_step, t_epoch):  # warm-up: compile, allocate
         work()
-    measured: dict[str, list[float]] = {"jax_step": [], "torch_step": [], "jax_epoch": [], "torch_epoch": []}
+    measured: dict[str, list[float]] = {
+        "jax_step": [],
+        "torch_step": [],
+        "jax_epoch": [],
+        "torch_epoch": [],
+    }
     for _ in range(rounds):
-        for name, work in (("jax_step", jax_steps), ("torch_step", t_step), ("jax_epoch", jax_epoch),
-                           ("torch_epoch", t_epoch)):
+        for name, work in (
+            ("jax_step", jax_steps),
+            ("torch_step", t_step),
+            ("jax_epoch", jax_epoch),
+            ("torch_epoch", t_epoch),
+        ):
             measured[name].append(_seconds(work))
     median = {name: statistics.median(values) for name, values in measured.items()}
     scale = EPOCH_IMAGES / n_held
@@ -154,7 +178,9 @@ def run(rounds: int = 3, steps: int = 10) -> dict[str, Any]:
         "torch_threads": torch.get_num_threads(),
         "torch_compile": False,
         "device": device_info(),
-        "load_average_1_5_15_min": list(os.getloadavg()),  # other work on a shared machine slows both sides
+        "load_average_1_5_15_min": list(
+            os.getloadavg()
+        ),  # other work on a shared machine slows both sides
     }
 
 

@@ -68,9 +68,20 @@ def paper() -> Config:
 
 def smoke() -> Config:
     """Seconds of training on a CPU (compiling six nets dominates), for the tests: 256 images, two epochs."""
-    return Config(seeds=2, n_train=256, n_val=128, n_test=128, batch_size=64,
-                  fig1_learning_rates=(0.01,), fig1_target_error=0.85, fig1_max_epochs=2,
-                  patience=1, lr_drops=1, max_epochs=2, checkpoint=False)
+    return Config(
+        seeds=2,
+        n_train=256,
+        n_val=128,
+        n_test=128,
+        batch_size=64,
+        fig1_learning_rates=(0.01,),
+        fig1_target_error=0.85,
+        fig1_max_epochs=2,
+        patience=1,
+        lr_drops=1,
+        max_epochs=2,
+        checkpoint=False,
+    )
 
 
 PROFILES = {"paper": paper, "smoke": smoke}

@@ -49,11 +49,22 @@ def load_split(config: Config) -> tuple[Split, dict[str, str], str]:
     n_all = len(data.x_train)
     val = slice(n_all - config.n_val, n_all)
     test = np.linspace(0, len(data.x_test) - 1, config.n_test).round().astype(int)
-    x_train, y_train = data.x_train[:config.n_train], data.y_train[:config.n_train]
-    fingerprint = hashlib.sha256(json.dumps([data.sha256, config.n_train, config.n_val, config.n_test],
-                                            sort_keys=True).encode()).hexdigest()
-    split = Split(x_train, y_train, data.x_train[val], data.y_train[val], data.x_test[test], data.y_test[test],
-                  mean=x_train.astype(np.float64).mean(axis=0).astype(np.float32), fingerprint=fingerprint)
+    x_train, y_train = data.x_train[: config.n_train], data.y_train[: config.n_train]
+    fingerprint = hashlib.sha256(
+        json.dumps(
+            [data.sha256, config.n_train, config.n_val, config.n_test], sort_keys=True
+        ).encode()
+    ).hexdigest()
+    split = Split(
+        x_train,
+        y_train,
+        data.x_train[val],
+        data.y_train[val],
+        data.x_test[test],
+        data.y_test[test],
+        mean=x_train.astype(np.float64).mean(axis=0).astype(np.float32),
+        fingerprint=fingerprint,
+    )
     return split, data.sha256, data.note
 
 
@@ -62,7 +73,9 @@ def _mean_std(values: list[float]) -> tuple[float, float | None]:
     return float(array.mean()), (float(array.std(ddof=1)) if len(array) > 1 else None)
 
 
-def fig1(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Measurement], dict[str, Any]]:
+def fig1(
+    config: Config, data: Split, key: jax.Array
+) -> tuple[dict[str, Measurement], dict[str, Any]]:
     """Fig. 1: epochs to 25% training error, ReLU vs tanh, each at its fastest learning rate."""
     sweep, runs, chosen = [], {}, {}
     for activation in ("relu", "tanh"):
@@ -70,63 +83,119 @@ def fig1(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Measure
         best, cap = math.inf, config.fig1_max_epochs
         for learning_rate in config.fig1_learning_rates:
             # A rate cannot win once it is slower than the best so far: stop it there (same choice, less compute).
-            job = Job(name=f"fig1-{activation}-lr{learning_rate:g}-s0", model="four_layer", options=options,
-                      learning_rate=learning_rate, weight_decay=0.0, schedule=Schedule.TARGET, max_epochs=cap,
-                      batch_size=config.batch_size, target_error=config.fig1_target_error)
-            history = run_job(job, data, key=jax.random.fold_in(key, 0), checkpoint=config.checkpoint)
+            job = Job(
+                name=f"fig1-{activation}-lr{learning_rate:g}-s0",
+                model="four_layer",
+                options=options,
+                learning_rate=learning_rate,
+                weight_decay=0.0,
+                schedule=Schedule.TARGET,
+                max_epochs=cap,
+                batch_size=config.batch_size,
+                target_error=config.fig1_target_error,
+            )
+            history = run_job(
+                job, data, key=jax.random.fold_in(key, 0), checkpoint=config.checkpoint
+            )
             reached = history["reached"]
-            sweep.append({"activation": activation, "lr": learning_rate, "epochs": reached, "budget": cap,
-                          "diverged": history["diverged"]})
+            sweep.append(
+                {
+                    "activation": activation,
+                    "lr": learning_rate,
+                    "epochs": reached,
+                    "budget": cap,
+                    "diverged": history["diverged"],
+                }
+            )
             if reached is not None and reached < best:
                 best, chosen[activation], runs[(activation, 0)] = reached, learning_rate, history
                 cap = max(1, math.ceil(best))
         learning_rate = chosen.get(activation, config.fig1_learning_rates[0])
         for seed in range(1, config.seeds):
-            job = Job(name=f"fig1-{activation}-lr{learning_rate:g}-s{seed}", model="four_layer", options=options,
-                      learning_rate=learning_rate, weight_decay=0.0, schedule=Schedule.TARGET,
-                      max_epochs=config.fig1_max_epochs, batch_size=config.batch_size,
-                      target_error=config.fig1_target_error)
-            runs[(activation, seed)] = run_job(job, data, key=jax.random.fold_in(key, seed),
-                                               checkpoint=config.checkpoint)
+            job = Job(
+                name=f"fig1-{activation}-lr{learning_rate:g}-s{seed}",
+                model="four_layer",
+                options=options,
+                learning_rate=learning_rate,
+                weight_decay=0.0,
+                schedule=Schedule.TARGET,
+                max_epochs=config.fig1_max_epochs,
+                batch_size=config.batch_size,
+                target_error=config.fig1_target_error,
+            )
+            runs[(activation, seed)] = run_job(
+                job, data, key=jax.random.fold_in(key, seed), checkpoint=config.checkpoint
+            )
 
-    epochs = {a: [(runs[(a, s)]["reached"] if (a, s) in runs else None) for s in range(config.seeds)]
-              for a in ("relu", "tanh")}
-    table = {"sweep": sweep, "chosen_lr": chosen, "epochs": epochs, "budget": config.fig1_max_epochs,
-             "target_error": config.fig1_target_error,
-             "curves": {f"{a}-s{s}": runs[(a, s)]["checks"] for (a, s) in sorted(runs)}}
+    epochs = {
+        a: [(runs[(a, s)]["reached"] if (a, s) in runs else None) for s in range(config.seeds)]
+        for a in ("relu", "tanh")
+    }
+    table = {
+        "sweep": sweep,
+        "chosen_lr": chosen,
+        "epochs": epochs,
+        "budget": config.fig1_max_epochs,
+        "target_error": config.fig1_target_error,
+        "curves": {f"{a}-s{s}": runs[(a, s)]["checks"] for (a, s) in sorted(runs)},
+    }
     values: dict[str, Measurement] = {}
     if None in epochs["relu"]:
-        values["AX-relu-fig1"] = Measurement(None, note="a ReLU run did not reach the target within the budget")
-        values["AX-relu-faster"] = Measurement(None, note="a ReLU run did not reach the target within the budget")
+        values["AX-relu-fig1"] = Measurement(
+            None, note="a ReLU run did not reach the target within the budget"
+        )
+        values["AX-relu-faster"] = Measurement(
+            None, note="a ReLU run did not reach the target within the budget"
+        )
         return values, table
     budget = float(config.fig1_max_epochs)
     tanh = [e if e is not None else budget for e in epochs["tanh"]]
     ratios = [t / r for t, r in zip(tanh, epochs["relu"], strict=True)]
     mean_ratio = float(np.mean(tanh) / np.mean(epochs["relu"]))
-    note = (f"tanh never reached {config.fig1_target_error:.0%} within {config.fig1_max_epochs} epochs in "
-            f"{epochs['tanh'].count(None)} of {config.seeds} seeds: the ratio is a lower bound"
-            if None in epochs["tanh"] else "ratio of mean epochs; std over per-seed ratios")
+    note = (
+        f"tanh never reached {config.fig1_target_error:.0%} within {config.fig1_max_epochs} epochs in "
+        f"{epochs['tanh'].count(None)} of {config.seeds} seeds: the ratio is a lower bound"
+        if None in epochs["tanh"]
+        else "ratio of mean epochs; std over per-seed ratios"
+    )
     values["AX-relu-fig1"] = Measurement(mean_ratio, _mean_std(ratios)[1], config.seeds, note)
-    values["AX-relu-faster"] = Measurement(all(r > 1 for r in ratios), n=config.seeds,
-                                           note="ReLU reached the target first in every seed")
+    values["AX-relu-faster"] = Measurement(
+        all(r > 1 for r in ratios),
+        n=config.seeds,
+        note="ReLU reached the target first in every seed",
+    )
     return values, table
 
 
 def _plateau_job(name: str, model: str, options: tuple, config: Config) -> Job:
-    return Job(name=name, model=model, options=options, learning_rate=config.learning_rate,
-               weight_decay=config.weight_decay, schedule=Schedule.PLATEAU, max_epochs=config.max_epochs,
-               batch_size=config.batch_size, patience=config.patience, lr_drops=config.lr_drops)
+    return Job(
+        name=name,
+        model=model,
+        options=options,
+        learning_rate=config.learning_rate,
+        weight_decay=config.weight_decay,
+        schedule=Schedule.PLATEAU,
+        max_epochs=config.max_epochs,
+        batch_size=config.batch_size,
+        patience=config.patience,
+        lr_drops=config.lr_drops,
+    )
 
 
 def _summaries(histories: list[dict[str, Any]], within: float) -> dict[str, list]:
     diverged = [h["diverged"] for h in histories]
-    return {"test_error": [h.get("test_error") for h in histories],
-            "train_error": [h.get("train_error") for h in histories],
-            "gap": [None if d else h["test_error"] - h["train_error"] for h, d in zip(histories, diverged, strict=True)],
-            "diverged": diverged,
-            "epochs": [h["epochs"] for h in histories],
-            "converge": [epochs_to_converge(h["val_error"], within) for h in histories],
-            "val_error": [h["val_error"] for h in histories]}
+    return {
+        "test_error": [h.get("test_error") for h in histories],
+        "train_error": [h.get("train_error") for h in histories],
+        "gap": [
+            None if d else h["test_error"] - h["train_error"]
+            for h, d in zip(histories, diverged, strict=True)
+        ],
+        "diverged": diverged,
+        "epochs": [h["epochs"] for h in histories],
+        "converge": [epochs_to_converge(h["val_error"], within) for h in histories],
+        "val_error": [h["val_error"] for h in histories],
+    }
 
 
 def paired(a: list[float], b: list[float], scale: float = 1.0) -> Measurement:
@@ -137,16 +206,28 @@ def paired(a: list[float], b: list[float], scale: float = 1.0) -> Measurement:
     return Measurement(mean, std, len(a))
 
 
-def lrn_pool(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Measurement], dict[str, Any]]:
+def lrn_pool(
+    config: Config, data: Split, key: jax.Array
+) -> tuple[dict[str, Measurement], dict[str, Any]]:
     """§3.3 (LRN) and §3.4 (overlapping pooling) on the four-layer net, §5 recipe."""
     rows = {}
     for variant, options in FOUR_LAYER_VARIANTS.items():
-        histories = [run_job(_plateau_job(f"four-{variant}-s{s}", "four_layer", options, config), data,
-                             key=jax.random.fold_in(key, s), checkpoint=config.checkpoint)
-                     for s in range(config.seeds)]
+        histories = [
+            run_job(
+                _plateau_job(f"four-{variant}-s{s}", "four_layer", options, config),
+                data,
+                key=jax.random.fold_in(key, s),
+                checkpoint=config.checkpoint,
+            )
+            for s in range(config.seeds)
+        ]
         rows[variant] = _summaries(histories, config.converged_within)
     plain, lrn, pool2 = rows["plain"], rows["lrn"], rows["pool2"]
-    mean_lrn, std_lrn = _mean_std([100 * e for e in lrn["test_error"]]) if None not in lrn["test_error"] else (None, None)
+    mean_lrn, std_lrn = (
+        _mean_std([100 * e for e in lrn["test_error"]])
+        if None not in lrn["test_error"]
+        else (None, None)
+    )
     values = {
         "AX-lrn-cifar": paired(plain["test_error"], lrn["test_error"], 100),
         "AX-lrn-cifar-with": Measurement(mean_lrn, std_lrn, config.seeds),
@@ -156,24 +237,41 @@ def lrn_pool(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Mea
     return values, {"four_layer": rows}
 
 
-def dropout(config: Config, data: Split, key: jax.Array) -> tuple[dict[str, Measurement], dict[str, Any]]:
+def dropout(
+    config: Config, data: Split, key: jax.Array
+) -> tuple[dict[str, Measurement], dict[str, Any]]:
     """§4.2: the small AlexNet with and without dropout 0.5 in FC6 and FC7."""
     rows = {}
     for name, rate in (("dropout", 0.5), ("no_dropout", 0.0)):
-        histories = [run_job(_plateau_job(f"small-{name}-s{s}", "small_alexnet", (("dropout_rate", rate),), config),
-                             data, key=jax.random.fold_in(key, s), checkpoint=config.checkpoint)
-                     for s in range(config.seeds)]
+        histories = [
+            run_job(
+                _plateau_job(
+                    f"small-{name}-s{s}", "small_alexnet", (("dropout_rate", rate),), config
+                ),
+                data,
+                key=jax.random.fold_in(key, s),
+                checkpoint=config.checkpoint,
+            )
+            for s in range(config.seeds)
+        ]
         rows[name] = _summaries(histories, config.converged_within)
     with_, without = rows["dropout"], rows["no_dropout"]
     if None in with_["converge"] or None in without["converge"]:
-        return {"AX-dropout-gap": paired(without["gap"], with_["gap"], 100),
-                "AX-dropout": Measurement(None, note="a run diverged or stalled at chance (see the tables)")}, {"small_alexnet": rows}
+        return {
+            "AX-dropout-gap": paired(without["gap"], with_["gap"], 100),
+            "AX-dropout": Measurement(
+                None, note="a run diverged or stalled at chance (see the tables)"
+            ),
+        }, {"small_alexnet": rows}
     ratios = [a / b for a, b in zip(with_["converge"], without["converge"], strict=True)]
     values = {
         "AX-dropout-gap": paired(without["gap"], with_["gap"], 100),
-        "AX-dropout": Measurement(float(np.mean(with_["converge"]) / np.mean(without["converge"])),
-                                  _mean_std(ratios)[1], config.seeds,
-                                  "ratio of mean epochs to converge; std over per-seed ratios"),
+        "AX-dropout": Measurement(
+            float(np.mean(with_["converge"]) / np.mean(without["converge"])),
+            _mean_std(ratios)[1],
+            config.seeds,
+            "ratio of mean epochs to converge; std over per-seed ratios",
+        ),
     }
     return values, {"small_alexnet": rows}
 
@@ -186,12 +284,19 @@ def run(config: Config, *, seed: int) -> Measurements:
         data, hashes, note = load_split(config)
     with clock.stage("parameter count"):
         count = imagenet_alexnet_parameters()
-    measured = Measurements(values={"AX-size": Measurement(count / 1e6, n=1, note=f"{count:,} parameters")},
-                            tables={"data_note": note, "parameters": count, "devices": jax.device_count()},
-                            datasets=hashes)
-    stages = {"fig1": (fig1, ("AX-relu-fig1", "AX-relu-faster")),
-              "lrn_pool": (lrn_pool, ("AX-lrn-cifar", "AX-lrn-cifar-with", "AX-overlap-pool", "AX-overlap-overfit")),
-              "dropout": (dropout, ("AX-dropout-gap", "AX-dropout"))}
+    measured = Measurements(
+        values={"AX-size": Measurement(count / 1e6, n=1, note=f"{count:,} parameters")},
+        tables={"data_note": note, "parameters": count, "devices": jax.device_count()},
+        datasets=hashes,
+    )
+    stages = {
+        "fig1": (fig1, ("AX-relu-fig1", "AX-relu-faster")),
+        "lrn_pool": (
+            lrn_pool,
+            ("AX-lrn-cifar", "AX-lrn-cifar-with", "AX-overlap-pool", "AX-overlap-overfit"),
+        ),
+        "dropout": (dropout, ("AX-dropout-gap", "AX-dropout")),
+    }
     for index, (name, (stage, ids)) in enumerate(stages.items()):
         if name not in config.stages:
             measured.values.update({i: Measurement(None, note=NOT_IN_PROFILE) for i in ids})

@@ -17,8 +17,9 @@ from jax import lax
 ACTIVATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {"relu": jax.nn.relu, "tanh": jnp.tanh}
 
 
-def local_response_norm(a: jax.Array, *, k: float = 2.0, n: int = 5, alpha: float = 1e-4,
-                        beta: float = 0.75) -> jax.Array:
+def local_response_norm(
+    a: jax.Array, *, k: float = 2.0, n: int = 5, alpha: float = 1e-4, beta: float = 0.75
+) -> jax.Array:
     """b_i = a_i / (k + alpha * sum_{j=i-n/2}^{i+n/2} a_j^2)^beta over adjacent channels (last axis).
 
     References: Krizhevsky, Sutskever & Hinton 2012, §3.3 (k 2, n 5, alpha 1e-4, beta 0.75).
@@ -28,7 +29,7 @@ def local_response_norm(a: jax.Array, *, k: float = 2.0, n: int = 5, alpha: floa
     half = n // 2
     padded = jnp.pad(squares, [(0, 0)] * (a.ndim - 1) + [(half, half)])
     channels = a.shape[-1]
-    window = sum(padded[..., i:i + channels] for i in range(n))
+    window = sum(padded[..., i : i + channels] for i in range(n))
     return a * (k + alpha * window) ** -beta
 
 
@@ -40,13 +41,21 @@ def max_pool(x: jax.Array, size: int, stride: int, *, ceil: bool = True) -> jax.
     ``ceil=False``: only whole windows (AlexNet's 55 -> 27 -> 13 -> 6).
     """
     if not ceil:
-        return lax.reduce_window(x, -jnp.inf, lax.max, (1, size, size, 1), (1, stride, stride, 1), "VALID")
+        return lax.reduce_window(
+            x, -jnp.inf, lax.max, (1, size, size, 1), (1, stride, stride, 1), "VALID"
+        )
     height, width = x.shape[1], x.shape[2]
     out_h, out_w = -(-height // stride), -(-width // stride)
     pad_h = max(0, (out_h - 1) * stride + size - height)
     pad_w = max(0, (out_w - 1) * stride + size - width)
-    return lax.reduce_window(x, -jnp.inf, lax.max, (1, size, size, 1), (1, stride, stride, 1),
-                             ((0, 0), (0, pad_h), (0, pad_w), (0, 0)))
+    return lax.reduce_window(
+        x,
+        -jnp.inf,
+        lax.max,
+        (1, size, size, 1),
+        (1, stride, stride, 1),
+        ((0, 0), (0, pad_h), (0, pad_w), (0, 0)),
+    )
 
 
 def _normal(std: float) -> Callable:
@@ -54,12 +63,21 @@ def _normal(std: float) -> Callable:
 
 
 def conv(cin: int, cout: int, size: int, *, std: float, bias: float, rngs: nnx.Rngs) -> nnx.Conv:
-    return nnx.Conv(cin, cout, (size, size), padding="SAME", kernel_init=_normal(std),
-                    bias_init=nnx.initializers.constant(bias), rngs=rngs)
+    return nnx.Conv(
+        cin,
+        cout,
+        (size, size),
+        padding="SAME",
+        kernel_init=_normal(std),
+        bias_init=nnx.initializers.constant(bias),
+        rngs=rngs,
+    )
 
 
 def dense(fin: int, fout: int, *, std: float, bias: float, rngs: nnx.Rngs) -> nnx.Linear:
-    return nnx.Linear(fin, fout, kernel_init=_normal(std), bias_init=nnx.initializers.constant(bias), rngs=rngs)
+    return nnx.Linear(
+        fin, fout, kernel_init=_normal(std), bias_init=nnx.initializers.constant(bias), rngs=rngs
+    )
 
 
 def dropout(x: jax.Array, rate: float, key: jax.Array | None) -> jax.Array:
@@ -86,8 +104,15 @@ class FourLayerNet(nnx.Module):
     saturate tanh units from the first step and bias Fig. 1 against them.
     """
 
-    def __init__(self, *, activation: str = "relu", lrn: bool = False, pool_size: int = 3,
-                 conv1_std: float = 1e-4, rngs: nnx.Rngs) -> None:
+    def __init__(
+        self,
+        *,
+        activation: str = "relu",
+        lrn: bool = False,
+        pool_size: int = 3,
+        conv1_std: float = 1e-4,
+        rngs: nnx.Rngs,
+    ) -> None:
         self.activation, self.lrn, self.pool_size = activation, lrn, pool_size
         self.conv1 = conv(3, 32, 5, std=conv1_std, bias=0.0, rngs=rngs)
         self.conv2 = conv(32, 32, 5, std=0.01, bias=0.0, rngs=rngs)
@@ -97,7 +122,11 @@ class FourLayerNet(nnx.Module):
     def __call__(self, x: jax.Array, *, key: jax.Array | None = None) -> jax.Array:
         act = ACTIVATIONS[self.activation]
         h = x  # (B, 32, 32, 3)
-        for layer, normalise in ((self.conv1, self.lrn), (self.conv2, self.lrn), (self.conv3, False)):
+        for layer, normalise in (
+            (self.conv1, self.lrn),
+            (self.conv2, self.lrn),
+            (self.conv3, False),
+        ):
             h = act(layer(h))
             if normalise:
                 h = local_response_norm(h)  # §3.3: "applied ... after applying the ReLU"
@@ -144,8 +173,16 @@ class ImageNetAlexNet(nnx.Module):
 
     def __init__(self, *, rngs: nnx.Rngs) -> None:
         def grouped(cin: int, cout: int, size: int, stride: int = 1, groups: int = 1) -> nnx.Conv:
-            return nnx.Conv(cin, cout, (size, size), strides=stride, feature_group_count=groups,
-                            padding="VALID" if size == 11 else "SAME", kernel_init=_normal(0.01), rngs=rngs)
+            return nnx.Conv(
+                cin,
+                cout,
+                (size, size),
+                strides=stride,
+                feature_group_count=groups,
+                padding="VALID" if size == 11 else "SAME",
+                kernel_init=_normal(0.01),
+                rngs=rngs,
+            )
 
         self.conv1 = grouped(3, 96, 11, stride=4)  # 227x227x3 -> 55x55x96 (the paper says 224)
         self.conv2 = grouped(96, 256, 5, groups=2)  # 5x5x48 kernels
@@ -160,7 +197,9 @@ class ImageNetAlexNet(nnx.Module):
         relu = jax.nn.relu
         h = max_pool(local_response_norm(relu(self.conv1(x))), 3, 2, ceil=False)  # 27x27x96
         h = max_pool(local_response_norm(relu(self.conv2(h))), 3, 2, ceil=False)  # 13x13x256
-        h = max_pool(relu(self.conv5(relu(self.conv4(relu(self.conv3(h)))))), 3, 2, ceil=False)  # 6x6x256
+        h = max_pool(
+            relu(self.conv5(relu(self.conv4(relu(self.conv3(h)))))), 3, 2, ceil=False
+        )  # 6x6x256
         h = relu(self.fc7(relu(self.fc6(h.reshape(h.shape[0], -1)))))
         return self.fc8(h)
 

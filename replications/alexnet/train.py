@@ -67,8 +67,12 @@ class Job:
     checks_per_epoch: int = 10
     patience: int = 5
     lr_drops: int = 3
-    give_up_epochs: int = 3  # a run still at give_up_error over a whole epoch after this many epochs
-    give_up_error: float = 0.85  # ... has stalled (dead ReLUs, saturated tanh): it stops, never reaching
+    give_up_epochs: int = (
+        3  # a run still at give_up_error over a whole epoch after this many epochs
+    )
+    give_up_error: float = (
+        0.85  # ... has stalled (dead ReLUs, saturated tanh): it stops, never reaching
+    )
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,9 @@ class Split:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
-    mean: np.ndarray  # per-pixel mean of x_train (§2: "subtracting the mean activity ... from each pixel")
+    mean: (
+        np.ndarray
+    )  # per-pixel mean of x_train (§2: "subtracting the mean activity ... from each pixel")
     fingerprint: str  # identifies the data (sha256s and sizes) in checkpoint names
 
 
@@ -95,7 +101,10 @@ def checkpoint_root() -> Path:
 
 
 def _job_id(job: Job, data: Split, seed_key: jax.Array) -> str:
-    text = json.dumps([asdict(job), data.fingerprint, np.asarray(jax.random.key_data(seed_key)).tolist()], sort_keys=True)
+    text = json.dumps(
+        [asdict(job), data.fingerprint, np.asarray(jax.random.key_data(seed_key)).tolist()],
+        sort_keys=True,
+    )
     return f"{job.name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
@@ -110,36 +119,64 @@ def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -
         return json.loads(done_file.read_text())
 
     model = MODELS[job.model](**dict(job.options), rngs=nnx.Rngs(params=jax.random.fold_in(key, 0)))
-    stepper = Stepper(model, paper_sgd(learning_rate=job.learning_rate, weight_decay=job.weight_decay),
-                      preprocess=subtract_mean, aux=jnp.asarray(data.mean, jnp.float32), cache_key="paper_sgd")
+    stepper = Stepper(
+        model,
+        paper_sgd(learning_rate=job.learning_rate, weight_decay=job.weight_decay),
+        preprocess=subtract_mean,
+        aux=jnp.asarray(data.mean, jnp.float32),
+        cache_key="paper_sgd",
+    )
     stepper.check_batch(job.batch_size)
     held = on_device(data, stepper)
     n = len(data.x_train)
     steps = n // job.batch_size
     marks = sorted(set(np.linspace(0, steps, job.checks_per_epoch + 1).astype(int).tolist()) - {0})
-    history: dict[str, Any] = {"checks": [], "val_error": [], "lr": [], "diverged": False, "stalled": False,
-                               "reached": None}
+    history: dict[str, Any] = {
+        "checks": [],
+        "val_error": [],
+        "lr": [],
+        "diverged": False,
+        "stalled": False,
+        "reached": None,
+    }
     run = {"epoch": 0, "best": math.inf, "since": 0, "drops": 0, "stop": False}
     resumed = load_checkpoint(state_file, stepper.state()) if checkpoint else None
     if resumed is not None:
         stepper.restore(resumed[0])
         history, run = resumed[1]["history"], resumed[1]["run"]
 
-    bar = tqdm(total=job.max_epochs * steps, initial=run["epoch"] * steps, desc=job.name, unit="step",
-               mininterval=10, leave=False)
+    bar = tqdm(
+        total=job.max_epochs * steps,
+        initial=run["epoch"] * steps,
+        desc=job.name,
+        unit="step",
+        mininterval=10,
+        leave=False,
+    )
     while not run["stop"] and run["epoch"] < job.max_epochs:
         epoch = run["epoch"]
-        order = np.asarray(jax.random.permutation(jax.random.fold_in(jax.random.fold_in(key, 1), epoch), n))
+        order = np.asarray(
+            jax.random.permutation(jax.random.fold_in(jax.random.fold_in(key, 1), epoch), n)
+        )
         history["lr"].append(stepper.learning_rate())
         # The whole epoch is one XLA program; its per-step numbers come back in one host sync.
-        losses, errors = stepper.train_steps(held["train"], order[:steps * job.batch_size].reshape(steps, -1),
-                                             jax.random.fold_in(key, 2), first_step=epoch * steps)
+        losses, errors = stepper.train_steps(
+            held["train"],
+            order[: steps * job.batch_size].reshape(steps, -1),
+            jax.random.fold_in(key, 2),
+            first_step=epoch * steps,
+        )
         losses, errors = np.asarray(losses), np.asarray(errors)
         _read_checks(job, epoch, marks, losses, errors, history, run)
         bar.update(steps)
         run["epoch"] = epoch + 1
         last_epoch = [rate for at, rate in history["checks"] if epoch < at <= epoch + 1]
-        if not run["stop"] and run["epoch"] >= job.give_up_epochs and last_epoch and min(last_epoch) >= job.give_up_error:
+        if (
+            not run["stop"]
+            and run["epoch"] >= job.give_up_epochs
+            and last_epoch
+            and min(last_epoch) >= job.give_up_error
+        ):
             history["stalled"], history["diverged"], run["stop"] = True, True, True
         if job.schedule is Schedule.PLATEAU and not run["stop"]:
             _plateau(job, stepper, held["val"], history, run)
@@ -156,8 +193,15 @@ def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -
     return history
 
 
-def _read_checks(job: Job, epoch: int, marks: list[int], losses: np.ndarray, errors: np.ndarray,
-                 history: dict[str, Any], run: dict[str, Any]) -> None:
+def _read_checks(
+    job: Job,
+    epoch: int,
+    marks: list[int],
+    losses: np.ndarray,
+    errors: np.ndarray,
+    history: dict[str, Any],
+    run: dict[str, Any],
+) -> None:
     """The running training error over each tenth of the epoch, as cuda-convnet printed it (the
     minibatches just trained on); divergence (a non-finite loss at a check) and the target rule
     are read at the same checks. A ``target`` job stops at the first check at or below its
@@ -184,13 +228,17 @@ def on_device(data: Split, stepper: Stepper) -> dict[str, DeviceSet]:
     key = (data.fingerprint, id(data.x_train), tuple(stepper.mesh.devices.flat))
     if key not in _HELD:
         _HELD.clear()
-        _HELD[key] = {"train": stepper.put(data.x_train, data.y_train),
-                      "val": stepper.put(data.x_val, data.y_val),
-                      "test": stepper.put(data.x_test, data.y_test)}
+        _HELD[key] = {
+            "train": stepper.put(data.x_train, data.y_train),
+            "val": stepper.put(data.x_val, data.y_val),
+            "test": stepper.put(data.x_test, data.y_test),
+        }
     return _HELD[key]
 
 
-def _plateau(job: Job, stepper: Stepper, val_set: DeviceSet, history: dict[str, Any], run: dict[str, Any]) -> None:
+def _plateau(
+    job: Job, stepper: Stepper, val_set: DeviceSet, history: dict[str, Any], run: dict[str, Any]
+) -> None:
     """§5's schedule, after each epoch: validation error; divide the rate by 10 on a plateau."""
     val = stepper.error_rate(val_set)
     history["val_error"].append(val)

@@ -25,9 +25,14 @@ class Config:
 
     seeds: int = 1000
     tasks: tuple[str, ...] = SMALL_TASKS
-    caps: tuple[tuple[str, int], ...] = (("xor_211", 10_000), ("xor_221_eta05", 10_000),
-                                         ("xor_221_eta025", 10_000), ("symmetry", 20_000),
-                                         ("encoder", 20_000), ("parity4", 20_000))
+    caps: tuple[tuple[str, int], ...] = (
+        ("xor_211", 10_000),
+        ("xor_221_eta05", 10_000),
+        ("xor_221_eta025", 10_000),
+        ("symmetry", 20_000),
+        ("encoder", 20_000),
+        ("parity4", 20_000),
+    )
     tol: float = 0.1  # converged: every output within 0.1 of its target
     loose_tol: float = 0.4  # also recorded: the looser "within 0.4" rule
     modern_tasks: tuple[str, ...] = ("xor_211", "xor_221_eta05", "symmetry", "encoder", "parity4")

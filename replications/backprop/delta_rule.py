@@ -57,8 +57,12 @@ def init_uniform(net: Net, *, key: Array, scale: float = 0.3) -> Params:
         keys = jax.random.split(k, len(layer.sources) + 1)
         params[layer.name] = {
             "b": jax.random.uniform(keys[0], (layer.size,), minval=-scale, maxval=scale),
-            "w": {s: jax.random.uniform(keys[j + 1], (net.size(s), layer.size), minval=-scale, maxval=scale)
-                  for j, s in enumerate(layer.sources)},
+            "w": {
+                s: jax.random.uniform(
+                    keys[j + 1], (net.size(s), layer.size), minval=-scale, maxval=scale
+                )
+                for j, s in enumerate(layer.sources)
+            },
         }
     return params
 
@@ -71,8 +75,12 @@ def init_glorot(net: Net, *, key: Array) -> Params:
         limit = (6.0 / (net.fan_in(layer) + layer.size)) ** 0.5
         params[layer.name] = {
             "b": jnp.zeros((layer.size,)),
-            "w": {s: jax.random.uniform(keys[j], (net.size(s), layer.size), minval=-limit, maxval=limit)
-                  for j, s in enumerate(layer.sources)},
+            "w": {
+                s: jax.random.uniform(
+                    keys[j], (net.size(s), layer.size), minval=-limit, maxval=limit
+                )
+                for j, s in enumerate(layer.sources)
+            },
         }
     return params
 
@@ -119,21 +127,32 @@ def backward(net: Net, params: Params, states: dict[str, Array], dE_dy_out: Arra
         y = states[layer.name]
         dE_dx = dE_dy[layer.name] * y * (1.0 - y)  # eq. 5
         w = params[layer.name]["w"]
-        grads[layer.name] = {"b": dE_dx.sum(axis=0), "w": {s: states[s].T @ dE_dx for s in layer.sources}}  # eq. 6
+        grads[layer.name] = {
+            "b": dE_dx.sum(axis=0),
+            "w": {s: states[s].T @ dE_dx for s in layer.sources},
+        }  # eq. 6
         for s in layer.sources:
             if s in hidden:  # eq. 7; input units need no error derivative
                 dE_dy[s] = dE_dy.get(s, 0.0) + dE_dx @ w[s].T
     return grads
 
 
-def squared_error(y: Array, target: Array, case_weights: Array, margin: float | None = None) -> Array:
+def squared_error(
+    y: Array, target: Array, case_weights: Array, margin: float | None = None
+) -> Array:
     """E = 1/2 sum_c sum_j (y - d)^2 over the included cases (Nature eq. 3), margins as above."""
     e = output_error(y, target, margin) * case_weights[:, None]
     return 0.5 * jnp.sum(e**2)
 
 
-def error_gradient(net: Net, params: Params, inputs: dict[str, Array], target: Array,
-                   case_weights: Array, margin: float | None = None) -> tuple[Params, dict[str, Array]]:
+def error_gradient(
+    net: Net,
+    params: Params,
+    inputs: dict[str, Array],
+    target: Array,
+    case_weights: Array,
+    margin: float | None = None,
+) -> tuple[Params, dict[str, Array]]:
     """One forward and one backward pass over all cases: (dE/dw, unit states)."""
     states = forward(net, params, inputs)
     dE_dy = output_error(states[net.output], target, margin) * case_weights[:, None]

@@ -23,7 +23,14 @@ from replications.backprop.training import Adam, Momentum, Schedule, run_keys, t
 from shared.claims import Measurement, Measurements
 from shared.stages import StageClock
 
-TASK_IDS = {"xor_211": 0, "xor_221_eta05": 1, "xor_221_eta025": 2, "symmetry": 3, "encoder": 4, "parity4": 5}
+TASK_IDS = {
+    "xor_211": 0,
+    "xor_221_eta05": 1,
+    "xor_221_eta025": 2,
+    "symmetry": 3,
+    "encoder": 4,
+    "parity4": 5,
+}
 FAMILY_KEY = 100
 HYPOTHESES_KEY = 200
 SWEEP_CLAIMS = {"xor_211": "PDP-xor-558", "symmetry": "RHW-sym-sweeps", "parity4": "PDP-parity"}
@@ -43,44 +50,77 @@ def train_task(task: Task, config: Config, variant: str, key: jax.Array) -> dict
     """
     opt = Momentum(task.eps, task.alpha) if variant == "paper" else Adam(config.adam_learning_rate)
     init = init_glorot if variant == "adam_glorot" else init_uniform
-    sched = Schedule(max_sweeps=config.cap(task.name), tol=config.tol, loose_tol=config.loose_tol,
-                     curve_every=config.curve_every)
+    sched = Schedule(
+        max_sweeps=config.cap(task.name),
+        tol=config.tol,
+        loose_tol=config.loose_tol,
+        curve_every=config.curve_every,
+    )
     cases = task.targets.shape[0]
-    out = train_runs(task.net, opt, sched, init, task.inputs, task.targets, run_keys(key, config.seeds),
-                     jnp.ones((config.seeds, cases)))
+    out = train_runs(
+        task.net,
+        opt,
+        sched,
+        init,
+        task.inputs,
+        task.targets,
+        run_keys(key, config.seeds),
+        jnp.ones((config.seeds, cases)),
+    )
     return jax.tree.map(np.asarray, out)
 
 
 def _sweep_note(s: dict) -> str:
     if "p50" not in s:
         return f"no run converged within {s['cap']:,} sweeps"
-    return (f"median {s['p50']:,.0f} sweeps, 5th-95th percentile {s['p5']:,.0f}-{s['p95']:,.0f} over "
-            f"{s['converged']:,} converged runs; the paper's run is faster than {100 * (1 - s['paper_rank']):.0f}% "
-            f"of ours; {s['stuck']:,} of {s['n']:,} stuck at the {s['cap']:,}-sweep cap")
+    return (
+        f"median {s['p50']:,.0f} sweeps, 5th-95th percentile {s['p5']:,.0f}-{s['p95']:,.0f} over "
+        f"{s['converged']:,} converged runs; the paper's run is faster than {100 * (1 - s['paper_rank']):.0f}% "
+        f"of ours; {s['stuck']:,} of {s['n']:,} stuck at the {s['cap']:,}-sweep cap"
+    )
 
 
 def symmetry_values(out: dict, values: dict, tables: dict) -> None:
     """Fig. 1 caption's solution, over the converged symmetry runs."""
     ok = out["converged_at"] >= 0
     p = out["params"]
-    sol = analysis.symmetry_solution(p["hidden"]["w"]["in"][ok], p["hidden"]["b"][ok],
-                                     p["out"]["w"]["hidden"][ok], p["out"]["b"][ok])
+    sol = analysis.symmetry_solution(
+        p["hidden"]["w"]["in"][ok],
+        p["hidden"]["b"][ok],
+        p["out"]["w"]["hidden"][ok],
+        p["out"]["b"][ok],
+    )
     n = int(ok.sum())
-    for claim, key in (("RHW-sym-solution", "antisymmetric"), ("RHW-sym-units", "mirrored_units"),
-                       ("RHW-sym-ratio", "ratio_124")):
+    for claim, key in (
+        ("RHW-sym-solution", "antisymmetric"),
+        ("RHW-sym-units", "mirrored_units"),
+        ("RHW-sym-ratio", "ratio_124"),
+    ):
         k = int(sol[key].sum())
         low, high = analysis.wilson(k, n)
-        values[claim] = (Measurement(k / n, n=n, note=f"{k:,} of {n:,} converged runs; 95% CI {low:.3f}-{high:.3f}")
-                         if n else Measurement(None, note="no symmetry run converged"))
+        values[claim] = (
+            Measurement(
+                k / n, n=n, note=f"{k:,} of {n:,} converged runs; 95% CI {low:.3f}-{high:.3f}"
+            )
+            if n
+            else Measurement(None, note="no symmetry run converged")
+        )
     tables["symmetry"] = {
-        "converged": n, **{k: int(sol[k].sum()) for k in ("antisymmetric", "mirrored_units", "ratio_124")},
-        "ratio2": sol["ratio2"].tolist(), "ratio4": sol["ratio4"].tolist(),
+        "converged": n,
+        **{k: int(sol[k].sum()) for k in ("antisymmetric", "mirrored_units", "ratio_124")},
+        "ratio2": sol["ratio2"].tolist(),
+        "ratio4": sol["ratio4"].tolist(),
         "antisymmetric_runs": sol["antisymmetric"].tolist(),
         # The first converged run's weights, drawn like Fig. 1 (the first, not a chosen one).
-        "example": {"run": int(np.flatnonzero(ok)[0]), "w_in": p["hidden"]["w"]["in"][ok][0].tolist(),
-                    "b_hidden": p["hidden"]["b"][ok][0].tolist(),
-                    "w_out": p["out"]["w"]["hidden"][ok][0][:, 0].tolist(),
-                    "b_out": float(p["out"]["b"][ok][0][0])} if n else None,
+        "example": {
+            "run": int(np.flatnonzero(ok)[0]),
+            "w_in": p["hidden"]["w"]["in"][ok][0].tolist(),
+            "b_hidden": p["hidden"]["b"][ok][0].tolist(),
+            "w_out": p["out"]["w"]["hidden"][ok][0][:, 0].tolist(),
+            "b_out": float(p["out"]["b"][ok][0][0]),
+        }
+        if n
+        else None,
     }
 
 
@@ -89,10 +129,16 @@ def encoder_values(out: dict, values: dict, tables: dict) -> None:
     codes = analysis.encoder_codes(out["states"]["hidden"][ok])
     n, k = int(ok.sum()), int(codes["distinct"].sum())
     low, high = analysis.wilson(k, n)
-    values["PDP-encoder"] = Measurement(k / n, n=n, note=f"{k:,} of {n:,} converged runs; 95% CI {low:.3f}-{high:.3f}")
-    tables["encoder"] = {"converged": n, "distinct": k, "near_binary": int(codes["near_binary"].sum()),
-                         "binary_share_median": float(np.median(codes["binary_share"])),
-                         "example": out["states"]["hidden"][ok][0].tolist() if n else None}
+    values["PDP-encoder"] = Measurement(
+        k / n, n=n, note=f"{k:,} of {n:,} converged runs; 95% CI {low:.3f}-{high:.3f}"
+    )
+    tables["encoder"] = {
+        "converged": n,
+        "distinct": k,
+        "near_binary": int(codes["near_binary"].sum()),
+        "binary_share_median": float(np.median(codes["binary_share"])),
+        "example": out["states"]["hidden"][ok][0].tolist() if n else None,
+    }
 
 
 def run(config: Config, *, seed: int) -> Measurements:
@@ -100,19 +146,37 @@ def run(config: Config, *, seed: int) -> Measurements:
     clock, root = StageClock(), jax.random.key(seed)
     tasks = small_tasks()
     values: dict[str, Measurement] = {}
-    tables: dict = {"sweeps": {}, "modern": {}, "curves": {}, "family": {}, "raw_sweeps": {},
-                    "tasks": {n: {"title": tasks[n].title, "eps": tasks[n].eps, "alpha": tasks[n].alpha,
-                                  "source": tasks[n].source} for n in config.tasks}}
-    jobs = [(n, "paper") for n in config.tasks] + \
-        [(n, v) for n in config.modern_tasks for v in ("adam_uniform", "adam_glorot")]
+    tables: dict = {
+        "sweeps": {},
+        "modern": {},
+        "curves": {},
+        "family": {},
+        "raw_sweeps": {},
+        "tasks": {
+            n: {
+                "title": tasks[n].title,
+                "eps": tasks[n].eps,
+                "alpha": tasks[n].alpha,
+                "source": tasks[n].source,
+            }
+            for n in config.tasks
+        },
+    }
+    jobs = [(n, "paper") for n in config.tasks] + [
+        (n, v) for n in config.modern_tasks for v in ("adam_uniform", "adam_glorot")
+    ]
     for name, variant in tqdm(jobs, desc="small tasks", leave=False):
         task = tasks[name]
         with clock.stage(f"{name} ({variant})"):
             out = train_task(task, config, variant, jax.random.fold_in(root, TASK_IDS[name]))
         summary = analysis.sweep_summary(out["converged_at"], config.cap(name), task.paper_sweeps)
-        summary["loose"] = analysis.sweep_summary(out["loose_at"], config.cap(name), task.paper_sweeps)
+        summary["loose"] = analysis.sweep_summary(
+            out["loose_at"], config.cap(name), task.paper_sweeps
+        )
         summary["seeds_per_second"] = config.seeds / clock.seconds[f"{name} ({variant})"]
-        summary["stuck_runs"] = analysis.stuck_diagnosis(out["converged_at"], out["curve"], out["final_deviation"])
+        summary["stuck_runs"] = analysis.stuck_diagnosis(
+            out["converged_at"], out["curve"], out["final_deviation"]
+        )
         if variant != "paper":
             tables["modern"].setdefault(name, {})[variant] = summary
             continue
@@ -120,14 +184,17 @@ def run(config: Config, *, seed: int) -> Measurements:
         tables["raw_sweeps"][name] = out["converged_at"].tolist()
         tables["curves"][name] = analysis.log_curve(out["curve"], config.curve_every)
         if name in SWEEP_CLAIMS:
-            values[SWEEP_CLAIMS[name]] = Measurement(summary.get("paper_in_band", False), n=summary["n"],
-                                                     note=_sweep_note(summary))
+            values[SWEEP_CLAIMS[name]] = Measurement(
+                summary.get("paper_in_band", False), n=summary["n"], note=_sweep_note(summary)
+            )
         if name == "xor_221_eta025":
             low, high = summary["stuck_ci95"]
             values["PDP-xor-localmin"] = Measurement(
-                summary["stuck_fraction"], n=summary["n"],
+                summary["stuck_fraction"],
+                n=summary["n"],
                 note=f"{summary['stuck']:,} of {summary['n']:,} runs stuck at {summary['cap']:,} sweeps; "
-                     f"95% Wilson CI {low:.3f}-{high:.3f}")
+                f"95% Wilson CI {low:.3f}-{high:.3f}",
+            )
         if name == "symmetry":
             symmetry_values(out, values, tables)
         if name == "encoder":
@@ -135,30 +202,51 @@ def run(config: Config, *, seed: int) -> Measurements:
 
     with clock.stage("family trees: cases"):
         n_cases = len(family_cases().queries)
-    values["RHW-ft-data"] = Measurement(n_cases == 104, note=f"{n_cases} cases derived from the two trees")
+    values["RHW-ft-data"] = Measurement(
+        n_cases == 104, note=f"{n_cases} cases derived from the two trees"
+    )
     for i, variant in enumerate(tqdm(config.family_variants, desc="family trees", leave=False)):
         main = config.family_seeds or config.seeds
         runs = main if variant in ("paper", "adam_glorot") else max(main // 5, 2)
         with clock.stage(f"family trees ({variant})"):
-            summary = run_family(variant, runs, config.family_sweeps, config.adam_learning_rate, config.curve_every,
-                                 key=jax.random.fold_in(root, FAMILY_KEY + i))
+            summary = run_family(
+                variant,
+                runs,
+                config.family_sweeps,
+                config.adam_learning_rate,
+                config.curve_every,
+                key=jax.random.fold_in(root, FAMILY_KEY + i),
+            )
         summary["seeds_per_second"] = runs / clock.seconds[f"family trees ({variant})"]
         tables["family"][variant] = summary
     if config.family_hypotheses:
         # Measured, not graded: what the letter may have left unstated (family_hypotheses.py).
         with clock.stage("family trees: hypotheses"):
             tables["family_hypotheses"] = run_hypotheses(
-                config.family_hypotheses, config.hypothesis_runs, config.hypothesis_sweeps_cap,
-                key=jax.random.fold_in(root, HYPOTHESES_KEY))
+                config.family_hypotheses,
+                config.hypothesis_runs,
+                config.hypothesis_sweeps_cap,
+                key=jax.random.fold_in(root, HYPOTHESES_KEY),
+            )
     if "paper" in tables["family"]:
         f = tables["family"]["paper"]
         n = f["n"]
         counts = ", ".join(f"{k} right: {c:,}" for k, c in enumerate(f["test_right_counts"]))
-        values["RHW-ft-learn"] = Measurement(f["train_all_fraction"], n=n,
-                                             note=f"mean {f['train_mean']:.1f} of 100 training triples right")
-        values["RHW-ft-gen"] = Measurement(f["test_all_fraction"], n=n, note=f"held-out triples, runs with {counts}")
-        values["RHW-ft-gen-2ndrun"] = Measurement(f["test_3plus_fraction"], n=n, note=f"runs with {counts}")
+        values["RHW-ft-learn"] = Measurement(
+            f["train_all_fraction"],
+            n=n,
+            note=f"mean {f['train_mean']:.1f} of 100 training triples right",
+        )
+        values["RHW-ft-gen"] = Measurement(
+            f["test_all_fraction"], n=n, note=f"held-out triples, runs with {counts}"
+        )
+        values["RHW-ft-gen-2ndrun"] = Measurement(
+            f["test_3plus_fraction"], n=n, note=f"runs with {counts}"
+        )
         found = ", ".join(f"{k} {v:.2f}" for k, v in f["feature_found_fraction"].items())
-        values["RHW-ft-features"] = Measurement(f["all_features_fraction"], n=n,
-                                                note=f"share of runs with a unit for each feature: {found}")
+        values["RHW-ft-features"] = Measurement(
+            f["all_features_fraction"],
+            n=n,
+            note=f"share of runs with a unit for each feature: {found}",
+        )
     return Measurements(values=values, tables=tables, datasets={}, stages=clock.seconds)

@@ -34,29 +34,41 @@ def variant(name: str, adam_learning_rate: float) -> tuple[Any, Any, str]:
     """
     late = {"paper": 0.01, "eps_late_0.001": 0.001, "eps_late_0.1": 0.1}
     if name in late:
-        return (Momentum(eps=late[name], alpha=0.9, eps_early=0.005, alpha_early=0.5, early_sweeps=20),
-                init_uniform, f"1986 procedure, ε = 0.005 then {late[name]:g}")
+        return (
+            Momentum(eps=late[name], alpha=0.9, eps_early=0.005, alpha_early=0.5, early_sweeps=20),
+            init_uniform,
+            f"1986 procedure, ε = 0.005 then {late[name]:g}",
+        )
     if name == "adam_glorot":
-        return Adam(adam_learning_rate), init_glorot, f"Adam (lr {adam_learning_rate:g}) + Glorot init"
+        return (
+            Adam(adam_learning_rate),
+            init_glorot,
+            f"Adam (lr {adam_learning_rate:g}) + Glorot init",
+        )
     raise ValueError(f"unknown family-tree variant {name!r}")
 
 
 def held_out_masks(key: Array, runs: int, cases: int) -> Array:
     """(runs, cases) 0/1: each run leaves out its own 4 triples, drawn uniformly."""
+
     def one(k: Array) -> Array:
         held = jax.random.choice(k, cases, (HELD_OUT,), replace=False)
         return jnp.ones(cases).at[held].set(0.0)
+
     return jax.vmap(one)(run_keys(key, runs))
 
 
-def train_family(opt: Any, init: Any, sched: Schedule, runs: int, *,
-                 key: Array) -> tuple[dict, np.ndarray]:
+def train_family(
+    opt: Any, init: Any, sched: Schedule, runs: int, *, key: Array
+) -> tuple[dict, np.ndarray]:
     """Train ``runs`` family-tree nets (each with its own weights and 4 held-out triples):
     (per-run outputs as numpy arrays, (runs, 104) 0/1 mask of the training triples)."""
     data = family_cases()
     masks = held_out_masks(jax.random.fold_in(key, 1), runs, len(data.queries))
     inputs = {"person1": data.person1, "relationship": data.relationship}
-    out = train_runs(family_net(), opt, sched, init, inputs, data.person2, run_keys(key, runs), masks)
+    out = train_runs(
+        family_net(), opt, sched, init, inputs, data.person2, run_keys(key, runs), masks
+    )
     return jax.tree.map(np.asarray, out), np.asarray(masks)
 
 
@@ -66,12 +78,18 @@ def family_measures(out: dict, masks: np.ndarray) -> dict:
     scores = analysis.family_scores(out["states"]["out"], family_cases().person2, masks)
     features = analysis.feature_correlations(
         out["params"]["person_code"]["w"]["person1"],
-        {"nationality": NATIONALITY, "generation": GENERATION, "branch": BRANCH})
-    return {**scores, "features": features,
-            "all_features": np.all([v >= FEATURE_R for v in features.values()], axis=0)}
+        {"nationality": NATIONALITY, "generation": GENERATION, "branch": BRANCH},
+    )
+    return {
+        **scores,
+        "features": features,
+        "all_features": np.all([v >= FEATURE_R for v in features.values()], axis=0),
+    }
 
 
-def run_family(name: str, runs: int, sweeps: int, adam_learning_rate: float, curve_every: int, *, key: Array) -> dict:
+def run_family(
+    name: str, runs: int, sweeps: int, adam_learning_rate: float, curve_every: int, *, key: Array
+) -> dict:
     """Train ``runs`` family-tree nets of one variant; return per-run scores and a summary."""
     opt, init, description = variant(name, adam_learning_rate)
     # The paper's schedule: weight decay 0.2% per weight change, error zero beyond 0.2 / 0.8.
@@ -83,11 +101,15 @@ def run_family(name: str, runs: int, sweeps: int, adam_learning_rate: float, cur
     test, train = m["test_right"], m["train_right"]
     all_train = train == m["train_total"]
     summary = {
-        "variant": name, "description": description, "n": runs, "sweeps": sweeps,
+        "variant": name,
+        "description": description,
+        "n": runs,
+        "sweeps": sweeps,
         "test_right_counts": np.bincount(test, minlength=HELD_OUT + 1).tolist(),
         "test_all_fraction": float(np.mean(test == HELD_OUT)),
         "test_3plus_fraction": float(np.mean(test >= HELD_OUT - 1)),
-        "test_mean": float(test.mean()), "test_std": float(test.std(ddof=1)) if runs > 1 else 0.0,
+        "test_mean": float(test.mean()),
+        "test_std": float(test.std(ddof=1)) if runs > 1 else 0.0,
         "train_all_fraction": float(np.mean(all_train)),
         "train_all_ci95": list(analysis.wilson(int(all_train.sum()), runs)),
         "train_mean": float(train.mean()),

@@ -74,37 +74,59 @@ class Hypothesis:
 
     def changes(self) -> tuple[str, ...]:
         """The fields in which this hypothesis departs from the letter as we read it."""
-        return tuple(f.name for f in fields(self)[2:]
-                     if getattr(self, f.name) != getattr(AS_PRINTED, f.name))
+        return tuple(
+            f.name for f in fields(self)[2:] if getattr(self, f.name) != getattr(AS_PRINTED, f.name)
+        )
 
 
 AS_PRINTED = Hypothesis("as_printed", "as printed (our reading; the main stage's procedure)")
 HYPOTHESES = (
     AS_PRINTED,
     Hypothesis("biases_kept", "(a) biases not decayed", decay_biases=False),
-    Hypothesis("decay_per_case", "(b) decay after every case presented (100 times a sweep)",
-               decay_per_case=True),
+    Hypothesis(
+        "decay_per_case",
+        "(b) decay after every case presented (100 times a sweep)",
+        decay_per_case=True,
+    ),
     Hypothesis("plain_targets", "(c) plain 0/1 targets, no 0.2 / 0.8 margin", margin=0.0),
     Hypothesis("init_1", "(d) initial weights U(−1, 1)", init_range=1.0),
     Hypothesis("init_2", "(d) initial weights U(−2, 2)", init_range=2.0),
     Hypothesis("sweeps_5000", "(e) 5,000 sweeps", sweeps=5000),
     Hypothesis("online", "(f) a weight change after every case, decay once a sweep", online=True),
-    Hypothesis("online_decay_per_case",
-               "(f) + (b) a weight change and the decay after every case",
-               online=True, decay_per_case=True),
+    Hypothesis(
+        "online_decay_per_case",
+        "(f) + (b) a weight change and the decay after every case",
+        online=True,
+        decay_per_case=True,
+    ),
     Hypothesis("cogsci_500", "(g) 500 sweeps, as Quinlan describes the CogSci runs", sweeps=500),
-    Hypothesis("a_c_d2", "(a) + (c) + (d) U(−2, 2)", decay_biases=False, margin=0.0,
-               init_range=2.0),
+    Hypothesis(
+        "a_c_d2", "(a) + (c) + (d) U(−2, 2)", decay_biases=False, margin=0.0, init_range=2.0
+    ),
     Hypothesis("d2_e", "(d) U(−2, 2) + (e) 5,000 sweeps", init_range=2.0, sweeps=5000),
-    Hypothesis("a_c_d2_e", "(a) + (c) + (d) U(−2, 2) + (e) 5,000 sweeps", decay_biases=False,
-               margin=0.0, init_range=2.0, sweeps=5000),
+    Hypothesis(
+        "a_c_d2_e",
+        "(a) + (c) + (d) U(−2, 2) + (e) 5,000 sweeps",
+        decay_biases=False,
+        margin=0.0,
+        init_range=2.0,
+        sweeps=5000,
+    ),
     # Diagnostics, not candidates for what 1986 had: the letter states the decay.
     Hypothesis("no_decay", "no weight decay (contradicts the letter)", decay=1.0),
-    Hypothesis("no_decay_e", "no weight decay (contradicts the letter) + (e) 5,000 sweeps",
-               decay=1.0, sweeps=5000),
-    Hypothesis("no_decay_d1_e",
-               "no weight decay (contradicts the letter) + (d) U(−1, 1) + (e) 5,000 sweeps",
-               decay=1.0, init_range=1.0, sweeps=5000),
+    Hypothesis(
+        "no_decay_e",
+        "no weight decay (contradicts the letter) + (e) 5,000 sweeps",
+        decay=1.0,
+        sweeps=5000,
+    ),
+    Hypothesis(
+        "no_decay_d1_e",
+        "no weight decay (contradicts the letter) + (d) U(−1, 1) + (e) 5,000 sweeps",
+        decay=1.0,
+        init_range=1.0,
+        sweeps=5000,
+    ),
 )
 HYPOTHESIS_NAMES = tuple(h.name for h in HYPOTHESES)
 
@@ -123,15 +145,23 @@ def knobs(h: Hypothesis, runs: int) -> Knobs:
     """``h``'s numbers repeated for ``runs`` runs."""
     per_case = h.decay if h.decay_per_case else 1.0
     per_sweep = 1.0 if h.decay_per_case else h.decay
-    return Knobs(*(jnp.full((runs,), v) for v in (h.init_range, h.margin, per_sweep, per_case,
-                                                   h.decay_biases)))
+    return Knobs(
+        *(
+            jnp.full((runs,), v)
+            for v in (h.init_range, h.margin, per_sweep, per_case, h.decay_biases)
+        )
+    )
 
 
 def decayed(params: Params, factor: Array, biases: Array) -> Params:
     """w <- factor * w for every weight, and for every bias if ``biases`` (Fig. 4 caption)."""
-    return {name: {"b": jnp.where(biases, layer["b"] * factor, layer["b"]),
-                   "w": jax.tree.map(lambda w: w * factor, layer["w"])}
-            for name, layer in params.items()}
+    return {
+        name: {
+            "b": jnp.where(biases, layer["b"] * factor, layer["b"]),
+            "w": jax.tree.map(lambda w: w * factor, layer["w"]),
+        }
+        for name, layer in params.items()
+    }
 
 
 def initial_params(key: Array, init_range: Array) -> Params:
@@ -153,8 +183,9 @@ Carry = tuple[Params, Params]  # weights and the previous weight change (eq. 9's
 
 
 @partial(jax.jit, static_argnames=("sweeps", "online", "rule"))
-def train(k: Knobs, keys: Array, masks: Array, *, sweeps: int, online: bool,
-          rule: Momentum = LETTER_RULE) -> dict[str, Array]:
+def train(
+    k: Knobs, keys: Array, masks: Array, *, sweeps: int, online: bool, rule: Momentum = LETTER_RULE
+) -> dict[str, Array]:
     """Train one family-tree net per run, each with its own ``Knobs`` row, key and 0/1 mask
     of training triples; returns final ``params``, ``states`` and the error ``E``.
 
@@ -180,8 +211,9 @@ def train(k: Knobs, keys: Array, masks: Array, *, sweeps: int, online: bool,
             def case(carry: Carry, i: Array) -> tuple[Carry, None]:
                 p, v = carry
                 one_case = {name: x[i][None] for name, x in inputs.items()}
-                grads, _ = error_gradient(net, p, one_case, targets[i][None], mask[i][None],
-                                          k.margin)
+                grads, _ = error_gradient(
+                    net, p, one_case, targets[i][None], mask[i][None], k.margin
+                )
                 change, v_new = rule.update(grads, v, t)
                 p_new = decayed(_add(p, change), k.decay_case, k.decay_biases)
                 # A held-out case is skipped: no change, no momentum step, no decay.
@@ -199,8 +231,11 @@ def train(k: Knobs, keys: Array, masks: Array, *, sweeps: int, online: bool,
         params = initial_params(key, k.init_range)
         (params, _), _ = jax.lax.scan(sweep, (params, rule.init(params)), jnp.arange(sweeps))
         states = forward(net, params, inputs)
-        return {"params": params, "states": states,
-                "error": squared_error(states[net.output], targets, mask, MARGIN)}
+        return {
+            "params": params,
+            "states": states,
+            "error": squared_error(states[net.output], targets, mask, MARGIN),
+        }
 
     return jax.vmap(one)(k, keys, masks)
 
@@ -213,12 +248,18 @@ def summarize(h: Hypothesis, out: dict, masks: np.ndarray, sweeps: int) -> dict:
     learned = m["train_right"] == m["train_total"]
     found = {k: float(np.mean(v >= FEATURE_R)) for k, v in m["features"].items()}
     return {
-        "name": h.name, "label": h.label, "changes": list(h.changes()), "n": n,
-        "sweeps": sweeps, "online": h.online, "train_all": int(learned.sum()),
+        "name": h.name,
+        "label": h.label,
+        "changes": list(h.changes()),
+        "n": n,
+        "sweeps": sweeps,
+        "online": h.online,
+        "train_all": int(learned.sum()),
         "train_all_fraction": float(learned.mean()),
         "train_all_ci95": list(analysis.wilson(int(learned.sum()), n)),
         "train_mean": float(m["train_right"].mean()),
-        "test_mean": float(m["test_right"].mean()), "test_of": HELD_OUT,
+        "test_mean": float(m["test_right"].mean()),
+        "test_of": HELD_OUT,
         "test_all_fraction": float(np.mean(m["test_right"] == HELD_OUT)),
         "feature_found_fraction": found,
         "all_features_fraction": float(m["all_features"].mean()),
@@ -227,8 +268,9 @@ def summarize(h: Hypothesis, out: dict, masks: np.ndarray, sweeps: int) -> dict:
     }
 
 
-def run_hypotheses(names: tuple[str, ...], runs: int, sweeps_cap: int | None, *,
-                   key: Array) -> dict:
+def run_hypotheses(
+    names: tuple[str, ...], runs: int, sweeps_cap: int | None, *, key: Array
+) -> dict:
     """Train ``runs`` nets per hypothesis; hypotheses with the same sweep count and update
     mode train together in one call. ``sweeps_cap`` (smoke profile) shortens every run."""
     chosen = [h for h in HYPOTHESES if h.name in names]
@@ -242,11 +284,16 @@ def run_hypotheses(names: tuple[str, ...], runs: int, sweeps_cap: int | None, *,
     for (sweeps, online), group in groups.items():
         # Hypothesis after hypothesis along the run axis: row j * runs + i is run i of group[j].
         k = jax.tree.map(lambda *cols: jnp.concatenate(cols), *(knobs(h, runs) for h in group))
-        out = train(k, jnp.concatenate([keys] * len(group)), jnp.concatenate([masks] * len(group)),
-                    sweeps=sweeps, online=online)
+        out = train(
+            k,
+            jnp.concatenate([keys] * len(group)),
+            jnp.concatenate([masks] * len(group)),
+            sweeps=sweeps,
+            online=online,
+        )
         out = jax.tree.map(np.asarray, out)
         for j, h in enumerate(group):
-            part = jax.tree.map(lambda x, j=j: x[j * runs:(j + 1) * runs], out)
+            part = jax.tree.map(lambda x, j=j: x[j * runs : (j + 1) * runs], out)
             rows[h.name] = summarize(h, part, np.asarray(masks), sweeps)
     return {"rows": [rows[h.name] for h in chosen], "fig4_share": FIG4_SHARE}
 

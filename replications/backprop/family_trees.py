@@ -32,16 +32,62 @@ ITALIAN = (
     ("Marco", "Lucia", ("Alfonso", "Sophia")),
     ("Tomaso", "Angela", ()),
 )
-MALE = {"Christopher", "Andrew", "Arthur", "James", "Charles", "Colin",
-        "Roberto", "Pierro", "Emilio", "Marco", "Tomaso", "Alfonso"}
+MALE = {
+    "Christopher",
+    "Andrew",
+    "Arthur",
+    "James",
+    "Charles",
+    "Colin",
+    "Roberto",
+    "Pierro",
+    "Emilio",
+    "Marco",
+    "Tomaso",
+    "Alfonso",
+}
 # The order of the input/output units: the English tree, then its Italian image, so
 # person k and person k + 12 hold the same place in the two trees.
-PEOPLE = ("Christopher", "Penelope", "Andrew", "Christine", "Arthur", "Margaret",
-          "Victoria", "James", "Jennifer", "Charles", "Colin", "Charlotte",
-          "Roberto", "Maria", "Pierro", "Francesca", "Emilio", "Gina",
-          "Lucia", "Marco", "Angela", "Tomaso", "Alfonso", "Sophia")
-RELATIONSHIPS = ("father", "mother", "husband", "wife", "son", "daughter",
-                 "uncle", "aunt", "brother", "sister", "nephew", "niece")
+PEOPLE = (
+    "Christopher",
+    "Penelope",
+    "Andrew",
+    "Christine",
+    "Arthur",
+    "Margaret",
+    "Victoria",
+    "James",
+    "Jennifer",
+    "Charles",
+    "Colin",
+    "Charlotte",
+    "Roberto",
+    "Maria",
+    "Pierro",
+    "Francesca",
+    "Emilio",
+    "Gina",
+    "Lucia",
+    "Marco",
+    "Angela",
+    "Tomaso",
+    "Alfonso",
+    "Sophia",
+)
+RELATIONSHIPS = (
+    "father",
+    "mother",
+    "husband",
+    "wife",
+    "son",
+    "daughter",
+    "uncle",
+    "aunt",
+    "brother",
+    "sister",
+    "nephew",
+    "niece",
+)
 # Features Fig. 4 names for the person-encoding units: nationality, generation, and the
 # branch of the family (the Christopher-Penelope side vs the Andrew-Christine side; the
 # grandchildren descend from both and have no branch: 0).

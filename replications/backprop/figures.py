@@ -11,7 +11,11 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from replications.backprop.config import SMALL_TASKS
 from shared.plots import PALETTE, new_figure, save_figure
 
-VARIANTS = {"paper": "1986 procedure", "adam_uniform": "Adam, U(-0.3, 0.3) init", "adam_glorot": "Adam, Glorot init"}
+VARIANTS = {
+    "paper": "1986 procedure",
+    "adam_uniform": "Adam, U(-0.3, 0.3) init",
+    "adam_glorot": "Adam, Glorot init",
+}
 
 
 def _hinton(ax, weights: np.ndarray, scale: float) -> None:
@@ -19,8 +23,9 @@ def _hinton(ax, weights: np.ndarray, scale: float) -> None:
     ax.set_facecolor("#888888")
     for (i, j), w in np.ndenumerate(weights):
         side = np.sqrt(abs(w) / scale) * 0.9
-        ax.add_patch(Rectangle(
-            (j - side / 2, i - side / 2), side, side, color="white" if w > 0 else "black"))
+        ax.add_patch(
+            Rectangle((j - side / 2, i - side / 2), side, side, color="white" if w > 0 else "black")
+        )
     ax.set_xlim(-0.6, weights.shape[1] - 0.4)
     ax.set_ylim(weights.shape[0] - 0.4, -0.6)
     ax.set_aspect("equal")
@@ -32,7 +37,7 @@ def sweeps_histograms(tables: dict, outdir: Path) -> tuple[Path, str]:
     cols = min(3, len(names))
     rows = -(-len(names) // cols)
     fig, axes = new_figure(3.2 * cols, 2.6 * rows, ncols=cols, nrows=rows)
-    for ax in axes.flat[len(names):]:
+    for ax in axes.flat[len(names) :]:
         ax.set_visible(False)
     for ax, name in zip(axes.flat, names, strict=False):
         s = tables["sweeps"][name]
@@ -46,13 +51,17 @@ def sweeps_histograms(tables: dict, outdir: Path) -> tuple[Path, str]:
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.set_title(f"{tables['tasks'][name]['title']}\nstuck {s['stuck']:,}/{s['n']:,} "
-                     f"(95% CI {100 * s['stuck_ci95'][0]:.1f}-{100 * s['stuck_ci95'][1]:.1f}%)", fontsize=8)
+        ax.set_title(
+            f"{tables['tasks'][name]['title']}\nstuck {s['stuck']:,}/{s['n']:,} "
+            f"(95% CI {100 * s['stuck_ci95'][0]:.1f}-{100 * s['stuck_ci95'][1]:.1f}%)",
+            fontsize=8,
+        )
         ax.set_xlabel("sweeps to converge", fontsize=8)
         ax.legend(fontsize=6)
     return save_figure(fig, outdir / "sweeps.png"), (
         "Sweeps until every output is within 0.1 of its target, over the runs that converged (log scale), "
-        "with the paper's single run (orange) and our 5th-95th percentile (shaded).")
+        "with the paper's single run (orange) and our 5th-95th percentile (shaded)."
+    )
 
 
 def learning_curves(tables: dict, outdir: Path) -> tuple[Path, str]:
@@ -67,7 +76,8 @@ def learning_curves(tables: dict, outdir: Path) -> tuple[Path, str]:
     ax.legend(fontsize=7)
     return save_figure(fig, outdir / "curves.png"), (
         "Learning curves of the 1986 procedure: median error E over all runs (line) and 10th-90th percentile "
-        "(band); a converged run keeps its error at convergence.")
+        "(band); a converged run keeps its error at convergence."
+    )
 
 
 def symmetry_weights(tables: dict, outdir: Path) -> tuple[Path, str] | None:
@@ -82,12 +92,16 @@ def symmetry_weights(tables: dict, outdir: Path) -> tuple[Path, str] | None:
         ax.axhline(0, color="black", lw=0.8)
         for k, v in enumerate(w[h]):
             ax.text(k + 1, v, f"{v:.1f}", ha="center", va="bottom" if v > 0 else "top", fontsize=7)
-        ax.set(xlabel="input unit", ylabel="weight" if h == 0 else None,
-               title=f"hidden unit {h + 1}: bias {ex['b_hidden'][h]:.1f}, to output {ex['w_out'][h]:.1f}")
+        ax.set(
+            xlabel="input unit",
+            ylabel="weight" if h == 0 else None,
+            title=f"hidden unit {h + 1}: bias {ex['b_hidden'][h]:.1f}, to output {ex['w_out'][h]:.1f}",
+        )
         ax.title.set_fontsize(8)
     return save_figure(fig, outdir / "symmetry_weights.png"), (
         f"Mirror symmetry, the first run that converged (run {ex['run']}), drawn like the letter's Fig. 1: "
-        f"input weights of the two hidden units; output bias {ex['b_out']:.1f}.")
+        f"input weights of the two hidden units; output bias {ex['b_out']:.1f}."
+    )
 
 
 def symmetry_ratios(tables: dict, outdir: Path) -> tuple[Path, str] | None:
@@ -99,14 +113,18 @@ def symmetry_ratios(tables: dict, outdir: Path) -> tuple[Path, str] | None:
     fig, axes = new_figure(4.6, 3.8)
     ax = axes[0, 0]
     ax.scatter(r2, r4, s=6, alpha=0.4, color=PALETTE[0])
-    ax.add_patch(Rectangle(
-        (1.5, 3), 1.0, 2.0, fill=False, edgecolor=PALETTE[1], lw=1.5))
+    ax.add_patch(Rectangle((1.5, 3), 1.0, 2.0, fill=False, edgecolor=PALETTE[1], lw=1.5))
     ax.plot([2], [4], marker="*", ms=12, color=PALETTE[1], label="1:2:4 (paper) and our ±25% box")
-    ax.set(xlabel="middle / smallest pair magnitude", ylabel="largest / smallest pair magnitude",
-           xscale="log", yscale="log")
+    ax.set(
+        xlabel="middle / smallest pair magnitude",
+        ylabel="largest / smallest pair magnitude",
+        xscale="log",
+        yscale="log",
+    )
     ax.legend(fontsize=7)
     return save_figure(fig, outdir / "symmetry_ratios.png"), (
-        "Mirror symmetry: ratios of the three mirror-pair weight magnitudes in every converged, antisymmetric run.")
+        "Mirror symmetry: ratios of the three mirror-pair weight magnitudes in every converged, antisymmetric run."
+    )
 
 
 def modern(tables: dict, outdir: Path) -> tuple[Path, str] | None:
@@ -116,15 +134,29 @@ def modern(tables: dict, outdir: Path) -> tuple[Path, str] | None:
     fig, axes = new_figure(7.0, 3.2, ncols=2)
     width = 0.27
     for v, variant in enumerate(VARIANTS):
-        rows = [tables["sweeps"][n] if variant == "paper" else tables["modern"][n][variant] for n in names]
+        rows = [
+            tables["sweeps"][n] if variant == "paper" else tables["modern"][n][variant]
+            for n in names
+        ]
         x = np.arange(len(names)) + (v - 1) * width
         stuck = np.array([r["stuck_fraction"] for r in rows])
-        err = np.array([[r["stuck_fraction"] - r["stuck_ci95"][0], r["stuck_ci95"][1] - r["stuck_fraction"]]
-                        for r in rows]).T
-        axes[0, 0].bar(x, 100 * stuck, width, yerr=100 * err, color=PALETTE[v], label=VARIANTS[variant])
+        err = np.array(
+            [
+                [r["stuck_fraction"] - r["stuck_ci95"][0], r["stuck_ci95"][1] - r["stuck_fraction"]]
+                for r in rows
+            ]
+        ).T
+        axes[0, 0].bar(
+            x, 100 * stuck, width, yerr=100 * err, color=PALETTE[v], label=VARIANTS[variant]
+        )
         axes[0, 1].bar(x, [r.get("p50", np.nan) for r in rows], width, color=PALETTE[v])
-    short = {"xor_211": "XOR 2-1-1\n(direct)", "xor_221_eta05": "XOR 2-2-1", "symmetry": "symmetry\n6-2-1",
-             "encoder": "encoder\n8-3-8", "parity4": "parity\n4-4-1"}
+    short = {
+        "xor_211": "XOR 2-1-1\n(direct)",
+        "xor_221_eta05": "XOR 2-2-1",
+        "symmetry": "symmetry\n6-2-1",
+        "encoder": "encoder\n8-3-8",
+        "parity4": "parity\n4-4-1",
+    }
     labels = [short.get(n, n) for n in names]
     for ax in axes[0]:
         ax.set_xticks(range(len(names)), labels, fontsize=6)
@@ -133,7 +165,8 @@ def modern(tables: dict, outdir: Path) -> tuple[Path, str] | None:
     axes[0, 0].legend(fontsize=6)
     return save_figure(fig, outdir / "modern.png"), (
         "Beyond the paper: the same tasks, caps and stopping rule with Adam, from the paper's initial weights "
-        "and from Glorot's; stuck share with 95% Wilson intervals (left), median sweeps of converged runs (right).")
+        "and from Glorot's; stuck share with 95% Wilson intervals (left), median sweeps of converged runs (right)."
+    )
 
 
 def family(tables: dict, outdir: Path) -> list[tuple[Path, str]]:
@@ -146,12 +179,21 @@ def family(tables: dict, outdir: Path) -> list[tuple[Path, str]]:
     width = 0.8 / len(fam)
     for v, f in enumerate(fam.values()):
         share = np.array(f["test_right_counts"]) / f["n"]
-        ax.bar(np.arange(5) + (v - (len(fam) - 1) / 2) * width, 100 * share, width, color=PALETTE[v],
-               label=f"{f['description']} (n = {f['n']:,})")
+        ax.bar(
+            np.arange(5) + (v - (len(fam) - 1) / 2) * width,
+            100 * share,
+            width,
+            color=PALETTE[v],
+            label=f"{f['description']} (n = {f['n']:,})",
+        )
     ax.set(xlabel="held-out triples right (of 4)", ylabel="runs (%)")
     ax.legend(fontsize=6)
-    drawn.append((save_figure(fig, outdir / "family_generalisation.png"),
-                  "Family trees: held-out triples right after 1,500 sweeps, each run with its own 4 held-out triples."))
+    drawn.append(
+        (
+            save_figure(fig, outdir / "family_generalisation.png"),
+            "Family trees: held-out triples right after 1,500 sweeps, each run with its own 4 held-out triples.",
+        )
+    )
 
     fig, axes = new_figure(6.4, 3.6)
     ax = axes[0, 0]
@@ -161,8 +203,12 @@ def family(tables: dict, outdir: Path) -> list[tuple[Path, str]]:
         ax.fill_between(np.array(c["sweep"]) + 1, c["p10"], c["p90"], color=PALETTE[v], alpha=0.12)
     ax.set(xscale="log", yscale="log", xlabel="sweep", ylabel="error E on the 100 training triples")
     ax.legend(fontsize=6)
-    drawn.append((save_figure(fig, outdir / "family_curves.png"),
-                  "Family trees: median training error (line) and 10th-90th percentile (band) per variant."))
+    drawn.append(
+        (
+            save_figure(fig, outdir / "family_curves.png"),
+            "Family trees: median training error (line) and 10th-90th percentile (band) per variant.",
+        )
+    )
 
     shown = [n for n in ("paper", "adam_glorot") if n in fam]
     fig, axes = new_figure(6.4, 1.9 * len(shown) * 1.0 + 0.6, nrows=len(shown))
@@ -173,16 +219,28 @@ def family(tables: dict, outdir: Path) -> list[tuple[Path, str]]:
         _hinton(ax, grid, scale=max(np.abs(w).max(), 1e-9))
         ax.set_yticks(range(6), [f"unit {u + 1}" for u in range(6)], fontsize=6)
         ax.set_xticks([5.5, 18.5], ["English people", "Italian people"], fontsize=7)
-        ax.set_title(f"{fam[name]['description']}: run 0 ({fam[name]['run0_test_right']} of 4 held out right)",
-                     fontsize=8)
-    drawn.append((save_figure(fig, outdir / "family_person_units.png"),
-                  "Family trees, drawn like Fig. 4: weights from the 24 person units to the 6 person-code units "
-                  "of run 0 (white positive, black negative, area ~ size); people in the order of the trees."))
+        ax.set_title(
+            f"{fam[name]['description']}: run 0 ({fam[name]['run0_test_right']} of 4 held out right)",
+            fontsize=8,
+        )
+    drawn.append(
+        (
+            save_figure(fig, outdir / "family_person_units.png"),
+            "Family trees, drawn like Fig. 4: weights from the 24 person units to the 6 person-code units "
+            "of run 0 (white positive, black negative, area ~ size); people in the order of the trees.",
+        )
+    )
     return drawn
 
 
 def make_figures(results: dict, outdir: Path) -> dict[Path, str]:
     tables = results["tables"]
-    made = [sweeps_histograms(tables, outdir), learning_curves(tables, outdir), symmetry_weights(tables, outdir),
-            symmetry_ratios(tables, outdir), modern(tables, outdir), *family(tables, outdir)]
+    made = [
+        sweeps_histograms(tables, outdir),
+        learning_curves(tables, outdir),
+        symmetry_weights(tables, outdir),
+        symmetry_ratios(tables, outdir),
+        modern(tables, outdir),
+        *family(tables, outdir),
+    ]
     return dict(m for m in made if m is not None)

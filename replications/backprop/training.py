@@ -74,8 +74,16 @@ class Schedule:
     curve_every: int = 10
 
 
-def _train_one(net: Net, opt: Optimizer, sched: Schedule, init: Callable[..., Params],
-               inputs: dict[str, Array], targets: Array, key: Array, case_weights: Array) -> dict[str, Array]:
+def _train_one(
+    net: Net,
+    opt: Optimizer,
+    sched: Schedule,
+    init: Callable[..., Params],
+    inputs: dict[str, Array],
+    targets: Array,
+    key: Array,
+    case_weights: Array,
+) -> dict[str, Array]:
     """Train one net from its own initial weights; its weights freeze once it has converged.
 
     One ``lax.scan`` step per sweep; its output is the error E of that sweep (the learning
@@ -87,11 +95,17 @@ def _train_one(net: Net, opt: Optimizer, sched: Schedule, init: Callable[..., Pa
 
     def sweep(carry: dict[str, Any], _: None) -> tuple[dict[str, Any], Array]:
         t = carry["t"]
-        grads, states = error_gradient(net, carry["params"], inputs, targets, case_weights, sched.margin)
+        grads, states = error_gradient(
+            net, carry["params"], inputs, targets, case_weights, sched.margin
+        )
         worst = jnp.max(jnp.where(included, jnp.abs(states[net.output] - targets), 0.0))
         error = squared_error(states[net.output], targets, case_weights, sched.margin)
-        loose_at = jnp.where((carry["loose_at"] < 0) & (worst < sched.loose_tol), t, carry["loose_at"])
-        done = (carry["converged_at"] >= 0) | ((worst < sched.tol) if sched.tol is not None else False)
+        loose_at = jnp.where(
+            (carry["loose_at"] < 0) & (worst < sched.loose_tol), t, carry["loose_at"]
+        )
+        done = (carry["converged_at"] >= 0) | (
+            (worst < sched.tol) if sched.tol is not None else False
+        )
         change, opt_state = opt.update(grads, carry["opt_state"], t)
         new_params = jax.tree.map(lambda w, d: sched.decay * (w + d), carry["params"], change)
         keep = lambda old, new: jax.tree.map(lambda a, b: jnp.where(done, a, b), old, new)  # noqa: E731
@@ -103,8 +117,13 @@ def _train_one(net: Net, opt: Optimizer, sched: Schedule, init: Callable[..., Pa
             "loose_at": loose_at,
         }, error
 
-    carry = {"t": jnp.array(0), "params": params, "opt_state": opt.init(params),
-             "converged_at": jnp.array(-1), "loose_at": jnp.array(-1)}
+    carry = {
+        "t": jnp.array(0),
+        "params": params,
+        "opt_state": opt.init(params),
+        "converged_at": jnp.array(-1),
+        "loose_at": jnp.array(-1),
+    }
     carry, curve = jax.lax.scan(sweep, carry, None, length=sched.max_sweeps)
     states = forward(net, carry["params"], inputs)
     return {
@@ -114,13 +133,21 @@ def _train_one(net: Net, opt: Optimizer, sched: Schedule, init: Callable[..., Pa
         "loose_at": carry["loose_at"],
         "final_error": squared_error(states[net.output], targets, case_weights, sched.margin),
         "final_deviation": jnp.max(jnp.where(included, jnp.abs(states[net.output] - targets), 0.0)),
-        "curve": curve[::sched.curve_every],
+        "curve": curve[:: sched.curve_every],
     }
 
 
 @partial(jax.jit, static_argnums=(0, 1, 2, 3))
-def train_runs(net: Net, opt: Optimizer, sched: Schedule, init: Callable[..., Params],
-               inputs: dict[str, Array], targets: Array, keys: Array, case_weights: Array) -> dict[str, Array]:
+def train_runs(
+    net: Net,
+    opt: Optimizer,
+    sched: Schedule,
+    init: Callable[..., Params],
+    inputs: dict[str, Array],
+    targets: Array,
+    keys: Array,
+    case_weights: Array,
+) -> dict[str, Array]:
     """Train ``len(keys)`` runs at once; ``case_weights`` is (runs, cases) of 0/1.
 
     Returns per-run arrays: ``converged_at`` (sweeps to every output within ``tol``;

@@ -27,9 +27,13 @@ class Config:
     mlp_hidden: int = 100
     mlp_batch_size: int = 32
     mlp_epochs: int = 30
-    mlp_min_updates: int = 20_000  # small sets: at least this many weight changes (PDP ch. 8 ran thousands)
+    mlp_min_updates: int = (
+        20_000  # small sets: at least this many weight changes (PDP ch. 8 ran thousands)
+    )
     mlp_learning_rate: float = 1.0  # step on the case-averaged gradient (best of 4 settings on 4,000 MNIST digits, before the run)
-    mlp_momentum: float = 0.5  # the Nature letter used 0.9 on 64 cases; 0.9 stalled on mini-batches of MNIST
+    mlp_momentum: float = (
+        0.5  # the Nature letter used 0.9 on 64 cases; 0.9 stalled on mini-batches of MNIST
+    )
     svm_degree: int = 4
     svm_C: float = 10.0
     forest_trees: int = 100
@@ -64,10 +68,23 @@ def paper() -> Config:
 
 def smoke() -> Config:
     """Seconds on a CPU, for the tests: small training sets, one seed, short schedules."""
-    return Config(seeds=1, problems=("xor", "parity", "sonar", "mnist", "permuted_mnist", "shifted_mnist"),
-                  image_train=300, image_test=500, parity_bits=6, perceptron_epochs=20, mlp_epochs=5, mlp_min_updates=2_000,
-                  forest_trees=20, boost_rounds=20, cnn_epochs=2, cnn_min_updates=20,
-                  curve_mnist=(100, 300), curve_tabular=(), curve_methods=("perceptron", "forest"))
+    return Config(
+        seeds=1,
+        problems=("xor", "parity", "sonar", "mnist", "permuted_mnist", "shifted_mnist"),
+        image_train=300,
+        image_test=500,
+        parity_bits=6,
+        perceptron_epochs=20,
+        mlp_epochs=5,
+        mlp_min_updates=2_000,
+        forest_trees=20,
+        boost_rounds=20,
+        cnn_epochs=2,
+        cnn_min_updates=20,
+        curve_mnist=(100, 300),
+        curve_tabular=(),
+        curve_methods=("perceptron", "forest"),
+    )
 
 
 PROFILES = {"paper": paper, "smoke": smoke}

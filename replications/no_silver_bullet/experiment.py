@@ -32,9 +32,13 @@ def planned_fits(config: Config) -> int:
         trained.append("mnist")
     per_seed = sum(len(METHODS) if p in IMAGES else len(METHODS) - 1 for p in trained)
     if "mnist" in trained:
-        per_seed += len(config.curve_methods) * sum(s < config.image_train for s in config.curve_mnist)
+        per_seed += len(config.curve_methods) * sum(
+            s < config.image_train for s in config.curve_mnist
+        )
     if "letters" in trained:
-        per_seed += len(set(config.curve_methods) - {"cnn"}) * sum(s < config.letters_train for s in config.curve_tabular)
+        per_seed += len(set(config.curve_methods) - {"cnn"}) * sum(
+            s < config.letters_train for s in config.curve_tabular
+        )
     return per_seed * config.seeds
 
 
@@ -69,8 +73,13 @@ def problems_for_seed(config: Config, seed: int, repeat: int) -> Iterator[P.Prob
         yield P.cifar10(config.image_train, rng("cifar10 draw")).with_test(config.image_test)
 
 
-def fit_and_score(method: Method, problem: P.Problem, config: Config, seed: int,
-                  extra_tests: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
+def fit_and_score(
+    method: Method,
+    problem: P.Problem,
+    config: Config,
+    seed: int,
+    extra_tests: dict[str, tuple[np.ndarray, np.ndarray]],
+) -> dict[str, float]:
     """Train once; test error in % on the problem's test set and on each extra test set."""
     start = time.perf_counter()
     score = method.fit(problem, config, seed)
@@ -81,8 +90,12 @@ def fit_and_score(method: Method, problem: P.Problem, config: Config, seed: int,
 
 
 def cell_summary(errors: list[float], seconds: list[float]) -> dict:
-    return {"errors": errors, "mean": float(np.mean(errors)), "std": float(np.std(errors, ddof=1)) if len(errors) > 1 else 0.0,
-            "seconds": float(np.mean(seconds))}
+    return {
+        "errors": errors,
+        "mean": float(np.mean(errors)),
+        "std": float(np.std(errors, ddof=1)) if len(errors) > 1 else 0.0,
+        "seconds": float(np.mean(seconds)),
+    }
 
 
 def curve_sizes(config: Config, problem: str) -> tuple[int, ...]:
@@ -96,14 +109,24 @@ def curve_tables(curves: dict[tuple[str, str, int], list[float]], methods: tuple
         if method in methods:
             std = float(np.std(errs, ddof=1)) if len(errs) > 1 else 0.0
             tables.setdefault(problem, {}).setdefault(method, {})[str(size)] = {
-                "mean": float(np.mean(errs)), "std": std, "errors": errs}
+                "mean": float(np.mean(errs)),
+                "std": std,
+                "errors": errs,
+            }
     return tables
 
 
 def datasets(config: Config) -> tuple[str, ...]:
     """What the profile's problems and data-requirement curves load."""
-    needs = {"sonar": "uci:sonar", "letters": "uci:letters", "usps": "usps", "mnist": "mnist",
-             "permuted_mnist": "mnist", "shifted_mnist": "mnist", "cifar10": "cifar10"}
+    needs = {
+        "sonar": "uci:sonar",
+        "letters": "uci:letters",
+        "usps": "usps",
+        "mnist": "mnist",
+        "permuted_mnist": "mnist",
+        "shifted_mnist": "mnist",
+        "cifar10": "cifar10",
+    }
     names = [needs[p] for p in config.problems if p in needs]
     names += ["mnist"] * bool(config.curve_mnist) + ["uci:letters"] * bool(config.curve_tabular)
     return tuple(dict.fromkeys(names))
@@ -126,9 +149,14 @@ def run(config: Config, *, seed: int) -> Measurements:
             scored_on[problem.name] = problem.scored_on
             extra = {}
             if problem.name == "mnist" and "shifted_mnist" in config.problems:
-                extra["shifted_mnist"] = (P.shift_one_pixel(problem.x_test, generator(seed, s, "shifts")), problem.y_test)
+                extra["shifted_mnist"] = (
+                    P.shift_one_pixel(problem.x_test, generator(seed, s, "shifts")),
+                    problem.y_test,
+                )
                 titles["shifted_mnist"] = "MNIST, test digits shifted 1 px"
-                notes["shifted_mnist"] = "the MNIST models, scored on test digits each moved one pixel"
+                notes["shifted_mnist"] = (
+                    "the MNIST models, scored on test digits each moved one pixel"
+                )
                 scored_on["shifted_mnist"] = problem.scored_on
             for method in METHODS.values():
                 if not method.applies(problem):
@@ -142,24 +170,33 @@ def run(config: Config, *, seed: int) -> Measurements:
                         errors.setdefault((name, method.name), []).append(out[name])
                         seconds.setdefault((name, method.name), []).append(out["seconds"])
                 if problem.name in ("mnist", "letters"):
-                    curves.setdefault((problem.name, method.name, len(problem.y_train)), []).append(out[problem.name])
+                    curves.setdefault((problem.name, method.name, len(problem.y_train)), []).append(
+                        out[problem.name]
+                    )
                 if problem.name in ("mnist", "letters") and method.name in config.curve_methods:
                     with clock.stage("curves"):
                         for size in curve_sizes(config, problem.name):
                             if size >= len(problem.y_train):
                                 continue
-                            small = problem.subset(size, generator(seed, s, f"{problem.name} subset {size}"))
-                            bar.set_postfix_str(f"seed {s}: {method.name} on {size:,} {problem.name}")
+                            small = problem.subset(
+                                size, generator(seed, s, f"{problem.name} subset {size}")
+                            )
+                            bar.set_postfix_str(
+                                f"seed {s}: {method.name} on {size:,} {problem.name}"
+                            )
                             out = fit_and_score(method, small, config, method_seed, {})
                             bar.update()
-                            curves.setdefault((problem.name, method.name, size), []).append(out[problem.name])
+                            curves.setdefault((problem.name, method.name, size), []).append(
+                                out[problem.name]
+                            )
     bar.close()
     cells = {}
     for (problem, method), errs in errors.items():
         cells.setdefault(problem, {})[method] = cell_summary(errs, seconds[(problem, method)])
     measured.tables["matrix"] = {
         "problems": [p for p in config.problems if p in cells],
-        "titles": titles, "notes": notes,
+        "titles": titles,
+        "notes": notes,
         "methods": {m.name: {"title": m.title, "year": m.year} for m in METHODS.values()},
         "cells": cells,
         "scored_on": {name: scored_on[name] for name in cells},

@@ -37,8 +37,11 @@ def heat_map(matrix: dict, outdir: Path) -> Path:
             text = "n/a" if cell is None else f"{cell['mean']:.1f}"
             weight = "bold" if cell is not None and m in matrix["best"][p] else "normal"
             ax.text(j, i, text, ha="center", va="center", fontsize=8, fontweight=weight)
-    ax.set_xticks(range(len(methods)), [f"{matrix['methods'][m]['title']}\n{matrix['methods'][m]['year']}"
-                                        for m in methods], fontsize=8)
+    ax.set_xticks(
+        range(len(methods)),
+        [f"{matrix['methods'][m]['title']}\n{matrix['methods'][m]['year']}" for m in methods],
+        fontsize=8,
+    )
     ax.set_yticks(range(len(problems)), [matrix["titles"][p] for p in problems], fontsize=8)
     ax.tick_params(length=0)
     ax.grid(False)
@@ -46,7 +49,10 @@ def heat_map(matrix: dict, outdir: Path) -> Path:
 
 
 def curves(tables: dict, outdir: Path) -> Path:
-    panels = sorted(tables["curves"], key=lambda p: list(CURVE_TITLES).index(p) if p in CURVE_TITLES else len(CURVE_TITLES))
+    panels = sorted(
+        tables["curves"],
+        key=lambda p: list(CURVE_TITLES).index(p) if p in CURVE_TITLES else len(CURVE_TITLES),
+    )
     order = by_year(tables["matrix"]["methods"])  # one colour per method in both panels
     fig, axes = new_figure(5.2 * len(panels), 3.8, ncols=len(panels))
     for k, problem in enumerate(panels):
@@ -62,23 +68,36 @@ def curves(tables: dict, outdir: Path) -> Path:
             title = tables["matrix"]["methods"][method]["title"]
             ax.plot(sizes, mean, marker="o", color=colour, label=title)
             ax.fill_between(sizes, mean - std, mean + std, color=colour, alpha=0.15, linewidth=0)
-        ax.set(xscale="log", yscale="log", xlabel="training cases", ylabel="test error (%)",
-               title=CURVE_TITLES.get(problem, problem))
-        plain = matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:g}")
+        ax.set(
+            xscale="log",
+            yscale="log",
+            xlabel="training cases",
+            ylabel="test error (%)",
+            title=CURVE_TITLES.get(problem, problem),
+        )
+        plain = matplotlib.ticker.FuncFormatter(
+            lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:g}"
+        )
         for axis in (ax.xaxis, ax.yaxis):  # 100 and 1,000 rather than 10² and 10³
             axis.set_major_formatter(plain)
-            axis.set_minor_formatter(plain if axis is ax.yaxis else matplotlib.ticker.NullFormatter())
+            axis.set_minor_formatter(
+                plain if axis is ax.yaxis else matplotlib.ticker.NullFormatter()
+            )
         ax.legend(fontsize=7)
     return save_figure(fig, outdir / "curves.png")
 
 
 def make_figures(results: dict, outdir: Path) -> dict[Path, str]:
     tables = results["tables"]
-    drawn = {heat_map(tables["matrix"], outdir): (
-        "Mean test error (%) of every method on every problem; the best of each row in bold. Colour: how far "
-        "each cell is from its row's best (green: the best; red: twice its error or worse). Grey: the method "
-        "does not apply (the CNN needs an image).")}
+    drawn = {
+        heat_map(tables["matrix"], outdir): (
+            "Mean test error (%) of every method on every problem; the best of each row in bold. Colour: how far "
+            "each cell is from its row's best (green: the best; red: twice its error or worse). Grey: the method "
+            "does not apply (the CNN needs an image)."
+        )
+    }
     if tables["curves"]:
         drawn[curves(tables, outdir)] = (
-            "Test error against training-set size, mean ± one standard deviation over the seeds (log-log).")
+            "Test error against training-set size, mean ± one standard deviation over the seeds (log-log)."
+        )
     return drawn

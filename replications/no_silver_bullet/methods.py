@@ -75,7 +75,9 @@ def decide(out: np.ndarray, threshold: float = 0.0) -> np.ndarray:
 @partial(jax.jit, static_argnames="max_epochs")
 def _perceptrons(x: jax.Array, targets: jax.Array, keys: jax.Array, max_epochs: int) -> jax.Array:
     valid = jnp.ones(x.shape[0], bool)
-    return jax.vmap(lambda y, k: train_perceptron(x, y, valid, key=k, max_epochs=max_epochs)["w"])(targets, keys)
+    return jax.vmap(lambda y, k: train_perceptron(x, y, valid, key=k, max_epochs=max_epochs)["w"])(
+        targets, keys
+    )
 
 
 def perceptron(problem: Problem, config: Config, seed: int) -> Scorer:
@@ -83,32 +85,58 @@ def perceptron(problem: Problem, config: Config, seed: int) -> Scorer:
     each run until an error-free epoch or ``perceptron_epochs``; the largest output wins."""
     targets = signed_targets(problem)
     keys = jax.random.split(jax.random.key(seed), len(targets))
-    w = np.asarray(_perceptrons(jnp.asarray(with_bias(flat(problem.x_train))), jnp.asarray(targets), keys,
-                                config.perceptron_epochs))
+    w = np.asarray(
+        _perceptrons(
+            jnp.asarray(with_bias(flat(problem.x_train))),
+            jnp.asarray(targets),
+            keys,
+            config.perceptron_epochs,
+        )
+    )
     return scorer(lambda x: decide(with_bias(x) @ w.T))
 
 
 def _mlp_net(inputs: int, hidden: int, outputs: int) -> Net:
-    return Net(inputs=(("in", inputs),), layers=(Layer("hidden", hidden, ("in",)), Layer("out", outputs, ("hidden",))))
+    return Net(
+        inputs=(("in", inputs),),
+        layers=(Layer("hidden", hidden, ("in",)), Layer("out", outputs, ("hidden",))),
+    )
 
 
 @partial(jax.jit, static_argnames=("net", "batch_size", "updates"))
-def _train_mlp(net: Net, x: jax.Array, targets: jax.Array, key: jax.Array, *, batch_size: int, updates: int,
-               learning_rate: float, alpha: float) -> dict:
+def _train_mlp(
+    net: Net,
+    x: jax.Array,
+    targets: jax.Array,
+    key: jax.Array,
+    *,
+    batch_size: int,
+    updates: int,
+    learning_rate: float,
+    alpha: float,
+) -> dict:
     params = init_glorot(net, key=jax.random.fold_in(key, 0))
     per_epoch = x.shape[0] // batch_size
     epochs = -(-updates // per_epoch)
-    orders = jax.vmap(lambda e: jax.random.permutation(jax.random.fold_in(key, 1 + e), x.shape[0]))(jnp.arange(epochs))
+    orders = jax.vmap(lambda e: jax.random.permutation(jax.random.fold_in(key, 1 + e), x.shape[0]))(
+        jnp.arange(epochs)
+    )
     ones = jnp.ones(batch_size)
 
     def step(carry, t):
         params, previous = carry
-        idx = jax.lax.dynamic_slice(orders[t // per_epoch], ((t % per_epoch) * batch_size,), (batch_size,))
+        idx = jax.lax.dynamic_slice(
+            orders[t // per_epoch], ((t % per_epoch) * batch_size,), (batch_size,)
+        )
         grads, _ = error_gradient(net, params, {"in": x[idx]}, targets[idx], ones)
-        change = jax.tree.map(lambda g, d: -learning_rate * g / batch_size + alpha * d, grads, previous)  # Nature eq. 9
+        change = jax.tree.map(
+            lambda g, d: -learning_rate * g / batch_size + alpha * d, grads, previous
+        )  # Nature eq. 9
         return (jax.tree.map(jnp.add, params, change), change), None
 
-    (params, _), _ = jax.lax.scan(step, (params, jax.tree.map(jnp.zeros_like, params)), jnp.arange(updates))
+    (params, _), _ = jax.lax.scan(
+        step, (params, jax.tree.map(jnp.zeros_like, params)), jnp.arange(updates)
+    )
     return params
 
 
@@ -118,15 +146,32 @@ def mlp(problem: Problem, config: Config, seed: int) -> Scorer:
     on mini-batches of ``mlp_batch_size`` cases (the whole set when it is smaller, as in the paper)."""
     x_train = flat(problem.x_train)
     outputs = problem.classes if problem.classes > 2 else 1
-    targets = np.eye(outputs, dtype=np.float32)[problem.y_train] if outputs > 1 else problem.y_train[:, None].astype(np.float32)
+    targets = (
+        np.eye(outputs, dtype=np.float32)[problem.y_train]
+        if outputs > 1
+        else problem.y_train[:, None].astype(np.float32)
+    )
     batch_size = min(config.mlp_batch_size, len(x_train))
     updates = max(config.mlp_epochs * (len(x_train) // batch_size), config.mlp_min_updates)
     net = _mlp_net(x_train.shape[1], config.mlp_hidden, outputs)
-    params = _train_mlp(net, jnp.asarray(x_train), jnp.asarray(targets), jax.random.key(seed), batch_size=batch_size,
-                        updates=updates, learning_rate=config.mlp_learning_rate, alpha=config.mlp_momentum)
+    params = _train_mlp(
+        net,
+        jnp.asarray(x_train),
+        jnp.asarray(targets),
+        jax.random.key(seed),
+        batch_size=batch_size,
+        updates=updates,
+        learning_rate=config.mlp_learning_rate,
+        alpha=config.mlp_momentum,
+    )
     if not all(bool(jnp.all(jnp.isfinite(leaf))) for leaf in jax.tree.leaves(params)):
-        raise HypeError(f"the MLP diverged on {problem.name} (non-finite weights)", "lower mlp_learning_rate in config.py")
-    return scorer(lambda x: decide(np.asarray(forward(net, params, {"in": jnp.asarray(x)})["out"]), 0.5))
+        raise HypeError(
+            f"the MLP diverged on {problem.name} (non-finite weights)",
+            "lower mlp_learning_rate in config.py",
+        )
+    return scorer(
+        lambda x: decide(np.asarray(forward(net, params, {"in": jnp.asarray(x)})["out"]), 0.5)
+    )
 
 
 def svm(problem: Problem, config: Config, seed: int) -> Scorer:
@@ -142,15 +187,25 @@ def forest(problem: Problem, config: Config, seed: int) -> Scorer:
     """Breiman's (2001) Forest-RI, replications/random_forest's scikit-learn setup: 100 trees,
     F = int(log2 M + 1) inputs tried per node."""
     x_train = flat(problem.x_train)
-    grown = grow_forest(x_train, problem.y_train, features=default_features(x_train.shape[1]),
-                        trees=config.forest_trees, random_state=seed)
+    grown = grow_forest(
+        x_train,
+        problem.y_train,
+        features=default_features(x_train.shape[1]),
+        trees=config.forest_trees,
+        random_state=seed,
+    )
     return scorer(grown.predict)
 
 
 def adaboost(problem: Problem, config: Config, seed: int) -> Scorer:
     """AdaBoost.M1 over unpruned CART (replications/random_forest), ``boost_rounds`` trees."""
-    committee = boost(flat(problem.x_train), problem.y_train, trees=config.boost_rounds, random_state=seed,
-                      classes=problem.classes)
+    committee = boost(
+        flat(problem.x_train),
+        problem.y_train,
+        trees=config.boost_rounds,
+        random_state=seed,
+        classes=problem.classes,
+    )
     return scorer(committee.predict)
 
 
@@ -160,7 +215,9 @@ def batches(n: int, batch_size: int, count: int, key: jax.Array) -> Iterator[np.
     stream, epoch = np.empty(0, np.int64), 0
     for _ in range(count):
         while len(stream) < batch_size:
-            stream = np.concatenate([stream, np.asarray(jax.random.permutation(jax.random.fold_in(key, epoch), n))])
+            stream = np.concatenate(
+                [stream, np.asarray(jax.random.permutation(jax.random.fold_in(key, epoch), n))]
+            )
             epoch += 1
         yield stream[:batch_size]
         stream = stream[batch_size:]
@@ -176,7 +233,9 @@ def as_cnn_images(x: np.ndarray) -> np.ndarray:
     if x.shape[-1] == 1:
         x = np.repeat(x, 3, axis=-1)
     if x.shape[1:] != (32, 32, 3):
-        raise HypeError(f"the CNN takes 32x32 images, got {x.shape[1:]}", "add a resize for this shape")
+        raise HypeError(
+            f"the CNN takes 32x32 images, got {x.shape[1:]}", "add a resize for this shape"
+        )
     return (x * 255.0).astype(np.float32)
 
 
@@ -187,24 +246,43 @@ def cnn(problem: Problem, config: Config, seed: int) -> Scorer:
     x_train = as_cnn_images(problem.x_train)
     key = jax.random.key(seed)
     model = FourLayerNet(activation="relu", rngs=nnx.Rngs(params=jax.random.fold_in(key, 0)))
-    optimiser = optax.adam(config.cnn_learning_rate) if config.cnn_optimiser == "adam" else paper_sgd(learning_rate=config.cnn_learning_rate)
-    stepper = Stepper(model, optimiser, preprocess=subtract_mean,
-                      aux=jnp.asarray(x_train.mean(0)), cache_key=("no_silver_bullet", config.cnn_optimiser, config.cnn_learning_rate))
-    batch_size = config.cnn_batch_size  # one batch shape for every training-set size: one compilation
+    optimiser = (
+        optax.adam(config.cnn_learning_rate)
+        if config.cnn_optimiser == "adam"
+        else paper_sgd(learning_rate=config.cnn_learning_rate)
+    )
+    stepper = Stepper(
+        model,
+        optimiser,
+        preprocess=subtract_mean,
+        aux=jnp.asarray(x_train.mean(0)),
+        cache_key=("no_silver_bullet", config.cnn_optimiser, config.cnn_learning_rate),
+    )
+    batch_size = (
+        config.cnn_batch_size
+    )  # one batch shape for every training-set size: one compilation
     stepper.check_batch(batch_size)
     updates = max(config.cnn_epochs * len(x_train) // batch_size, config.cnn_min_updates)
     for t, idx in enumerate(batches(len(x_train), batch_size, updates, jax.random.fold_in(key, 1))):
-        loss, _ = stepper.train(x_train[idx], problem.y_train[idx], jax.random.fold_in(key, 10_000 + t))
+        loss, _ = stepper.train(
+            x_train[idx], problem.y_train[idx], jax.random.fold_in(key, 10_000 + t)
+        )
     if not math.isfinite(float(loss)):
-        raise HypeError(f"the CNN diverged on {problem.name} (loss {float(loss)})", "lower cnn_learning_rate in config.py")
+        raise HypeError(
+            f"the CNN diverged on {problem.name} (loss {float(loss)})",
+            "lower cnn_learning_rate in config.py",
+        )
     return lambda x, y: stepper.error_rate(as_cnn_images(x), y)
 
 
-METHODS = {m.name: m for m in (
-    Method("perceptron", "Perceptron", 1958, perceptron),
-    Method("mlp", "MLP, backprop", 1986, mlp),
-    Method("svm", "SVM, polynomial", 1995, svm),
-    Method("forest", "Random forest", 2001, forest),
-    Method("adaboost", "AdaBoost", 1996, adaboost),
-    Method("cnn", "CNN (ReLU)", 2012, cnn, images_only=True),
-)}
+METHODS = {
+    m.name: m
+    for m in (
+        Method("perceptron", "Perceptron", 1958, perceptron),
+        Method("mlp", "MLP, backprop", 1986, mlp),
+        Method("svm", "SVM, polynomial", 1995, svm),
+        Method("forest", "Random forest", 2001, forest),
+        Method("adaboost", "AdaBoost", 1996, adaboost),
+        Method("cnn", "CNN (ReLU)", 2012, cnn, images_only=True),
+    )
+}

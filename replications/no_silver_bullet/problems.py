@@ -45,7 +45,9 @@ class Problem:
 
     def flat(self) -> tuple[np.ndarray, np.ndarray]:
         """Train and test inputs as (n, features) rows."""
-        return self.x_train.reshape(len(self.x_train), -1), self.x_test.reshape(len(self.x_test), -1)
+        return self.x_train.reshape(len(self.x_train), -1), self.x_test.reshape(
+            len(self.x_test), -1
+        )
 
     def with_test(self, n: int) -> Problem:
         """The first ``n`` test cases only (the smoke profile's shortcut; the paper profile keeps all)."""
@@ -69,7 +71,9 @@ def all_bits(n: int) -> np.ndarray:
 
 
 def boolean(name: str, title: str, x: np.ndarray, y: np.ndarray) -> Problem:
-    return Problem(name, title, x, y.astype(np.int32), x, y.astype(np.int32), 2, False, "the training patterns")
+    return Problem(
+        name, title, x, y.astype(np.int32), x, y.astype(np.int32), 2, False, "the training patterns"
+    )
 
 
 def xor() -> Problem:
@@ -106,8 +110,19 @@ def sonar(rng: np.random.Generator) -> Problem:
         members = np.flatnonzero(table.y == c)
         test[rng.choice(members, size=round(len(members) / 4), replace=False)] = True
     x_train, x_test = standardised(table.x[~test], table.x[test])
-    return Problem("sonar", "sonar (UCI)", x_train, table.y[~test], x_test, table.y[test], 2, False,
-                   "held-out test set", table.sha256, "a random stratified quarter held out per seed")
+    return Problem(
+        "sonar",
+        "sonar (UCI)",
+        x_train,
+        table.y[~test],
+        x_test,
+        table.y[test],
+        2,
+        False,
+        "held-out test set",
+        table.sha256,
+        "a random stratified quarter held out per seed",
+    )
 
 
 def letters(train: int, rng: np.random.Generator) -> Problem:
@@ -116,9 +131,19 @@ def letters(train: int, rng: np.random.Generator) -> Problem:
     data = load_split("letters")
     pick = np.sort(rng.choice(len(data.y_train), size=min(train, len(data.y_train)), replace=False))
     x_train, x_test = standardised(data.x_train[pick], data.x_test)
-    return Problem("letters", "letters (UCI)", x_train, data.y_train[pick].astype(np.int32), x_test,
-                   data.y_test.astype(np.int32), 26, False, "held-out test set", data.sha256,
-                   f"{len(pick):,} training cases drawn from the 15,000; the fixed test set of 5,000")
+    return Problem(
+        "letters",
+        "letters (UCI)",
+        x_train,
+        data.y_train[pick].astype(np.int32),
+        x_test,
+        data.y_test.astype(np.int32),
+        26,
+        False,
+        "held-out test set",
+        data.sha256,
+        f"{len(pick):,} training cases drawn from the 15,000; the fixed test set of 5,000",
+    )
 
 
 def usps(train: int, rng: np.random.Generator) -> Problem:
@@ -127,9 +152,19 @@ def usps(train: int, rng: np.random.Generator) -> Problem:
     data = load_usps()
     pick = np.sort(rng.choice(len(data.y_train), size=min(train, len(data.y_train)), replace=False))
     scale = lambda x: ((x + 1.0) / 2.0)[..., None].astype(np.float32)  # noqa: E731
-    return Problem("usps", "USPS digits", scale(data.x_train[pick]), data.y_train[pick], scale(data.x_test),
-                   data.y_test, 10, True, "held-out test set", data.sha256,
-                   f"{len(pick):,} training digits drawn from the 7,291")
+    return Problem(
+        "usps",
+        "USPS digits",
+        scale(data.x_train[pick]),
+        data.y_train[pick],
+        scale(data.x_test),
+        data.y_test,
+        10,
+        True,
+        "held-out test set",
+        data.sha256,
+        f"{len(pick):,} training digits drawn from the 7,291",
+    )
 
 
 def mnist(train: int, rng: np.random.Generator) -> Problem:
@@ -137,9 +172,19 @@ def mnist(train: int, rng: np.random.Generator) -> Problem:
     data = load_mnist()
     pick = np.sort(rng.choice(len(data.y_train), size=min(train, len(data.y_train)), replace=False))
     pixels = lambda x: (x.astype(np.float32) / 255.0)[..., None]  # noqa: E731
-    return Problem("mnist", "MNIST", pixels(data.x_train[pick]), data.y_train[pick].astype(np.int32),
-                   pixels(data.x_test), data.y_test.astype(np.int32), 10, True, "held-out test set", data.sha256,
-                   f"{len(pick):,} training digits drawn from the 60,000")
+    return Problem(
+        "mnist",
+        "MNIST",
+        pixels(data.x_train[pick]),
+        data.y_train[pick].astype(np.int32),
+        pixels(data.x_test),
+        data.y_test.astype(np.int32),
+        10,
+        True,
+        "held-out test set",
+        data.sha256,
+        f"{len(pick):,} training digits drawn from the 60,000",
+    )
 
 
 def permuted(problem: Problem, rng: np.random.Generator) -> Problem:
@@ -152,9 +197,19 @@ def permuted(problem: Problem, rng: np.random.Generator) -> Problem:
     shape = problem.x_train.shape[1:]
     order = rng.permutation(int(np.prod(shape)))
     scramble = lambda x: x.reshape(len(x), -1)[:, order].reshape(len(x), *shape)  # noqa: E731
-    return Problem("permuted_mnist", "MNIST, pixels permuted", scramble(problem.x_train), problem.y_train,
-                   scramble(problem.x_test), problem.y_test, problem.classes, True, problem.scored_on,
-                   problem.sha256, "one fixed random permutation of the 784 pixels")
+    return Problem(
+        "permuted_mnist",
+        "MNIST, pixels permuted",
+        scramble(problem.x_train),
+        problem.y_train,
+        scramble(problem.x_test),
+        problem.y_test,
+        problem.classes,
+        True,
+        problem.scored_on,
+        problem.sha256,
+        "one fixed random permutation of the 784 pixels",
+    )
 
 
 def shift_one_pixel(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -174,15 +229,41 @@ def cifar10(train: int, rng: np.random.Generator) -> Problem:
     data = load_cifar10()
     pick = np.sort(rng.choice(len(data.y_train), size=min(train, len(data.y_train)), replace=False))
     pixels = lambda x: x.astype(np.float32) / 255.0  # noqa: E731
-    note = f"{len(pick):,} training images drawn from the 50,000" + (f"; {data.note}" if data.note else "")
-    return Problem("cifar10", "CIFAR-10", pixels(data.x_train[pick]), data.y_train[pick].astype(np.int32),
-                   pixels(data.x_test), data.y_test.astype(np.int32), 10, True, "held-out test set", data.sha256, note)
+    note = f"{len(pick):,} training images drawn from the 50,000" + (
+        f"; {data.note}" if data.note else ""
+    )
+    return Problem(
+        "cifar10",
+        "CIFAR-10",
+        pixels(data.x_train[pick]),
+        data.y_train[pick].astype(np.int32),
+        pixels(data.x_test),
+        data.y_test.astype(np.int32),
+        10,
+        True,
+        "held-out test set",
+        data.sha256,
+        note,
+    )
 
 
-ORDER = ("xor", "parity", "symmetry", "sonar", "letters", "usps", "mnist", "permuted_mnist", "shifted_mnist", "cifar10")
+ORDER = (
+    "xor",
+    "parity",
+    "symmetry",
+    "sonar",
+    "letters",
+    "usps",
+    "mnist",
+    "permuted_mnist",
+    "shifted_mnist",
+    "cifar10",
+)
 
 
 def check_names(names: tuple[str, ...]) -> None:
     unknown = [n for n in names if n not in ORDER]
     if unknown:
-        raise HypeError(f"unknown problem(s) {', '.join(unknown)}", f"choose from: {', '.join(ORDER)}")
+        raise HypeError(
+            f"unknown problem(s) {', '.join(unknown)}", f"choose from: {', '.join(ORDER)}"
+        )

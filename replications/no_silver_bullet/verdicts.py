@@ -28,7 +28,9 @@ def crossover(sizes: list[int], a: list[float], b: list[float]) -> float | None:
             if diff[i] == 0:
                 return float(sizes[i])
             t = diff[i] / (diff[i] - diff[i + 1])
-            return float(math.exp(math.log(sizes[i]) + t * (math.log(sizes[i + 1]) - math.log(sizes[i]))))
+            return float(
+                math.exp(math.log(sizes[i]) + t * (math.log(sizes[i + 1]) - math.log(sizes[i])))
+            )
     return None
 
 
@@ -36,7 +38,7 @@ def crossovers(curve: dict[str, dict[str, dict]]) -> list[dict]:
     """Every pair of methods whose mean curves cross, with who wins below and above."""
     rows, names = [], sorted(curve)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             sizes = sorted(set(map(int, curve[a])) & set(map(int, curve[b])))
             if len(sizes) < 2:
                 continue
@@ -45,7 +47,9 @@ def crossovers(curve: dict[str, dict[str, dict]]) -> list[dict]:
             at = crossover(sizes, ea, eb)
             if at is not None:
                 small_winner = a if ea[0] < eb[0] else b
-                rows.append({"below": small_winner, "above": b if small_winner == a else a, "at": at})
+                rows.append(
+                    {"below": small_winner, "above": b if small_winner == a else a, "at": at}
+                )
     return sorted(rows, key=lambda r: r["at"])
 
 
@@ -68,43 +72,74 @@ def measure_claims(measured: Measurements, config: Config) -> None:
     values["NSB-xor-perceptron"] = Measurement(xor["mean"], xor["std"], n) if xor else _missing()
     if "xor" in cells:
         others = {m: c["mean"] for m, c in cells["xor"].items() if m != "perceptron"}
-        values["NSB-xor-others"] = Measurement(all(v == 0.0 for v in others.values()), n=n,
-                                               note=", ".join(f"{m} {v:g}%" for m, v in others.items()))
+        values["NSB-xor-others"] = Measurement(
+            all(v == 0.0 for v in others.values()),
+            n=n,
+            note=", ".join(f"{m} {v:g}%" for m, v in others.items()),
+        )
     else:
         values["NSB-xor-others"] = _missing()
     parity = cell("parity", "svm")
-    values["NSB-parity-svm"] = Measurement(parity["mean"], parity["std"], n) if parity else _missing()
+    values["NSB-parity-svm"] = (
+        Measurement(parity["mean"], parity["std"], n) if parity else _missing()
+    )
 
     def change(method: str, problem: str) -> Measurement:
         base, other = cell("mnist", method), cell(problem, method)
         if not (base and other):
             return _missing()
         diffs = np.subtract(other["errors"], base["errors"])
-        return Measurement(float(diffs.mean()), float(diffs.std(ddof=1)) if len(diffs) > 1 else None, n,
-                           note=f"{base['mean']:.2f}% -> {other['mean']:.2f}%")
+        return Measurement(
+            float(diffs.mean()),
+            float(diffs.std(ddof=1)) if len(diffs) > 1 else None,
+            n,
+            note=f"{base['mean']:.2f}% -> {other['mean']:.2f}%",
+        )
 
     values["NSB-permuted-svm"] = change("svm", "permuted_mnist")
     values["NSB-permuted-forest"] = change("forest", "permuted_mnist")
     values["NSB-permuted-cnn"] = change("cnn", "permuted_mnist")
     if "shifted_mnist" in cells and "mnist" in cells:
-        rise = {m: cells["shifted_mnist"][m]["mean"] - cells["mnist"][m]["mean"] for m in cells["shifted_mnist"]}
+        rise = {
+            m: cells["shifted_mnist"][m]["mean"] - cells["mnist"][m]["mean"]
+            for m in cells["shifted_mnist"]
+        }
         smallest = min(rise, key=rise.get)
-        values["NSB-shift-cnn"] = Measurement(smallest == "cnn", n=n, note="rise in error: " + ", ".join(
-            f"{m} {v:+.2f} pp" for m, v in sorted(rise.items(), key=lambda kv: kv[1])))
+        values["NSB-shift-cnn"] = Measurement(
+            smallest == "cnn",
+            n=n,
+            note="rise in error: "
+            + ", ".join(f"{m} {v:+.2f} pp" for m, v in sorted(rise.items(), key=lambda kv: kv[1])),
+        )
     else:
         values["NSB-shift-cnn"] = _missing()
 
-    everywhere = [m for m in measured.tables["matrix"]["methods"] if all(m in b for b in best.values())]
-    values["NSB-no-winner"] = Measurement(not everywhere, n=n, note="best on every problem: " + (
-        ", ".join(everywhere) if everywhere else "none") + f" ({len(best)} problems)")
+    everywhere = [
+        m for m in measured.tables["matrix"]["methods"] if all(m in b for b in best.values())
+    ]
+    values["NSB-no-winner"] = Measurement(
+        not everywhere,
+        n=n,
+        note="best on every problem: "
+        + (", ".join(everywhere) if everywhere else "none")
+        + f" ({len(best)} problems)",
+    )
     tabular = [p for p in ("sonar", "letters") if p in best]
-    values["NSB-trees-tabular"] = Measurement(all(set(best[p]) & set(TREES) for p in tabular), n=n,
-                                              note="; ".join(f"{p}: {', '.join(best[p])}" for p in tabular)) \
-        if tabular else _missing()
+    values["NSB-trees-tabular"] = (
+        Measurement(
+            all(set(best[p]) & set(TREES) for p in tabular),
+            n=n,
+            note="; ".join(f"{p}: {', '.join(best[p])}" for p in tabular),
+        )
+        if tabular
+        else _missing()
+    )
     for problem in ("mnist", "cifar10"):
-        values[f"NSB-cnn-{problem}"] = Measurement("cnn" in best[problem], n=n,
-                                                   note=f"best: {', '.join(best[problem])}") \
-            if problem in best else _missing()
+        values[f"NSB-cnn-{problem}"] = (
+            Measurement("cnn" in best[problem], n=n, note=f"best: {', '.join(best[problem])}")
+            if problem in best
+            else _missing()
+        )
 
     curve = measured.tables["curves"].get("mnist", {})
     measured.tables["crossovers"] = {p: crossovers(c) for p, c in measured.tables["curves"].items()}
@@ -112,7 +147,11 @@ def measure_claims(measured: Measurements, config: Config) -> None:
         smallest = min(map(int, curve["cnn"]))
         at_small = {m: c[str(smallest)]["mean"] for m, c in curve.items() if str(smallest) in c}
         winner = min(at_small, key=at_small.get)
-        values["NSB-small-data"] = Measurement(winner != "cnn", n=n, note=f"at {smallest:,} digits: " + ", ".join(
-            f"{m} {v:.1f}%" for m, v in sorted(at_small.items(), key=lambda kv: kv[1])))
+        values["NSB-small-data"] = Measurement(
+            winner != "cnn",
+            n=n,
+            note=f"at {smallest:,} digits: "
+            + ", ".join(f"{m} {v:.1f}%" for m, v in sorted(at_small.items(), key=lambda kv: kv[1])),
+        )
     else:
         values["NSB-small-data"] = _missing()

@@ -11,7 +11,9 @@ class Config:
     digit_pairs: str  # "all" 45 pairs of scikit-learn's 8x8 digits, or "a-b,c-d"
     mnist_pairs: str  # MNIST digit pairs ("" = none: the smoke profile needs no download)
     max_epochs: int  # cap for the rule on separable tasks
-    photo_source: str  # claim b: "mnist" (the paper profile) or "digits" (scikit-learn's, no download)
+    photo_source: (
+        str  # claim b: "mnist" (the paper profile) or "digits" (scikit-learn's, no download)
+    )
     a_units: tuple[int, ...]  # claim b: sizes of the A-layer (0 = R-units on the retina directly)
     photo_train: int  # claim b: MNIST training digits
     photo_test: int
@@ -37,11 +39,21 @@ def paper() -> Config:
     no GPU timing yet. ``nox -s replicate-perceptron``.
     """
     return Config(
-        seeds=100, digit_pairs="all", mnist_pairs="0-1,6-9", max_epochs=1000,
-        photo_source="mnist", a_units=(0, 25, 50, 100, 200, 400, 512, 800, 1600),
-        photo_train=10_000, photo_test=10_000, photo_epochs=5,
-        excitatory=5, inhibitory=5, threshold=1.0,
-        capacity_dim=20, capacity_sizes=tuple(range(4, 81, 4)), capacity_trials=1000,
+        seeds=100,
+        digit_pairs="all",
+        mnist_pairs="0-1,6-9",
+        max_epochs=1000,
+        photo_source="mnist",
+        a_units=(0, 25, 50, 100, 200, 400, 512, 800, 1600),
+        photo_train=10_000,
+        photo_test=10_000,
+        photo_epochs=5,
+        excitatory=5,
+        inhibitory=5,
+        threshold=1.0,
+        capacity_dim=20,
+        capacity_sizes=tuple(range(4, 81, 4)),
+        capacity_trials=1000,
         capacity_max_epochs=1000,
     )
 
@@ -50,10 +62,22 @@ def smoke() -> Config:
     """Seconds on a CPU, no download: three digit pairs, the photo-perceptron on scikit-learn's
     digits blown up to the 20x20 retina, Cover's curve at N = 5."""
     return Config(
-        seeds=6, digit_pairs="0-1,3-8,4-9", mnist_pairs="", max_epochs=500,
-        photo_source="digits", a_units=(0, 50, 400), photo_train=1000, photo_test=797, photo_epochs=3,
-        excitatory=5, inhibitory=5, threshold=1.0,
-        capacity_dim=5, capacity_sizes=(4, 10, 16), capacity_trials=64, capacity_max_epochs=500,
+        seeds=6,
+        digit_pairs="0-1,3-8,4-9",
+        mnist_pairs="",
+        max_epochs=500,
+        photo_source="digits",
+        a_units=(0, 50, 400),
+        photo_train=1000,
+        photo_test=797,
+        photo_epochs=3,
+        excitatory=5,
+        inhibitory=5,
+        threshold=1.0,
+        capacity_dim=5,
+        capacity_sizes=(4, 10, 16),
+        capacity_trials=64,
+        capacity_max_epochs=500,
     )
 
 

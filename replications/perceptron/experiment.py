@@ -30,15 +30,21 @@ def parse_pairs(text: str) -> list[tuple[int, int]]:
     return [tuple(int(d) for d in pair.split("-")) for pair in text.split(",") if pair]  # type: ignore[misc]
 
 
-def novikoff_tasks(config: Config, measured: Measurements) -> list[tuple[str, np.ndarray, np.ndarray]]:
+def novikoff_tasks(
+    config: Config, measured: Measurements
+) -> list[tuple[str, np.ndarray, np.ndarray]]:
     digits = load_digits()
-    tasks = [(f"digits {a} vs {b}", *pair_task(digits.images, digits.target, a, b, 16.0))
-             for a, b in parse_pairs(config.digit_pairs)]
+    tasks = [
+        (f"digits {a} vs {b}", *pair_task(digits.images, digits.target, a, b, 16.0))
+        for a, b in parse_pairs(config.digit_pairs)
+    ]
     if config.mnist_pairs:
         mnist = load_mnist()
         measured.datasets.update(mnist.sha256)
-        tasks += [(f"MNIST {a} vs {b}", *pair_task(mnist.x_train, mnist.y_train, a, b, 255.0))
-                  for a, b in parse_pairs(config.mnist_pairs)]
+        tasks += [
+            (f"MNIST {a} vs {b}", *pair_task(mnist.x_train, mnist.y_train, a, b, 255.0))
+            for a, b in parse_pairs(config.mnist_pairs)
+        ]
     return tasks
 
 
@@ -47,14 +53,19 @@ def padded(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
     multiple = 128 if len(y) < 2048 else 1024
     size = -(-len(y) // multiple) * multiple
     pad = size - len(y)
-    return (np.pad(x, ((0, pad), (0, 0))).astype(np.float32), np.pad(y, (0, pad)).astype(np.float32),
-            np.arange(size) < len(y))
+    return (
+        np.pad(x, ((0, pad), (0, 0))).astype(np.float32),
+        np.pad(y, (0, pad)).astype(np.float32),
+        np.arange(size) < len(y),
+    )
 
 
 def run_novikoff(config: Config, key: jax.Array, measured: Measurements) -> None:
     """Claim (a): every order converges, and no run exceeds (R / gamma)^2 mistakes."""
     rows, skipped = [], []
-    for index, (name, x, y) in enumerate(tqdm(novikoff_tasks(config, measured), desc="Novikoff tasks")):
+    for index, (name, x, y) in enumerate(
+        tqdm(novikoff_tasks(config, measured), desc="Novikoff tasks")
+    ):
         task = check_task(name, x, y)
         if task is None:
             skipped.append(name)
@@ -62,14 +73,24 @@ def run_novikoff(config: Config, key: jax.Array, measured: Measurements) -> None
         keys = jax.random.split(jax.random.fold_in(key, index), config.seeds)
         out = jax.device_get(train_many_orders(*padded(x, y), keys, config.max_epochs))
         mistakes = out["mistakes"]
-        rows.append({**task, "converged": float(out["converged"].mean()),
-                     "mistakes_mean": float(mistakes.mean()), "mistakes_max": int(mistakes.max()),
-                     "epochs_mean": float(out["epochs"].mean()),
-                     "within_bound": float((mistakes <= np.floor(task["bound"])).mean()),
-                     "worst_ratio": float(mistakes.max() / task["bound"])})
+        rows.append(
+            {
+                **task,
+                "converged": float(out["converged"].mean()),
+                "mistakes_mean": float(mistakes.mean()),
+                "mistakes_max": int(mistakes.max()),
+                "epochs_mean": float(out["epochs"].mean()),
+                "within_bound": float((mistakes <= np.floor(task["bound"])).mean()),
+                "worst_ratio": float(mistakes.max() / task["bound"]),
+            }
+        )
     runs = len(rows) * config.seeds
-    measured.values["PERC-R62-conv"] = Measurement(float(np.mean([r["converged"] for r in rows])), n=runs)
-    measured.values["PERC-NOV-bound"] = Measurement(float(np.mean([r["within_bound"] for r in rows])), n=runs)
+    measured.values["PERC-R62-conv"] = Measurement(
+        float(np.mean([r["converged"] for r in rows])), n=runs
+    )
+    measured.values["PERC-NOV-bound"] = Measurement(
+        float(np.mean([r["within_bound"] for r in rows])), n=runs
+    )
     measured.values["PERC-NOV-tightness"] = Measurement(max(r["worst_ratio"] for r in rows), n=runs)
     measured.tables["novikoff"] = rows
     measured.tables["novikoff_not_separable"] = skipped
@@ -79,14 +100,23 @@ def photo_data(config: Config, measured: Measurements) -> tuple[np.ndarray, ...]
     if config.photo_source == "mnist":
         mnist = load_mnist()
         measured.datasets.update(mnist.sha256)
-        return (retina(mnist.x_train[: config.photo_train]), mnist.y_train[: config.photo_train],
-                retina(mnist.x_test[: config.photo_test]), mnist.y_test[: config.photo_test])
+        return (
+            retina(mnist.x_train[: config.photo_train]),
+            mnist.y_train[: config.photo_train],
+            retina(mnist.x_test[: config.photo_test]),
+            mnist.y_test[: config.photo_test],
+        )
     # scikit-learn's 8x8 digits blown up onto the 20x20 retina (no download: the smoke profile).
     digits = load_digits()
     big = scipy.ndimage.zoom(digits.images, (1, 2.5, 2.5), order=1)
     s = (big > 6).reshape(len(big), 400).astype(np.float32)
     cut = config.photo_train
-    return s[:cut], digits.target[:cut], s[cut: cut + config.photo_test], digits.target[cut: cut + config.photo_test]
+    return (
+        s[:cut],
+        digits.target[:cut],
+        s[cut : cut + config.photo_test],
+        digits.target[cut : cut + config.photo_test],
+    )
 
 
 def run_photo(config: Config, key: jax.Array, measured: Measurements) -> None:
@@ -94,32 +124,64 @@ def run_photo(config: Config, key: jax.Array, measured: Measurements) -> None:
     s_train, y_train, s_test, y_test = photo_data(config, measured)
     rows = []
     for n_a in tqdm(config.a_units, desc="photo-perceptron A-units"):
-        accuracy = jax.vmap(lambda k, n_a=n_a: photo_perceptron_accuracy(
-            k, s_train, y_train, s_test, y_test, n_a=n_a, epochs=config.photo_epochs,
-            n_excitatory=config.excitatory, n_inhibitory=config.inhibitory, threshold=config.threshold,
-        ))(jax.random.split(jax.random.fold_in(key, n_a), config.seeds))
+        accuracy = jax.vmap(
+            lambda k, n_a=n_a: photo_perceptron_accuracy(
+                k,
+                s_train,
+                y_train,
+                s_test,
+                y_test,
+                n_a=n_a,
+                epochs=config.photo_epochs,
+                n_excitatory=config.excitatory,
+                n_inhibitory=config.inhibitory,
+                threshold=config.threshold,
+            )
+        )(jax.random.split(jax.random.fold_in(key, n_a), config.seeds))
         accuracy = np.asarray(accuracy)
-        rows.append({"a_units": n_a, "accuracy_mean": float(accuracy.mean()),
-                     "accuracy_std": float(accuracy.std(ddof=1)) if len(accuracy) > 1 else 0.0,
-                     "accuracies": accuracy.tolist()})
+        rows.append(
+            {
+                "a_units": n_a,
+                "accuracy_mean": float(accuracy.mean()),
+                "accuracy_std": float(accuracy.std(ddof=1)) if len(accuracy) > 1 else 0.0,
+                "accuracies": accuracy.tolist(),
+            }
+        )
     measured.tables["photo"] = rows
     with_a = [r for r in rows if r["a_units"] > 0]
     mark_one = min(with_a, key=lambda r: abs(r["a_units"] - 512))
-    measured.values["PERC-MarkI-learns"] = Measurement(mark_one["accuracy_mean"], mark_one["accuracy_std"],
-                                                       n=config.seeds, note=f"{mark_one['a_units']} A-units")
+    measured.values["PERC-MarkI-learns"] = Measurement(
+        mark_one["accuracy_mean"],
+        mark_one["accuracy_std"],
+        n=config.seeds,
+        note=f"{mark_one['a_units']} A-units",
+    )
     rho = spearmanr([r["a_units"] for r in with_a], [r["accuracy_mean"] for r in with_a]).statistic
     measured.values["PERC-MarkI-grows"] = Measurement(float(rho), n=len(with_a))
 
 
 def run_capacity(config: Config, key: jax.Array, measured: Measurements) -> None:
     """Claim (c): the separable and the learned fractions against Cover's formula."""
-    rows = capacity_curve(key, config.capacity_dim, list(config.capacity_sizes), config.capacity_trials,
-                          config.capacity_max_epochs)
-    measured.tables["capacity"] = {"N": config.capacity_dim, "trials": config.capacity_trials,
-                                   "max_epochs": config.capacity_max_epochs, "rows": rows}
+    rows = capacity_curve(
+        key,
+        config.capacity_dim,
+        list(config.capacity_sizes),
+        config.capacity_trials,
+        config.capacity_max_epochs,
+    )
+    measured.tables["capacity"] = {
+        "N": config.capacity_dim,
+        "trials": config.capacity_trials,
+        "max_epochs": config.capacity_max_epochs,
+        "rows": rows,
+    }
     n = config.capacity_trials
-    measured.values["COVER-curve"] = Measurement(max(abs(r["separable"] - r["cover"]) for r in rows), n=n)
-    measured.values["COVER-rule"] = Measurement(max(abs(r["learned"] - r["cover"]) for r in rows), n=n)
+    measured.values["COVER-curve"] = Measurement(
+        max(abs(r["separable"] - r["cover"]) for r in rows), n=n
+    )
+    measured.values["COVER-rule"] = Measurement(
+        max(abs(r["learned"] - r["cover"]) for r in rows), n=n
+    )
     at_2n = [r for r in rows if r["P"] == 2 * config.capacity_dim]
     if at_2n:
         measured.values["COVER-2N"] = Measurement(at_2n[0]["separable"], n=n)

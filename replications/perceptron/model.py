@@ -17,7 +17,9 @@ from jax import Array
 from shared.precision import EXACT
 
 
-def perceptron_epoch(w: Array, x: Array, y: Array, valid: Array, order: Array) -> tuple[Array, Array]:
+def perceptron_epoch(
+    w: Array, x: Array, y: Array, valid: Array, order: Array
+) -> tuple[Array, Array]:
     """One pass of the rule over the examples in ``order``; returns (weights, mistakes).
 
     ``valid`` masks padding rows, so tasks of different sizes share one compiled program.
@@ -31,7 +33,9 @@ def perceptron_epoch(w: Array, x: Array, y: Array, valid: Array, order: Array) -
     return w, mistakes.sum()
 
 
-def train_perceptron(x: Array, y: Array, valid: Array, *, key: Array, max_epochs: int) -> dict[str, Array]:
+def train_perceptron(
+    x: Array, y: Array, valid: Array, *, key: Array, max_epochs: int
+) -> dict[str, Array]:
     """Run the rule from w = 0 until an epoch without mistakes, or ``max_epochs``.
 
     Each epoch presents the examples in a fresh random order drawn from ``key``. Returns
@@ -51,12 +55,15 @@ def train_perceptron(x: Array, y: Array, valid: Array, *, key: Array, max_epochs
 
     w0 = jnp.zeros(x.shape[1], x.dtype)
     w, mistakes, epochs, converged = jax.lax.while_loop(
-        not_done, epoch_step, (w0, jnp.int32(0), jnp.int32(0), jnp.bool_(False)))
+        not_done, epoch_step, (w0, jnp.int32(0), jnp.int32(0), jnp.bool_(False))
+    )
     return {"w": w, "mistakes": mistakes, "epochs": epochs, "converged": converged}
 
 
 @functools.partial(jax.jit, static_argnames="max_epochs")
-def train_many_orders(x: Array, y: Array, valid: Array, keys: Array, max_epochs: int) -> dict[str, Array]:
+def train_many_orders(
+    x: Array, y: Array, valid: Array, keys: Array, max_epochs: int
+) -> dict[str, Array]:
     """:func:`train_perceptron` on one dataset for many presentation orders (one per key).
 
     The same rule, written for a batch of weight vectors: at each step every run gathers its
@@ -77,14 +84,20 @@ def train_many_orders(x: Array, y: Array, valid: Array, keys: Array, max_epochs:
 
     def epoch_step(state):
         w, mistakes, epochs, converged = state
-        orders = jax.vmap(lambda k, e: jax.random.permutation(jax.random.fold_in(k, e), x.shape[0]))(keys, epochs)
+        orders = jax.vmap(
+            lambda k, e: jax.random.permutation(jax.random.fold_in(k, e), x.shape[0])
+        )(keys, epochs)
         w_next, wrong = jax.lax.scan(present, w, orders.T)
         active = ~converged & (epochs < max_epochs)  # runs past the cap are frozen
         new = jnp.where(active, wrong.sum(axis=0), 0)
         w = jnp.where(active[:, None], w_next, w)
         return w, mistakes + new, epochs + active, converged | (active & (new == 0))
 
-    start = (jnp.zeros((runs, x.shape[1]), x.dtype), jnp.zeros(runs, jnp.int32), jnp.zeros(runs, jnp.int32),
-             jnp.zeros(runs, bool))
+    start = (
+        jnp.zeros((runs, x.shape[1]), x.dtype),
+        jnp.zeros(runs, jnp.int32),
+        jnp.zeros(runs, jnp.int32),
+        jnp.zeros(runs, bool),
+    )
     w, mistakes, epochs, converged = jax.lax.while_loop(not_done, epoch_step, start)
     return {"w": w, "mistakes": mistakes, "epochs": epochs, "converged": converged}

@@ -34,7 +34,9 @@ def augment(x: np.ndarray) -> np.ndarray:
     return np.hstack([x, np.ones((x.shape[0], 1), x.dtype)])
 
 
-def pair_task(images: np.ndarray, labels: np.ndarray, a: int, b: int, scale: float) -> tuple[np.ndarray, np.ndarray]:
+def pair_task(
+    images: np.ndarray, labels: np.ndarray, a: int, b: int, scale: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Digits ``a`` (label +1) and ``b`` (label -1), pixels scaled to [0, 1], bias appended."""
     keep = (labels == a) | (labels == b)
     x = augment(images[keep].reshape(keep.sum(), -1).astype(np.float64) / scale)
@@ -57,5 +59,11 @@ def check_task(name: str, x: np.ndarray, y: np.ndarray) -> dict | None:
     gamma, separable = max_margin(x, y)
     if not separable:
         return None
-    return {"task": name, "n": int(len(y)), "dim": int(x.shape[1]), "gamma": gamma,
-            "radius": radius_of(x), "bound": bound_of(x, gamma)}
+    return {
+        "task": name,
+        "n": int(len(y)),
+        "dim": int(x.shape[1]),
+        "gamma": gamma,
+        "radius": radius_of(x),
+        "bound": bound_of(x, gamma),
+    }

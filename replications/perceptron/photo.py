@@ -48,10 +48,22 @@ def r_unit_epoch(w: Array, a: Array, targets: Array, order: Array) -> Array:
     return jax.lax.scan(present, w, order)[0]
 
 
-@functools.partial(jax.jit, static_argnames=("n_a", "epochs", "n_excitatory", "n_inhibitory", "threshold"))
-def photo_perceptron_accuracy(key: Array, s_train: Array, y_train: Array, s_test: Array, y_test: Array, *,
-                              n_a: int, epochs: int, n_excitatory: int, n_inhibitory: int,
-                              threshold: float) -> Array:
+@functools.partial(
+    jax.jit, static_argnames=("n_a", "epochs", "n_excitatory", "n_inhibitory", "threshold")
+)
+def photo_perceptron_accuracy(
+    key: Array,
+    s_train: Array,
+    y_train: Array,
+    s_test: Array,
+    y_test: Array,
+    *,
+    n_a: int,
+    epochs: int,
+    n_excitatory: int,
+    n_inhibitory: int,
+    threshold: float,
+) -> Array:
     """Test accuracy of one photo-perceptron with a random wiring drawn from ``key``.
 
     ``n_a = 0`` means no A-layer: the R-units see the retina directly (the baseline).

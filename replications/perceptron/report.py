@@ -7,26 +7,42 @@ from shared.report import fmt
 
 def fragments(results: dict) -> dict[str, str]:
     tables = results["tables"]
-    novikoff = ["| task | examples | inputs | margin γ | radius R | bound (R/γ)² | mistakes (mean) | "
-                "mistakes (worst) | epochs (mean) | converged |", "| --- |" + " ---: |" * 9]
+    novikoff = [
+        "| task | examples | inputs | margin γ | radius R | bound (R/γ)² | mistakes (mean) | "
+        "mistakes (worst) | epochs (mean) | converged |",
+        "| --- |" + " ---: |" * 9,
+    ]
     for r in tables["novikoff"]:
-        novikoff.append(f"| {r['task']} | {r['n']:,} | {r['dim']} | {fmt(r['gamma'])} | {fmt(r['radius'])} | "
-                        f"{fmt(r['bound'])} | {fmt(r['mistakes_mean'])} | {r['mistakes_max']:,} | "
-                        f"{fmt(r['epochs_mean'])} | {fmt(100 * r['converged'])}% |")
+        novikoff.append(
+            f"| {r['task']} | {r['n']:,} | {r['dim']} | {fmt(r['gamma'])} | {fmt(r['radius'])} | "
+            f"{fmt(r['bound'])} | {fmt(r['mistakes_mean'])} | {r['mistakes_max']:,} | "
+            f"{fmt(r['epochs_mean'])} | {fmt(100 * r['converged'])}% |"
+        )
     skipped = tables.get("novikoff_not_separable") or []
     if skipped:
-        novikoff.append(f"\nNot linearly separable, so not run (the theorem says nothing there): {', '.join(skipped)}.")
+        novikoff.append(
+            f"\nNot linearly separable, so not run (the theorem says nothing there): {', '.join(skipped)}."
+        )
     photo = ["| A-units | test accuracy (mean ± std over wirings) |", "| ---: | --- |"]
     for r in tables["photo"]:
         label = "none (retina → R)" if r["a_units"] == 0 else f"{r['a_units']:,}"
-        photo.append(f"| {label} | {fmt(100 * r['accuracy_mean'])}% ± {fmt(100 * r['accuracy_std'], 2)}% |")
+        photo.append(
+            f"| {label} | {fmt(100 * r['accuracy_mean'])}% ± {fmt(100 * r['accuracy_std'], 2)}% |"
+        )
     capacity = tables["capacity"]
-    cover = [f"N = {capacity['N']}, {capacity['trials']:,} random dichotomies per P, "
-             f"the rule capped at {capacity['max_epochs']:,} epochs.\n",
-             "| P | P/N | Cover's fraction | separable (LP) | learned by the rule | mean epochs when learned |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    cover = [
+        f"N = {capacity['N']}, {capacity['trials']:,} random dichotomies per P, "
+        f"the rule capped at {capacity['max_epochs']:,} epochs.\n",
+        "| P | P/N | Cover's fraction | separable (LP) | learned by the rule | mean epochs when learned |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in capacity["rows"]:
-        cover.append(f"| {r['P']} | {fmt(r['P'] / capacity['N'])} | {fmt(r['cover'])} | {fmt(r['separable'])} | "
-                     f"{fmt(r['learned'])} | {fmt(r['mean_epochs_learned'])} |")
-    return {"novikoff": "\n".join(novikoff) + "\n", "photo": "\n".join(photo) + "\n",
-            "capacity": "\n".join(cover) + "\n"}
+        cover.append(
+            f"| {r['P']} | {fmt(r['P'] / capacity['N'])} | {fmt(r['cover'])} | {fmt(r['separable'])} | "
+            f"{fmt(r['learned'])} | {fmt(r['mean_epochs_learned'])} |"
+        )
+    return {
+        "novikoff": "\n".join(novikoff) + "\n",
+        "photo": "\n".join(photo) + "\n",
+        "capacity": "\n".join(cover) + "\n",
+    }

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 
 from shared.datasets.uci import SMALL
 
-NOISE_SETS = ("breast cancer", "diabetes", "sonar", "ionosphere", "soybean", "ecoli", "votes", "liver")
+NOISE_SETS = (
+    "breast cancer",
+    "diabetes",
+    "sonar",
+    "ionosphere",
+    "soybean",
+    "ecoli",
+    "votes",
+    "liver",
+)
 LARGE_SETS = ("letters", "sat-images", "zip-code")
 SYNTHETIC_SETS = ("waveform", "twonorm", "threenorm", "ringnorm")
 
@@ -27,7 +36,9 @@ class Config:
     synthetic_train: int = 300
     synthetic_test: int = 3000
     noise_sets: tuple[str, ...] = NOISE_SETS
-    noise_repeats: int = 20  # the first repeats of each noise set also run §8 (the paper does not say)
+    noise_repeats: int = (
+        20  # the first repeats of each noise set also run §8 (the paper does not say)
+    )
     noise_fraction: float = 0.05  # §8: 5% of the training labels changed
     rc_features: tuple[int, ...] = (2, 8)  # §5: F = 2 and F = 8, the lower OOB estimate chosen
     rc_inputs: int = 3  # §5: L = 3 inputs per linear combination
@@ -52,9 +63,19 @@ def paper() -> Config:
 def smoke() -> Config:
     """Seconds on a CPU: 3 small sets, 2 repeats, 20-tree forests, one twonorm draw, no large sets;
     in-process (n_jobs=1) to spare the workers' start-up."""
-    return Config(seeds=2, trees=20, boost_rounds=10, small_sets=("glass", "breast cancer", "vowel"),
-                  large_sets=(), synthetic_sets=("twonorm",), synthetic_repeats=1, synthetic_test=300,
-                  noise_sets=("breast cancer",), noise_repeats=2, n_jobs=1)
+    return Config(
+        seeds=2,
+        trees=20,
+        boost_rounds=10,
+        small_sets=("glass", "breast cancer", "vowel"),
+        large_sets=(),
+        synthetic_sets=("twonorm",),
+        synthetic_repeats=1,
+        synthetic_test=300,
+        noise_sets=("breast cancer",),
+        noise_repeats=2,
+        n_jobs=1,
+    )
 
 
 PROFILES = {"paper": paper, "smoke": smoke}

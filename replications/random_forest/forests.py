@@ -46,18 +46,34 @@ def default_features(inputs: int) -> int:
     return int(np.log2(inputs) + 1)
 
 
-def grow_forest(x_train: np.ndarray, y_train: np.ndarray, *, features: int, trees: int,
-                random_state: int) -> RandomForestClassifier:
+def grow_forest(
+    x_train: np.ndarray, y_train: np.ndarray, *, features: int, trees: int, random_state: int
+) -> RandomForestClassifier:
     """Forest-RI: ``trees`` unpruned CART trees on bootstrap samples, F = ``features`` inputs per node."""
-    forest = RandomForestClassifier(n_estimators=trees, max_features=features, oob_score=True,
-                                    random_state=random_state, n_jobs=1)
+    forest = RandomForestClassifier(
+        n_estimators=trees,
+        max_features=features,
+        oob_score=True,
+        random_state=random_state,
+        n_jobs=1,
+    )
     return forest.fit(x_train, y_train)
 
 
-def forest_ri(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray, *,
-              features: int, trees: int, random_state: int) -> ForestResult:
+def forest_ri(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    *,
+    features: int,
+    trees: int,
+    random_state: int,
+) -> ForestResult:
     """Forest-RI with ``features`` = F inputs tried per node (Breiman 2001, §4, Table 2)."""
-    forest = grow_forest(x_train, y_train, features=features, trees=trees, random_state=random_state)
+    forest = grow_forest(
+        x_train, y_train, features=features, trees=trees, random_state=random_state
+    )
     test_error = float(np.mean(forest.predict(x_test) != y_test))
     # Table 2, column 4: each tree on its own left-out cases, averaged over the trees.
     errors = []
@@ -86,8 +102,14 @@ class Boosted:
         return tally.argmax(axis=1)
 
 
-def boost(x_train: np.ndarray, y_train: np.ndarray, *, trees: int, random_state: int,
-          classes: int | None = None) -> Boosted:
+def boost(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    *,
+    trees: int,
+    random_state: int,
+    classes: int | None = None,
+) -> Boosted:
     """AdaBoost.M1 (Freund & Schapire 1996) over unpruned CART, by weighted resampling.
 
     Round k: grow a tree on n cases drawn with probabilities w; eps = weighted training
@@ -122,17 +144,33 @@ def boost(x_train: np.ndarray, y_train: np.ndarray, *, trees: int, random_state:
     return committee
 
 
-def adaboost(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray, *,
-             trees: int, random_state: int) -> float:
+def adaboost(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    *,
+    trees: int,
+    random_state: int,
+) -> float:
     """Test error of :func:`boost`'s committee (Breiman 2001, Table 2, column "Adaboost")."""
     classes = int(max(y_train.max(), y_test.max())) + 1
     committee = boost(x_train, y_train, trees=trees, random_state=random_state, classes=classes)
     return float(np.mean(committee.predict(x_test) != y_test))
 
 
-def forest_rc(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray, *,
-              features: int, trees: int, random_state: int, combine: int = 3, pool: int = 100
-              ) -> ForestResult:
+def forest_rc(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    *,
+    features: int,
+    trees: int,
+    random_state: int,
+    combine: int = 3,
+    pool: int = 100,
+) -> ForestResult:
     """Forest-RC (§5), our approximation: per tree, ``pool`` random combinations of ``combine``
     = L inputs (standardised on the training part) with coefficients U[-1, 1]; each node
     tries ``features`` = F of them. Returns test error, OOB error and the mean tree OOB error."""
@@ -148,11 +186,15 @@ def forest_rc(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_te
     tree_errors = []
     for _ in range(trees):
         drawn = rng.integers(0, n, n)
-        chosen = np.argsort(rng.random((pool, inputs)), axis=1)[:, :combine]  # L distinct inputs each
+        chosen = np.argsort(rng.random((pool, inputs)), axis=1)[
+            :, :combine
+        ]  # L distinct inputs each
         coef = rng.uniform(-1.0, 1.0, (pool, combine))
 
         z_train = np.einsum("npl,pl->np", xs_train[:, chosen], coef)
-        tree = DecisionTreeClassifier(max_features=features, random_state=int(rng.integers(_MAX_SEED)))
+        tree = DecisionTreeClassifier(
+            max_features=features, random_state=int(rng.integers(_MAX_SEED))
+        )
         tree.fit(z_train[drawn], y_train[drawn])
         out = np.ones(n, dtype=bool)
         out[drawn] = False
@@ -164,10 +206,14 @@ def forest_rc(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_te
         test_votes[np.arange(len(y_test)), tree.predict(z_test).astype(np.intp)] += 1
     voted = oob_votes.sum(axis=1) > 0
     oob_error = float(np.mean(oob_votes[voted].argmax(axis=1) != y_train[voted]))
-    return ForestResult(float(np.mean(test_votes.argmax(axis=1) != y_test)), oob_error, float(np.mean(tree_errors)))
+    return ForestResult(
+        float(np.mean(test_votes.argmax(axis=1) != y_test)), oob_error, float(np.mean(tree_errors))
+    )
 
 
-def flip_labels(y: np.ndarray, *, fraction: float, classes: int, rng: np.random.Generator) -> np.ndarray:
+def flip_labels(
+    y: np.ndarray, *, fraction: float, classes: int, rng: np.random.Generator
+) -> np.ndarray:
     """§8: change ``fraction`` of the class labels at random, each to another class (uniform)."""
     y = y.copy()
     flipped = rng.choice(len(y), size=round(fraction * len(y)), replace=False)

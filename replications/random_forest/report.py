@@ -11,13 +11,23 @@ from typing import Any
 
 from shared.report import ICONS, fmt
 
-COLUMNS = (("adaboost", "ada", "Adaboost"), ("selection", "sel", "Selection"),
-           ("single", "single", "Single input"), ("one_tree", "onetree", "One tree"))
-NOISE = (("adaboost", "ada", "Adaboost"), ("selection", "ri", "Forest-RI"), ("rc", "rc", "Forest-RC (ours)"))
-SYMBOL = {"reproduced": ":material-check-circle:{ .verdict-yes title=\"reproduced\" }",
-          "partly": ":material-circle-half-full:{ .verdict-partly title=\"partly\" }",
-          "not reproduced": ":material-close-circle:{ .verdict-no title=\"not reproduced\" }",
-          "not run": ":material-minus-circle-outline:{ .verdict-none title=\"not run\" }"}
+COLUMNS = (
+    ("adaboost", "ada", "Adaboost"),
+    ("selection", "sel", "Selection"),
+    ("single", "single", "Single input"),
+    ("one_tree", "onetree", "One tree"),
+)
+NOISE = (
+    ("adaboost", "ada", "Adaboost"),
+    ("selection", "ri", "Forest-RI"),
+    ("rc", "rc", "Forest-RC (ours)"),
+)
+SYMBOL = {
+    "reproduced": ':material-check-circle:{ .verdict-yes title="reproduced" }',
+    "partly": ':material-circle-half-full:{ .verdict-partly title="partly" }',
+    "not reproduced": ':material-close-circle:{ .verdict-no title="not reproduced" }',
+    "not run": ':material-minus-circle-outline:{ .verdict-none title="not run" }',
+}
 
 
 def _claims(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -34,7 +44,11 @@ def _mean_se(stats: dict[str, Any] | None) -> str:
 def table2(results: dict[str, Any]) -> str:
     """Breiman (2001) Table 2 side by side: paper | ours (mean ± standard error) | verdict."""
     claims = _claims(results)
-    head = "| data set | repeats | " + " | ".join(f"{t} paper | {t} ours" for _, _, t in COLUMNS) + " |"
+    head = (
+        "| data set | repeats | "
+        + " | ".join(f"{t} paper | {t} ours" for _, _, t in COLUMNS)
+        + " |"
+    )
     lines = [head, "|" + " --- |" * (2 + 2 * len(COLUMNS))]
     for entry in results["tables"]["table2"]:
         if f"RF-T2-{entry['key']}-ada" not in claims:
@@ -44,66 +58,111 @@ def table2(results: dict[str, Any]) -> str:
         for column, suffix, _ in COLUMNS:
             row = claims[f"RF-T2-{entry['key']}-{suffix}"]
             flagged |= row["confidence"] == "uncertain"
-            cells += [fmt(row["paper"], 3), f"{_mean_se(entry.get(column))} {SYMBOL[row['verdict']]}"]
+            cells += [
+                fmt(row["paper"], 3),
+                f"{_mean_se(entry.get(column))} {SYMBOL[row['verdict']]}",
+            ]
         if flagged:
-            cells[0] += " :material-alert:{ title=\"paper values from recall: check the PDF\" }"
+            cells[0] += ' :material-alert:{ title="paper values from recall: check the PDF" }'
         lines.append("| " + " | ".join(cells) + " |")
-    missing = [f"- **{e['set']}**: {e['note']}" for e in results["tables"]["table2"]
-               if e.get("note") and f"RF-T2-{e['key']}-ada" in claims]
-    legend = ("\nErrors in %; ours is the mean ± its standard error over the repeats. "
-              + " ".join(f"{SYMBOL[v]} {v}" for v in SYMBOL) + ". :material-alert: marks rows whose paper values "
-              "are recalled, not transcribed from the paper.\n")
-    return "\n".join(lines) + "\n" + legend + ("\nNot run:\n\n" + "\n".join(missing) + "\n" if missing else "")
+    missing = [
+        f"- **{e['set']}**: {e['note']}"
+        for e in results["tables"]["table2"]
+        if e.get("note") and f"RF-T2-{e['key']}-ada" in claims
+    ]
+    legend = (
+        "\nErrors in %; ours is the mean ± its standard error over the repeats. "
+        + " ".join(f"{SYMBOL[v]} {v}" for v in SYMBOL)
+        + ". :material-alert: marks rows whose paper values "
+        "are recalled, not transcribed from the paper.\n"
+    )
+    return (
+        "\n".join(lines)
+        + "\n"
+        + legend
+        + ("\nNot run:\n\n" + "\n".join(missing) + "\n" if missing else "")
+    )
 
 
 def noise(results: dict[str, Any]) -> str:
     """Table 5: % increase of the test error with 5% of the training labels changed."""
     claims = _claims(results)
-    head = "| data set | repeats | " + " | ".join(f"{t} paper | {t} ours" for _, _, t in NOISE) + " |"
+    head = (
+        "| data set | repeats | " + " | ".join(f"{t} paper | {t} ours" for _, _, t in NOISE) + " |"
+    )
     lines = [head, "|" + " --- |" * (2 + 2 * len(NOISE))]
     for row in results["tables"]["noise"]:
         cells = [row["set"], str(row.get("repeats", "–"))]
         for column, suffix, _ in NOISE:
             claim = claims[f"RF-T5-{row['key']}-{suffix}"]
             ours = row.get(column)
-            text = "–" if not ours or ours["increase"] is None else (
-                f"{fmt(ours['increase'], 2)} <small>({fmt(ours['clean'], 3)} → {fmt(ours['noisy'], 3)})</small>")
+            text = (
+                "–"
+                if not ours or ours["increase"] is None
+                else (
+                    f"{fmt(ours['increase'], 2)} <small>({fmt(ours['clean'], 3)} → {fmt(ours['noisy'], 3)})</small>"
+                )
+            )
             cells += [fmt(claim["paper"], 3), f"{text} {SYMBOL[claim['verdict']]}"]
         lines.append("| " + " | ".join(cells) + " |")
     head_row = claims["RF-T5-headline"]
-    return ("\n".join(lines) + "\n\n% increase in mean test error; in brackets our mean error (%) clean → noisy on "
-            "the same hold-outs. All Table 5 values of the paper are recalled, not transcribed. "
-            f"Headline ratio: paper {fmt(head_row['paper'])}, ours {ICONS[head_row['verdict']]} "
-            f"(see the claims table).\n")
+    return (
+        "\n".join(lines)
+        + "\n\n% increase in mean test error; in brackets our mean error (%) clean → noisy on "
+        "the same hold-outs. All Table 5 values of the paper are recalled, not transcribed. "
+        f"Headline ratio: paper {fmt(head_row['paper'])}, ours {ICONS[head_row['verdict']]} "
+        f"(see the claims table).\n"
+    )
 
 
 def synthetic(results: dict[str, Any]) -> str:
     """Our errors on Breiman's synthetic sets (no paper values for them were transcribed)."""
-    lines = ["| data set | draws | " + " | ".join(t for _, _, t in COLUMNS) + " |", "|" + " --- |" * (2 + len(COLUMNS))]
+    lines = [
+        "| data set | draws | " + " | ".join(t for _, _, t in COLUMNS) + " |",
+        "|" + " --- |" * (2 + len(COLUMNS)),
+    ]
     for entry in results["tables"]["table2"]:
         if entry["set"] in ("waveform", "twonorm", "threenorm", "ringnorm"):
             if entry.get("note"):
                 lines.append(f"| {entry['set']} | – | " + " | ".join("–" for _ in COLUMNS) + " |")
                 continue
-            lines.append(f"| {entry['set']} | {entry['repeats']} | "
-                         + " | ".join(_mean_se(entry.get(c)) for c, _, _ in COLUMNS) + " |")
-    return "\n".join(lines) + "\n\nErrors in % (mean ± standard error over independent draws of 300 training and " \
+            lines.append(
+                f"| {entry['set']} | {entry['repeats']} | "
+                + " | ".join(_mean_se(entry.get(c)) for c, _, _ in COLUMNS)
+                + " |"
+            )
+    return (
+        "\n".join(lines)
+        + "\n\nErrors in % (mean ± standard error over independent draws of 300 training and "
         "the profile's number of test cases).\n"
+    )
 
 
 def oob(results: dict[str, Any]) -> str:
     """§3.1: the out-of-bag estimate of the selected forest against its held-out error."""
-    lines = ["| data set | out-of-bag error | held-out error | F chosen | Forest-RC (ours) held-out |",
-             "| --- | --- | --- | --- | --- |"]
+    lines = [
+        "| data set | out-of-bag error | held-out error | F chosen | Forest-RC (ours) held-out |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for entry in results["tables"]["table2"]:
         if entry.get("note") or "oob" not in entry:
             continue
         chosen = ", ".join(str(f) for f in entry.get("features_chosen", []))
-        lines.append(f"| {entry['set']} | {_mean_se(entry['oob'])} | {_mean_se(entry['selection'])} | {chosen} | "
-                     f"{_mean_se(entry.get('rc'))} |")
-    return "\n".join(lines) + "\n\nErrors in % (mean ± standard error). Forest-RC ran only where the noise " \
+        lines.append(
+            f"| {entry['set']} | {_mean_se(entry['oob'])} | {_mean_se(entry['selection'])} | {chosen} | "
+            f"{_mean_se(entry.get('rc'))} |"
+        )
+    return (
+        "\n".join(lines)
+        + "\n\nErrors in % (mean ± standard error). Forest-RC ran only where the noise "
         "experiment ran, on those repeats.\n"
+    )
 
 
 def fragments(results: dict[str, Any]) -> dict[str, str]:
-    return {"table2": table2(results), "noise": noise(results), "synthetic": synthetic(results), "oob": oob(results)}
+    return {
+        "table2": table2(results),
+        "noise": noise(results),
+        "synthetic": synthetic(results),
+        "oob": oob(results),
+    }

@@ -23,7 +23,9 @@ def _waveform(key: jax.Array, n: int) -> tuple[jax.Array, jax.Array]:
     h1 = jnp.maximum(6.0 - jnp.abs(i - 11), 0.0)
     h2 = jnp.maximum(6.0 - jnp.abs(i - 15), 0.0)  # h1 shifted right by 4
     h3 = jnp.maximum(6.0 - jnp.abs(i - 7), 0.0)  # h1 shifted left by 4
-    pairs = jnp.stack([jnp.stack([h1, h2]), jnp.stack([h1, h3]), jnp.stack([h2, h3])])  # class -> (2, 21)
+    pairs = jnp.stack(
+        [jnp.stack([h1, h2]), jnp.stack([h1, h3]), jnp.stack([h2, h3])]
+    )  # class -> (2, 21)
     k_class, k_u, k_noise = jax.random.split(key, 3)
     y = jax.random.randint(k_class, (n,), 0, 3)
     u = jax.random.uniform(k_u, (n, 1))
@@ -58,7 +60,12 @@ def _ringnorm(key: jax.Array, n: int) -> tuple[jax.Array, jax.Array]:
     return jnp.where((y == 0)[:, None], 2.0 * z, z + _A1), y
 
 
-GENERATORS = {"waveform": _waveform, "twonorm": _twonorm, "threenorm": _threenorm, "ringnorm": _ringnorm}
+GENERATORS = {
+    "waveform": _waveform,
+    "twonorm": _twonorm,
+    "threenorm": _threenorm,
+    "ringnorm": _ringnorm,
+}
 
 
 def sample(name: str, *, key: jax.Array, n: int) -> tuple[np.ndarray, np.ndarray]:

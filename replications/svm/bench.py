@@ -32,8 +32,12 @@ def _ours(x, targets, x_test) -> tuple[float, np.ndarray]:
 
 def _libsvm(x, targets, x_test) -> tuple[float, np.ndarray]:
     start = time.perf_counter()
-    models = [SVC(kernel="poly", degree=DEGREE, gamma=1.0, coef0=1.0, C=C, tol=TOL, cache_size=1000)
-              .fit(x, t) for t in targets]
+    models = [
+        SVC(kernel="poly", degree=DEGREE, gamma=1.0, coef0=1.0, C=C, tol=TOL, cache_size=1000).fit(
+            x, t
+        )
+        for t in targets
+    ]
     seconds = time.perf_counter() - start
     return seconds, np.stack([m.predict(x_test) for m in models])
 
@@ -47,8 +51,11 @@ def run() -> dict:
     libsvm, lib_pred = _libsvm(x.astype(np.float64), targets, x_test.astype(np.float64))
     record = {
         "task": f"USPS 7,291 digits, ten one-vs-rest machines, (u.v + 1)^{DEGREE}, C = {C:g}, tol = {TOL:g}",
-        "ours_seconds": warm, "ours_seconds_with_compile": cold, "libsvm_seconds": libsvm,
-        "speedup_vs_libsvm": libsvm / warm, "speedup_vs_libsvm_with_compile": libsvm / cold,
+        "ours_seconds": warm,
+        "ours_seconds_with_compile": cold,
+        "libsvm_seconds": libsvm,
+        "speedup_vs_libsvm": libsvm / warm,
+        "speedup_vs_libsvm_with_compile": libsvm / cold,
         "prediction_agreement": float((ours_pred == lib_pred).mean()),
         "device": device_info(),
     }
@@ -59,5 +66,7 @@ def run() -> dict:
         if mnist:
             record["mnist_degree4_fit_seconds"] = mnist["fit_seconds"]
             record["mnist_fit_device"] = results["provenance"]["device"]
-            record["mnist_fit_note"] = "from site/results/svm.json (the paper run), not re-measured here"
+            record["mnist_fit_note"] = (
+                "from site/results/svm.json (the paper run), not re-measured here"
+            )
     return record

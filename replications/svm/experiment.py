@@ -36,8 +36,9 @@ def datasets(config: Config) -> tuple[str, ...]:
     return ("usps", "mnist") if config.mnist else ("usps",)
 
 
-def summary(machines: Machines, x_test: np.ndarray, y_train: np.ndarray, y_test: np.ndarray,
-            C: float) -> dict:
+def summary(
+    machines: Machines, x_test: np.ndarray, y_train: np.ndarray, y_test: np.ndarray, C: float
+) -> dict:
     """The per-degree row: errors, support vectors and training errors of each machine."""
     test = errors(machines, x_test, y_test)
     targets = one_vs_rest(y_train)
@@ -60,7 +61,10 @@ def summary(machines: Machines, x_test: np.ndarray, y_train: np.ndarray, y_test:
 
 def feature_dims(inputs: int, degree: int) -> dict:
     """Exact dimension of the feature space of (u . v + 1)^d: monomials of degree <= d."""
-    return {"up_to_d": math.comb(inputs + degree, degree), "exactly_d": math.comb(inputs + degree - 1, degree)}
+    return {
+        "up_to_d": math.comb(inputs + degree, degree),
+        "exactly_d": math.comb(inputs + degree - 1, degree),
+    }
 
 
 def usps(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
@@ -68,31 +72,57 @@ def usps(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
     n_train = config.usps_train or len(data.x_train)
     n_test = config.usps_test or len(data.x_test)
     with clock.stage("usps_prepare"):
-        x_train, x_test, scale = scale_inputs(smooth(data.x_train[:n_train], config.usps_sigma),
-                                              smooth(data.x_test[:n_test], config.usps_sigma))
+        x_train, x_test, scale = scale_inputs(
+            smooth(data.x_train[:n_train], config.usps_sigma),
+            smooth(data.x_test[:n_test], config.usps_sigma),
+        )
     y_train, y_test = data.y_train[:n_train], data.y_test[:n_test]
-    options = {"tol": config.tol, "chunk": config.chunk, "add": config.add,
-               "squared_slacks": config.squared_slacks}
+    options = {
+        "tol": config.tol,
+        "chunk": config.chunk,
+        "add": config.add,
+        "squared_slacks": config.squared_slacks,
+    }
     rows = {}
     for degree in tqdm(config.degrees, desc="USPS degrees"):
         with clock.stage("usps_select_C"):
-            C, cv = choose_c(x_train, y_train, degree, config.usps_grid, config.usps_folds, seed,
-                             runs=config.usps_fold_runs, **options)
+            C, cv = choose_c(
+                x_train,
+                y_train,
+                degree,
+                config.usps_grid,
+                config.usps_folds,
+                seed,
+                runs=config.usps_fold_runs,
+                **options,
+            )
         with clock.stage("usps_fit"):
             start = time.perf_counter()
             machines = fit(x_train, one_vs_rest(y_train), degree, C, seed=seed, **options)
             seconds = time.perf_counter() - start
-        rows[str(degree)] = {**summary(machines, x_test, y_train, y_test, C), "cv_error": cv,
-                             "fit_seconds": seconds, "dims": feature_dims(x_train.shape[1], degree)}
-    extra = {"n_train": n_train, "n_test": n_test, "scale": scale, "grid": list(config.usps_grid),
-             "folds": config.usps_folds, "fold_runs": config.usps_fold_runs}
+        rows[str(degree)] = {
+            **summary(machines, x_test, y_train, y_test, C),
+            "cv_error": cv,
+            "fit_seconds": seconds,
+            "dims": feature_dims(x_train.shape[1], degree),
+        }
+    extra = {
+        "n_train": n_train,
+        "n_test": n_test,
+        "scale": scale,
+        "grid": list(config.usps_grid),
+        "folds": config.usps_folds,
+        "fold_runs": config.usps_fold_runs,
+    }
     if config.permutation_degree:
         with clock.stage("usps_permutation"):
             extra["permutation"] = permutation_check(data, n_train, n_test, config, seed, options)
     return rows, {**extra, "sha256": data.sha256}
 
 
-def permutation_check(data, n_train: int, n_test: int, config: Config, seed: int, options: dict) -> dict:
+def permutation_check(
+    data, n_train: int, n_test: int, config: Config, seed: int, options: dict
+) -> dict:
     """§6.2.2 quotes Bottou et al.: the machine "would do as well if the image pixels were
     encrypted e.g. by a fixed, random permutation". Raw pixels (smoothing uses the geometry)."""
     x_train, x_test, _ = scale_inputs(data.x_train[:n_train], data.x_test[:n_test])
@@ -103,30 +133,54 @@ def permutation_check(data, n_train: int, n_test: int, config: Config, seed: int
     mixed = fit(x_train[:, perm], targets, config.permutation_degree, C, **options)
     a, b = plain.predict(x_test), mixed.predict(x_test[:, perm])
     y = data.y_test[:n_test]
-    return {"degree": config.permutation_degree, "C": C, "agreement": float((a == b).mean()),
-            "error_plain": 100 * float((a != y).mean()), "error_permuted": 100 * float((b != y).mean())}
+    return {
+        "degree": config.permutation_degree,
+        "C": C,
+        "agreement": float((a == b).mean()),
+        "error_plain": 100 * float((a != y).mean()),
+        "error_permuted": 100 * float((b != y).mean()),
+    }
 
 
 def mnist(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
     """§6.2.2: "a polynomial of degree 4 ... no preprocessing" on 60,000 / 10,000 digits."""
     data = load_mnist()
     n_train, n_test = config.mnist_train, config.mnist_test
-    x_train, x_test, scale = scale_inputs(data.x_train[:n_train] / np.float32(255),
-                                          data.x_test[:n_test] / np.float32(255))
+    x_train, x_test, scale = scale_inputs(
+        data.x_train[:n_train] / np.float32(255), data.x_test[:n_test] / np.float32(255)
+    )
     y_train, y_test = data.y_train[:n_train], data.y_test[:n_test]
-    options = {"tol": config.tol, "chunk": config.chunk, "add": config.add,
-               "squared_slacks": config.squared_slacks}
+    options = {
+        "tol": config.tol,
+        "chunk": config.chunk,
+        "add": config.add,
+        "squared_slacks": config.squared_slacks,
+    }
     with clock.stage("mnist_select_C"):
-        C, valid = choose_c_holdout(x_train, y_train, config.mnist_degree, config.mnist_grid,
-                                    config.mnist_select, seed, **options)
+        C, valid = choose_c_holdout(
+            x_train,
+            y_train,
+            config.mnist_degree,
+            config.mnist_grid,
+            config.mnist_select,
+            seed,
+            **options,
+        )
     with clock.stage("mnist_fit"):
         start = time.perf_counter()
         machines = fit(x_train, one_vs_rest(y_train), config.mnist_degree, C, seed=seed, **options)
         seconds = time.perf_counter() - start
-    row = {**summary(machines, x_test, y_train, y_test, C), "validation_error": valid,
-           "fit_seconds": seconds, "n_train": n_train, "n_test": n_test, "scale": scale,
-           "grid": list(config.mnist_grid), "select": config.mnist_select,
-           "support_union": len(machines.sv)}
+    row = {
+        **summary(machines, x_test, y_train, y_test, C),
+        "validation_error": valid,
+        "fit_seconds": seconds,
+        "n_train": n_train,
+        "n_test": n_test,
+        "scale": scale,
+        "grid": list(config.mnist_grid),
+        "select": config.mnist_select,
+        "support_union": len(machines.sv),
+    }
     return row, data.sha256
 
 
@@ -144,18 +198,28 @@ def run(config: Config, *, seed: int) -> Measurements:
         out.values[key + "-sv"] = Measurement(float(np.mean(row["support_vectors"])), n=10)
     sv_ratio = max(100 * max(r["support_vectors"]) / n_train for r in rows.values())
     binary = max(100 * max(r["binary_test_errors"]) / extra["n_test"] for r in rows.values())
-    out.values["SVN-USPS-bound-sv"] = Measurement(sv_ratio, note="largest #SV / #train of any machine, any degree")
-    out.values["SVN-USPS-bound-err"] = Measurement(binary, note="largest single-machine test error, any degree")
+    out.values["SVN-USPS-bound-sv"] = Measurement(
+        sv_ratio, note="largest #SV / #train of any machine, any degree"
+    )
+    out.values["SVN-USPS-bound-err"] = Measurement(
+        binary, note="largest single-machine test error, any degree"
+    )
     if "1" in rows:
-        out.values["SVN-USPS-trainerr"] = Measurement(float(np.mean(rows["1"]["train_errors"])), n=10)
+        out.values["SVN-USPS-trainerr"] = Measurement(
+            float(np.mean(rows["1"]["train_errors"])), n=10
+        )
     beats = [r["test_error"] < LENET1 for d, r in rows.items() if int(d) >= 2]
     out.values["SVN-USPS-vsLeNet1"] = Measurement(bool(beats) and all(beats))
     dims_ok = [1 / 10 <= PAPER_DIMS[int(d)] / r["dims"]["up_to_d"] <= 10 for d, r in rows.items()]
-    out.values["SVN-T2-dims"] = Measurement(all(dims_ok), note="printed dimension within a factor 10 of the exact count, every degree")
+    out.values["SVN-T2-dims"] = Measurement(
+        all(dims_ok), note="printed dimension within a factor 10 of the exact count, every degree"
+    )
     if "permutation" in extra:
         p = extra["permutation"]
-        out.values["SVN-quote"] = Measurement(p["agreement"] >= 0.995,
-                                              note=f"{100 * p['agreement']:.2f}% of test predictions unchanged")
+        out.values["SVN-quote"] = Measurement(
+            p["agreement"] >= 0.995,
+            note=f"{100 * p['agreement']:.2f}% of test predictions unchanged",
+        )
     if config.mnist:
         row, sha = mnist(config, seed, clock)
         out.datasets.update(sha)

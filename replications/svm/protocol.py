@@ -39,12 +39,15 @@ def errors(machines: Machines, x: np.ndarray, labels: np.ndarray) -> dict:
     """Combined error (argmax of the ten outputs) and each machine's binary errors."""
     out = machines.decision(x)
     targets = one_vs_rest(labels, out.shape[1])
-    return {"combined": float((out.argmax(1) != labels).mean()),
-            "binary": ((np.sign(out.T) != targets).sum(1)).tolist()}
+    return {
+        "combined": float((out.argmax(1) != labels).mean()),
+        "binary": ((np.sign(out.T) != targets).sum(1)).tolist(),
+    }
 
 
-def fit_path(x: np.ndarray, labels: np.ndarray, degree: int, grid: tuple[float, ...],
-             **options) -> list[Machines]:
+def fit_path(
+    x: np.ndarray, labels: np.ndarray, degree: int, grid: tuple[float, ...], **options
+) -> list[Machines]:
     """Machines for increasing C, each warm-started from the last (a feasible point: the box grows)."""
     path, alpha = [], None
     for C in sorted(grid):
@@ -55,8 +58,16 @@ def fit_path(x: np.ndarray, labels: np.ndarray, degree: int, grid: tuple[float, 
     return path
 
 
-def choose_c(x: np.ndarray, labels: np.ndarray, degree: int, grid: tuple[float, ...], folds: int,
-             seed: int, runs: int | None = None, **options) -> tuple[float, list[float]]:
+def choose_c(
+    x: np.ndarray,
+    labels: np.ndarray,
+    degree: int,
+    grid: tuple[float, ...],
+    folds: int,
+    seed: int,
+    runs: int | None = None,
+    **options,
+) -> tuple[float, list[float]]:
     """Cross-validation on the training set: mean validation error for each C over the first
     ``runs`` of ``folds`` folds (runs = 1: a hold-out of a random 1/folds of the training set)."""
     order = np.random.default_rng(seed).permutation(len(x))
@@ -73,11 +84,18 @@ def choose_c(x: np.ndarray, labels: np.ndarray, degree: int, grid: tuple[float, 
     return sorted(grid)[best], err.tolist()
 
 
-def choose_c_holdout(x: np.ndarray, labels: np.ndarray, degree: int, grid: tuple[float, ...],
-                     size: int, seed: int, **options) -> tuple[float, list[float]]:
+def choose_c_holdout(
+    x: np.ndarray,
+    labels: np.ndarray,
+    degree: int,
+    grid: tuple[float, ...],
+    size: int,
+    seed: int,
+    **options,
+) -> tuple[float, list[float]]:
     """Hold-out inside the training set: train on ``size`` random digits, validate on another ``size``."""
     order = np.random.default_rng(seed).permutation(len(x))
-    train, valid = np.sort(order[:size]), np.sort(order[size:2 * size])
+    train, valid = np.sort(order[:size]), np.sort(order[size : 2 * size])
     path = fit_path(x[train], labels[train], degree, grid, seed=seed, **options)
     err = [errors(m, x[valid], labels[valid])["combined"] for m in path]
     return sorted(grid)[int(np.argmin(err))], err

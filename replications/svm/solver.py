@@ -78,7 +78,9 @@ def kernel_matrix(a: np.ndarray, b: np.ndarray, degree: int) -> jax.Array:
     rows = len(a)
     a = _pad_rows(np.asarray(a, np.float32), BLOCK)
     b = jnp.asarray(b, jnp.float32)
-    blocks = [_kernel_block(jnp.asarray(a[s:s + BLOCK]), b, degree) for s in range(0, len(a), BLOCK)]
+    blocks = [
+        _kernel_block(jnp.asarray(a[s : s + BLOCK]), b, degree) for s in range(0, len(a), BLOCK)
+    ]
     return jnp.concatenate(blocks)[:rows]
 
 
@@ -89,7 +91,10 @@ def kernel_dot(x: np.ndarray, sv: np.ndarray, coef: np.ndarray, degree: int) -> 
     # pad the support vectors to a multiple of 1024 so a growing set recompiles rarely
     sv = jnp.asarray(_pad_rows(np.asarray(sv, np.float32), 1024))
     coef = jnp.asarray(_pad_rows(np.asarray(coef, np.float64), 1024))
-    out = [_kernel_dot_block(jnp.asarray(x[s:s + BLOCK]), sv, coef, degree) for s in range(0, len(x), BLOCK)]
+    out = [
+        _kernel_dot_block(jnp.asarray(x[s : s + BLOCK]), sv, coef, degree)
+        for s in range(0, len(x), BLOCK)
+    ]
     return np.asarray(jnp.concatenate(out)[:rows])
 
 
@@ -142,8 +147,15 @@ def _smo_one(kmat, diag, y, alpha, grad, upper, tol, max_iter):
 
 
 @partial(jax.jit, static_argnames="max_iter")
-def smo(kmat: jax.Array, y: jax.Array, alpha: jax.Array, grad: jax.Array, upper: float,
-        tol: float, max_iter: int) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
+def smo(
+    kmat: jax.Array,
+    y: jax.Array,
+    alpha: jax.Array,
+    grad: jax.Array,
+    upper: float,
+    tol: float,
+    max_iter: int,
+) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """SMO for several machines sharing ``kmat`` (m, m): y, alpha, grad are (machines, m)."""
     diag = jnp.diag(kmat).astype(grad.dtype)
     solve = jax.vmap(_smo_one, in_axes=(None, None, 0, 0, 0, None, None, None))
@@ -195,9 +207,21 @@ class Machines:
         return self.decision(x).argmax(1)
 
 
-def fit(x: np.ndarray, y: np.ndarray, degree: int, C: float, *, squared_slacks: bool = False,
-        tol: float = 1e-3, chunk: int = 12000, add: int = 500, max_iter: int = 2_000_000,
-        max_rounds: int = 60, seed: int = 0, alpha0: np.ndarray | None = None) -> Machines:
+def fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    degree: int,
+    C: float,
+    *,
+    squared_slacks: bool = False,
+    tol: float = 1e-3,
+    chunk: int = 12000,
+    add: int = 500,
+    max_iter: int = 2_000_000,
+    max_rounds: int = 60,
+    seed: int = 0,
+    alpha0: np.ndarray | None = None,
+) -> Machines:
     """Train machines on labels ``y`` in {-1, +1} of shape (machines, n); x is (n, d) scaled.
 
     ``chunk``: train on every point at once when n <= chunk, else start chunking from a
@@ -205,11 +229,25 @@ def fit(x: np.ndarray, y: np.ndarray, degree: int, C: float, *, squared_slacks: 
     ``alpha0`` warm-starts (e.g. from a smaller C); it must satisfy the constraints.
     """
     with jax.enable_x64(True):  # float64 multipliers and gradients; the kernel stays float32
-        return _fit(np.asarray(x, np.float32), np.asarray(y, np.float64), degree, C, squared_slacks,
-                    tol, chunk, add, max_iter, max_rounds, seed, alpha0)
+        return _fit(
+            np.asarray(x, np.float32),
+            np.asarray(y, np.float64),
+            degree,
+            C,
+            squared_slacks,
+            tol,
+            chunk,
+            add,
+            max_iter,
+            max_rounds,
+            seed,
+            alpha0,
+        )
 
 
-def _fit(x, y, degree, C, squared_slacks, tol, chunk, add, max_iter, max_rounds, seed, alpha0) -> Machines:
+def _fit(
+    x, y, degree, C, squared_slacks, tol, chunk, add, max_iter, max_rounds, seed, alpha0
+) -> Machines:
     machines, n = y.shape
     upper = math.inf if squared_slacks else float(C)
     shift = 1.0 / C if squared_slacks else 0.0
@@ -220,20 +258,26 @@ def _fit(x, y, degree, C, squared_slacks, tol, chunk, add, max_iter, max_rounds,
         rng = np.random.default_rng(seed)
         start = rng.choice(n, chunk, replace=False)
         active = np.union1d(start, np.flatnonzero((alpha > 0).any(0)))
-    kmat = kernel_matrix(x[active], x[active], degree) + jnp.float32(shift) * jnp.eye(len(active), dtype=jnp.float32)
+    kmat = kernel_matrix(x[active], x[active], degree) + jnp.float32(shift) * jnp.eye(
+        len(active), dtype=jnp.float32
+    )
     iterations, rounds = 0, 0
     while True:
         rounds += 1
         ya = jnp.asarray(y[:, active])
         alpha_a = jnp.asarray(alpha[:, active])
-        grad_a = ya * _rows_dot(alpha_a * ya, kmat) - 1.0  # exact gradient on the chunk (K symmetric)
+        grad_a = (
+            ya * _rows_dot(alpha_a * ya, kmat) - 1.0
+        )  # exact gradient on the chunk (K symmetric)
         # half the tolerance inside, so the exact check below rarely needs a second pass
         alpha_a, _, its, _ = smo(kmat, ya, alpha_a, grad_a, upper, tol / 2, max_iter)
         iterations += int(its.max())
         alpha[:, active] = np.asarray(alpha_a)
         # exact outputs (no bias) and gradient on the whole training set
         if len(active) == n:
-            output = np.asarray(_rows_dot(alpha_a * ya, kmat)).T  # includes the I/C shift on the diagonal
+            output = np.asarray(
+                _rows_dot(alpha_a * ya, kmat)
+            ).T  # includes the I/C shift on the diagonal
         else:
             support = np.flatnonzero((alpha > 0).any(0))
             coef = (alpha * y)[:, support].T
@@ -248,7 +292,9 @@ def _fit(x, y, degree, C, squared_slacks, tol, chunk, add, max_iter, max_rounds,
         low = np.where(y > 0, alpha > 0, alpha < upper)
         m = np.where(up, score, -np.inf).max(1, keepdims=True)
         big_m = np.where(low, score, np.inf).min(1, keepdims=True)
-        violation = np.maximum(np.where(up, score - big_m, -np.inf), np.where(low, m - score, -np.inf))
+        violation = np.maximum(
+            np.where(up, score - big_m, -np.inf), np.where(low, m - score, -np.inf)
+        )
         outside = np.ones(n, bool)
         outside[active] = False
         violation = np.where(outside & (violation > tol / 2), violation, -np.inf)
@@ -263,8 +309,12 @@ def _fit(x, y, degree, C, squared_slacks, tol, chunk, add, max_iter, max_rounds,
         old_pos = np.searchsorted(active, keep)
         k_keep = kmat[jnp.asarray(old_pos)][:, jnp.asarray(old_pos)]
         k_new = kernel_matrix(x[new_points], x[np.concatenate([keep, new_points])], degree)
-        k_new = k_new.at[:, len(keep):].add(jnp.float32(shift) * jnp.eye(len(new_points), dtype=jnp.float32))
-        kmat = jnp.concatenate([jnp.concatenate([k_keep, k_new[:, :len(keep)].T], axis=1), k_new], axis=0)
+        k_new = k_new.at[:, len(keep) :].add(
+            jnp.float32(shift) * jnp.eye(len(new_points), dtype=jnp.float32)
+        )
+        kmat = jnp.concatenate(
+            [jnp.concatenate([k_keep, k_new[:, : len(keep)].T], axis=1), k_new], axis=0
+        )
         order = np.concatenate([keep, new_points])
         sort = np.argsort(order)
         active = order[sort]
@@ -272,6 +322,16 @@ def _fit(x, y, degree, C, squared_slacks, tol, chunk, add, max_iter, max_rounds,
     bias = bias_of(y, alpha, grad, upper)
     support = np.flatnonzero((alpha > 0).any(0))
     objective = alpha.sum(1) - 0.5 * (alpha * (grad + 1.0)).sum(1)  # a^T Q a = sum a (G + 1)
-    return Machines(sv=x[support], coef=(alpha * y)[:, support].T, bias=bias, degree=degree, alpha=alpha,
-                    train_output=output + bias, gap=gap, dual_objective=objective,
-                    iterations=iterations, rounds=rounds, tol=tol)
+    return Machines(
+        sv=x[support],
+        coef=(alpha * y)[:, support].T,
+        bias=bias,
+        degree=degree,
+        alpha=alpha,
+        train_output=output + bias,
+        gap=gap,
+        dual_objective=objective,
+        iterations=iterations,
+        rounds=rounds,
+        tol=tol,
+    )

@@ -43,7 +43,9 @@ def rule_on_xor(keys: Array, *, epochs: int, init_range: int) -> dict[str, Array
     valid = jnp.ones(4, bool)
 
     def one_run(key):
-        w0 = jax.random.randint(jax.random.fold_in(key, 0), (3,), -init_range, init_range + 1).astype(jnp.float32)
+        w0 = jax.random.randint(
+            jax.random.fold_in(key, 0), (3,), -init_range, init_range + 1
+        ).astype(jnp.float32)
         order = jax.random.permutation(jax.random.fold_in(key, 1), 4)
 
         def epoch(w, _):
@@ -56,9 +58,13 @@ def rule_on_xor(keys: Array, *, epochs: int, init_range: int) -> dict[str, Array
         repeats = earlier.any(axis=1)
         first = jnp.argmax(repeats)
         period = first - jnp.argmax(earlier[first])
-        return {"converged": jnp.any(mistakes == 0), "cycles": repeats.any(),
-                "period": jnp.where(repeats.any(), period, -1), "max_weight": jnp.abs(history).max(),
-                "trajectory": history[:12]}
+        return {
+            "converged": jnp.any(mistakes == 0),
+            "cycles": repeats.any(),
+            "period": jnp.where(repeats.any(), period, -1),
+            "max_weight": jnp.abs(history).max(),
+            "trajectory": history[:12],
+        }
 
     return jax.vmap(one_run)(keys)
 
@@ -79,27 +85,40 @@ def run(config: Config, *, seed: int) -> Measurements:
     with clock.stage("single_unit"):
         certificate = farkas_certificate(XOR_INPUTS, XOR_LABELS)
         measured.values["MP-xor-lp"] = Measurement(certificate is not None)
-        measured.tables["farkas_certificate"] = [str(v) for v in certificate] if certificate else None
-        measured.values["MP-xor-best"] = Measurement(best_single_unit_accuracy(XOR_INPUTS, XOR_LABELS))
+        measured.tables["farkas_certificate"] = (
+            [str(v) for v in certificate] if certificate else None
+        )
+        measured.values["MP-xor-best"] = Measurement(
+            best_single_unit_accuracy(XOR_INPUTS, XOR_LABELS)
+        )
     with clock.stage("perceptron_rule"):
         keys = jax.random.split(jax.random.key(seed), config.seeds)
         out = jax.device_get(rule_on_xor(keys, epochs=config.epochs, init_range=config.init_range))
         never = ~out["converged"]
-        measured.values["MP-xor-rule"] = Measurement(float((never & out["cycles"]).mean()), n=config.seeds)
+        measured.values["MP-xor-rule"] = Measurement(
+            float((never & out["cycles"]).mean()), n=config.seeds
+        )
         periods = out["period"][out["cycles"]]
         measured.tables["rule"] = {
-            "runs": config.seeds, "epochs_watched": config.epochs, "converged": int(out["converged"].sum()),
-            "cycling": int(out["cycles"].sum()), "max_abs_weight": float(out["max_weight"].max()),
+            "runs": config.seeds,
+            "epochs_watched": config.epochs,
+            "converged": int(out["converged"].sum()),
+            "cycling": int(out["cycles"].sum()),
+            "max_abs_weight": float(out["max_weight"].max()),
             "period_counts": {int(p): int((periods == p).sum()) for p in np.unique(periods)},
             "example_trajectory": out["trajectory"][0].tolist(),
         }
     with clock.stage("parity_order"):
         rows = parity_order_table(config.max_parity_bits)
         measured.tables["parity_order"] = rows
-        measured.values["MP-parity"] = Measurement(all(r["order"] == r["n"] for r in rows),
-                                                   note=f"checked for every n from 2 to {config.max_parity_bits}")
+        measured.values["MP-parity"] = Measurement(
+            all(r["order"] == r["n"] for r in rows),
+            note=f"checked for every n from 2 to {config.max_parity_bits}",
+        )
         measured.values["MP-xor-order"] = Measurement(float(rows[0]["order"]))
     with clock.stage("two_layer"):
-        measured.values["MP-xor-two-layer"] = Measurement(bool(np.array_equal(two_layer_xor(XOR_INPUTS), XOR_LABELS)))
+        measured.values["MP-xor-two-layer"] = Measurement(
+            bool(np.array_equal(two_layer_xor(XOR_INPUTS), XOR_LABELS))
+        )
     measured.stages = clock.seconds
     return measured

@@ -26,7 +26,11 @@ def all_inputs(n: int) -> np.ndarray:
 def masks(x: np.ndarray, k: int) -> np.ndarray:
     """phi_S(X) = [S subset of X] for every S with 1 <= |S| <= k, as columns."""
     n = x.shape[1]
-    columns = [x[:, list(s)].prod(axis=1) for size in range(1, k + 1) for s in itertools.combinations(range(n), size)]
+    columns = [
+        x[:, list(s)].prod(axis=1)
+        for size in range(1, k + 1)
+        for s in itertools.combinations(range(n), size)
+    ]
     return np.stack(columns, axis=1)
 
 
@@ -70,7 +74,9 @@ def farkas_certificate(x: np.ndarray, labels: np.ndarray) -> list[Fraction] | No
     total = sum(lam)
     lam = [v / total for v in lam]
     exact_rows = [[Fraction(int(v)) for v in row] for row in rows]
-    if all(v >= 0 for v in lam) and all(sum(r * v for r, v in zip(row, lam, strict=True)) == 0 for row in exact_rows):
+    if all(v >= 0 for v in lam) and all(
+        sum(r * v for r, v in zip(row, lam, strict=True)) == 0 for row in exact_rows
+    ):
         return lam
     return None
 

@@ -67,19 +67,25 @@ LOSSY_SHA256 = {
     "data_batch_5.bin": "490f5ead4f04a3eb71d5898eb551e0d8d2c592feb778fb9b109a006b3f231495",
     "test_batch.bin": "cf28711b3059b27ed8a78d6529b5ba5b5c94130096ca62a1a924268a9a9ec05b",
 }
-LOSSY_NOTE = ("JPEG-degraded CIFAR-10 (offline fallback, not the original pixels; test set sorted by class): "
-              "numbers are not strictly comparable to published CIFAR-10 results")
+LOSSY_NOTE = (
+    "JPEG-degraded CIFAR-10 (offline fallback, not the original pixels; test set sorted by class): "
+    "numbers are not strictly comparable to published CIFAR-10 results"
+)
 
 
 def parse_cifar_binary(data: bytes, name: str = "CIFAR-10 file") -> tuple[np.ndarray, np.ndarray]:
     """Records of ``label, R(1024), G(1024), B(1024)`` -> images (N, 32, 32, 3) uint8 (NHWC), labels int32."""
     if not data or len(data) % RECORD:
-        raise HypeError(f"{name} holds {len(data)} bytes, not a whole number of {RECORD}-byte records",
-                        "the file is truncated or not CIFAR-10 binary: fetch it again")
+        raise HypeError(
+            f"{name} holds {len(data)} bytes, not a whole number of {RECORD}-byte records",
+            "the file is truncated or not CIFAR-10 binary: fetch it again",
+        )
     records = np.frombuffer(data, np.uint8).reshape(-1, RECORD)
     labels = records[:, 0].astype(np.int32)
     if labels.max() >= len(CLASSES):
-        raise HypeError(f"{name} has a label {labels.max()} outside 0-9", "the file is corrupt: fetch it again")
+        raise HypeError(
+            f"{name} has a label {labels.max()} outside 0-9", "the file is corrupt: fetch it again"
+        )
     images = records[:, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
     return np.ascontiguousarray(images), labels
 
@@ -93,7 +99,10 @@ def _verified(path: Path, expected: str) -> bool:
         return False
     actual = sha256_of(path)
     if actual != expected:
-        raise HypeError(f"{path} has sha256 {actual}, expected {expected}", f"delete {path} so it is fetched again")
+        raise HypeError(
+            f"{path} has sha256 {actual}, expected {expected}",
+            f"delete {path} so it is fetched again",
+        )
     return True
 
 
@@ -116,15 +125,21 @@ def extract_archive(archive: Path, into: Path, expected: dict[str, str] | None =
                 handle = tar.extractfile(member)
                 found[name] = handle.read() if handle else b""
     except (tarfile.TarError, OSError, EOFError) as error:
-        raise HypeError(f"{archive} is not a readable tar.gz ({error})", f"delete {archive} and fetch it again") from None
+        raise HypeError(
+            f"{archive} is not a readable tar.gz ({error})", f"delete {archive} and fetch it again"
+        ) from None
     missing = sorted(set(expected) - set(found))
     if missing:
-        raise HypeError(f"{archive} lacks {missing}", f"it is not the CIFAR-10 binary archive: delete {archive}")
+        raise HypeError(
+            f"{archive} lacks {missing}", f"it is not the CIFAR-10 binary archive: delete {archive}"
+        )
     for name, content in found.items():
         actual = hashlib.sha256(content).hexdigest()
         if actual != expected[name]:
-            raise HypeError(f"{archive}:{name} has sha256 {actual}, expected {expected[name]}",
-                            f"delete {archive} and fetch it again")
+            raise HypeError(
+                f"{archive}:{name} has sha256 {actual}, expected {expected[name]}",
+                f"delete {archive} and fetch it again",
+            )
     for name, content in found.items():
         atomic_write_bytes(into / name, content)
 
@@ -146,8 +161,10 @@ def _check_archive(path: Path) -> None:
             sha.update(block)
             md5.update(block)
     if sha.hexdigest() != ARCHIVE_SHA256 or md5.hexdigest() != ARCHIVE_MD5:
-        raise HypeError(f"{path} has sha256 {sha.hexdigest()} (md5 {md5.hexdigest()}), expected {ARCHIVE_SHA256}",
-                        f"delete {path} and fetch it again")
+        raise HypeError(
+            f"{path} has sha256 {sha.hexdigest()} (md5 {md5.hexdigest()}), expected {ARCHIVE_SHA256}",
+            f"delete {path} and fetch it again",
+        )
 
 
 def _genuine_files() -> Path | None:
@@ -160,13 +177,22 @@ def _genuine_files() -> Path | None:
     if archive is None:
         for url in ARCHIVE_URLS:
             try:
-                archive = Path(pooch.retrieve(url, known_hash=f"sha256:{ARCHIVE_SHA256}", fname=ARCHIVE,
-                                              path=cache_dir() / "cifar10", progressbar=True))
+                archive = Path(
+                    pooch.retrieve(
+                        url,
+                        known_hash=f"sha256:{ARCHIVE_SHA256}",
+                        fname=ARCHIVE,
+                        path=cache_dir() / "cifar10",
+                        progressbar=True,
+                    )
+                )
                 downloaded = True
                 break
             except ValueError as error:  # pooch: hash mismatch (it deletes the bad file itself)
-                raise HypeError(f"{url} served a file that is not the CIFAR-10 archive ({error})",
-                                "retry later or put a good copy in HYPE_DATA_MIRROR") from None
+                raise HypeError(
+                    f"{url} served a file that is not the CIFAR-10 archive ({error})",
+                    "retry later or put a good copy in HYPE_DATA_MIRROR",
+                ) from None
             except Exception:  # network failure: try the next host, then fall back
                 continue
     if archive is None:
@@ -182,21 +208,29 @@ def _lossy_bytes() -> tuple[dict[str, bytes], dict[str, str]]:
     mirror = os.environ.get("HYPE_DATA_MIRROR")
     folder = Path(mirror) / LOSSY_FOLDER if mirror else None
     if folder is None or not folder.is_dir():
-        raise HypeError("CIFAR-10 could not be downloaded and no offline copy was found",
-                        f"connect to the network, or set HYPE_DATA_MIRROR to a folder holding {ARCHIVE}")
+        raise HypeError(
+            "CIFAR-10 could not be downloaded and no offline copy was found",
+            f"connect to the network, or set HYPE_DATA_MIRROR to a folder holding {ARCHIVE}",
+        )
     contents, hashes = {}, {}
     for name, expected in LOSSY_SHA256.items():
         path = folder / f"{name}.gz"
         if not path.is_file():
-            raise HypeError(f"{path} is missing", f"restore the {LOSSY_FOLDER} mirror (see its SOURCES.md)")
+            raise HypeError(
+                f"{path} is missing", f"restore the {LOSSY_FOLDER} mirror (see its SOURCES.md)"
+            )
         try:
             content = gzip.decompress(path.read_bytes())
         except (OSError, EOFError, zlib.error) as error:
-            raise HypeError(f"{path} is truncated or corrupt ({error})", "restore it from its SOURCES.md") from None
+            raise HypeError(
+                f"{path} is truncated or corrupt ({error})", "restore it from its SOURCES.md"
+            ) from None
         actual = hashlib.sha256(content).hexdigest()
         if actual != expected:
-            raise HypeError(f"{path} has content sha256 {actual}, expected {expected}",
-                            "restore it from its SOURCES.md")
+            raise HypeError(
+                f"{path} has content sha256 {actual}, expected {expected}",
+                "restore it from its SOURCES.md",
+            )
         contents[name] = content
         hashes[f"{LOSSY_FOLDER}/{name}"] = expected
     return contents, hashes
@@ -215,15 +249,23 @@ def load_cifar10(allow_lossy: bool = True) -> LabelledData:
     elif allow_lossy:
         contents, hashes = _lossy_bytes()
         note = LOSSY_NOTE
-        print(f"note: the genuine CIFAR-10 could not be had; using the JPEG-degraded copy in "
-              f"$HYPE_DATA_MIRROR/{LOSSY_FOLDER} (not the original pixels)", file=sys.stderr)
+        print(
+            f"note: the genuine CIFAR-10 could not be had; using the JPEG-degraded copy in "
+            f"$HYPE_DATA_MIRROR/{LOSSY_FOLDER} (not the original pixels)",
+            file=sys.stderr,
+        )
     else:
-        raise HypeError("the genuine CIFAR-10 could not be downloaded",
-                        f"connect to the network, or put {ARCHIVE} in HYPE_DATA_MIRROR")
+        raise HypeError(
+            "the genuine CIFAR-10 could not be downloaded",
+            f"connect to the network, or put {ARCHIVE} in HYPE_DATA_MIRROR",
+        )
     train = [parse_cifar_binary(contents[name], name) for name in TRAIN_FILES]
     x_test, y_test = parse_cifar_binary(contents[TEST_FILE], TEST_FILE)
     return LabelledData(
         x_train=np.concatenate([x for x, _ in train]),
         y_train=np.concatenate([y for _, y in train]),
-        x_test=x_test, y_test=y_test, sha256=hashes, note=note,
+        x_test=x_test,
+        y_test=y_test,
+        sha256=hashes,
+        note=note,
     )

@@ -62,8 +62,11 @@ def _mirror_copy(remote: RemoteFile) -> Path | None:
     mirror = os.environ.get("HYPE_DATA_MIRROR")
     if not mirror:
         return None
-    for candidate in (Path(mirror) / remote.folder / remote.name, Path(mirror) / remote.name,
-                      Path(mirror) / remote.folder / remote.content_name):
+    for candidate in (
+        Path(mirror) / remote.folder / remote.name,
+        Path(mirror) / remote.name,
+        Path(mirror) / remote.folder / remote.content_name,
+    ):
         if candidate.is_file():
             return candidate
     return None
@@ -73,7 +76,9 @@ def _download(remote: RemoteFile, into: Path) -> Path:
     failures = []
     for url in remote.urls:
         try:
-            return Path(pooch.retrieve(url, known_hash=None, fname=remote.name, path=into, progressbar=True))
+            return Path(
+                pooch.retrieve(url, known_hash=None, fname=remote.name, path=into, progressbar=True)
+            )
         except Exception as error:  # any network or HTTP failure: try the next mirror
             failures.append(f"{url}: {type(error).__name__}")
     where = "; ".join(failures) or "no URLs"

@@ -21,6 +21,8 @@ def parse_idx(data: bytes, name: str = "IDX file") -> np.ndarray:
     shape = tuple(int(d) for d in np.frombuffer(data, ">u4", count=ndim, offset=4))
     expected = header + int(np.prod(shape)) * dtype.itemsize
     if len(data) != expected:
-        raise HypeError(f"{name} holds {len(data)} bytes, its header promises {expected}",
-                        "the file is truncated or corrupt: fetch it again")
+        raise HypeError(
+            f"{name} holds {len(data)} bytes, its header promises {expected}",
+            "the file is truncated or corrupt: fetch it again",
+        )
     return np.frombuffer(data, dtype, offset=header).reshape(shape)

@@ -20,7 +20,11 @@ def _loaders() -> dict[str, Callable[[], Any]]:
     from shared.datasets.mnist import load_mnist
     from shared.datasets.usps import load_usps
 
-    loaders: dict[str, Callable[[], Any]] = {"mnist": load_mnist, "usps": load_usps, "cifar10": load_cifar10}
+    loaders: dict[str, Callable[[], Any]] = {
+        "mnist": load_mnist,
+        "usps": load_usps,
+        "cifar10": load_cifar10,
+    }
     loaders.update({f"uci:{name}": (lambda name=name: uci.load_table(name)) for name in uci.SMALL})
     loaders.update({f"uci:{name}": (lambda name=name: uci.load_split(name)) for name in uci.LARGE})
     return loaders
@@ -35,6 +39,8 @@ def require(names: Iterable[str]) -> None:
     loaders = _loaders()
     for name in dict.fromkeys(names):
         if name not in loaders:
-            raise HypeError(f"unknown data set {name!r} in a replication's datasets()",
-                            f"use one of: {', '.join(loaders)}")
+            raise HypeError(
+                f"unknown data set {name!r} in a replication's datasets()",
+                f"use one of: {', '.join(loaders)}",
+            )
         loaders[name]()
