@@ -159,7 +159,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff's checks and its formatting over the code (seconds)."""
-    session.install("ruff>=0.6")
+    session.install("ruff==0.17.6")  # the locked version: formatting changes between releases
     session.run("ruff", "check", "shared", "replications", "tests", "noxfile.py")
     session.run("ruff", "format", "--check", "shared", "replications", "tests", "noxfile.py")
 
