@@ -59,7 +59,8 @@ def replication_options(session: nox.Session) -> tuple[list[str], list[str]]:
     args, unknown = parser.parse_known_args(session.posargs)
     if unknown:
         session.error(
-            f"unknown option(s) after `--`: {' '.join(unknown)} (see `nox -s {session.name} -- --help`)"
+            f"unknown option(s) after `--`: {' '.join(unknown)} "
+            f"(see `nox -s {session.name} -- --help`)"
         )
     if args.device == "gpu" and shutil.which("nvidia-smi") is None:
         session.error(
@@ -97,8 +98,8 @@ for _r in all_replications():
     _make_replicate_session(
         _r.name,
         f"{_r.title} ({_r.paper}); published paper run: {_r.runtime}. "
-        "Options: -- --profile paper|smoke (adversarial: also cpu) --seed S --seeds N --device auto|cpu|gpu "
-        "--publish --help",
+        "Options: -- --profile paper|smoke (adversarial: also cpu) --seed S --seeds N "
+        "--device auto|cpu|gpu --publish --help",
     )
 
 
@@ -121,7 +122,7 @@ def replicate_all(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def compare(session: nox.Session) -> None:
-    """Two results files claim by claim: values, verdicts, difference, within tolerance (exit 1 if a verdict changes)."""
+    """Two results files claim by claim: values, verdicts, difference, within tolerance (exit 1 if a verdict changes)."""  # noqa: E501
     if len(session.posargs) != 2:
         session.error("usage: nox -s compare -- A.json B.json")
     install(session)
@@ -150,9 +151,10 @@ def verify(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite: parsers, verdicts, atomic writes, every smoke profile, the site build (minutes, CPU)."""
+    """The test suite: parsers, verdicts, atomic writes, every smoke profile, the site build (minutes, CPU)."""  # noqa: E501
     install(session, "dev", "site")
-    # One worker per core, a test file per worker (its module fixtures, the smoke runs, are made once).
+    # One worker per core, a test file per worker (its module fixtures, the smoke runs, are made
+    # once).
     session.run("pytest", "-n", "auto", "--dist", "loadfile", *session.posargs, env=SITE_ENV)
 
 
@@ -166,7 +168,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def site(session: nox.Session) -> None:
-    """Grade and draw from site/results/*.json into the pages, then `mkdocs build --strict` (a minute)."""
+    """Grade and draw from site/results/*.json into the pages, then `mkdocs build --strict` (a minute)."""  # noqa: E501
     install(session, "site")
     session.run("python", "-m", "shared.cli", "report")
     session.run("mkdocs", "build", "--strict", "-f", "site/mkdocs.yml", env=SITE_ENV)
@@ -207,7 +209,7 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Speed against the peers (PyTorch, scikit-learn) in one run, as ratios (minutes, CPU or GPU)."""
+    """Speed against the peers (PyTorch, scikit-learn) in one run, as ratios (minutes, CPU or GPU)."""  # noqa: E501
     install(session)
     # PyTorch is the peer, not a dependency: installed here only (CPU build where one is at hand).
     session.install("torch>=2.9")

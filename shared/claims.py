@@ -6,13 +6,13 @@ A claim in ``claims.toml`` looks like::
     id = "RHW-sym-sweeps"
     statement = "Mirror symmetry 6-2-1 learned in 1,425 sweeps (eps 0.1, alpha 0.9)."
     source = "Rumelhart, Hinton & Williams 1986, Fig. 1 caption, p. 534"
-    confidence = "primary"            # primary | secondary | uncertain | note (how sure the paper value is)
-    paper = 1425                      # the paper's value: a number, or text for a qualitative claim
+    confidence = "primary"  # primary | secondary | uncertain | note (how sure the paper value is)
+    paper = 1425            # the paper's value: a number, or text for a qualitative claim
     unit = "sweeps"
-    rule = "within"                   # within | at_least | at_most | holds
-    tolerance = 0.5                   # within: |ours - paper| <= tolerance (relative = true: x |paper|)
+    rule = "within"         # within | at_least | at_most | holds
+    tolerance = 0.5         # within: |ours - paper| <= tolerance (relative = true: x |paper|)
     relative = true
-    partly_tolerance = 1.0            # optional: a wider band graded "partly"
+    partly_tolerance = 1.0  # optional: a wider band graded "partly"
     why = "one run in the paper; sweeps vary several-fold with the initial weights"
 
 A tolerance that follows from a formula is not typed: ``tolerance_from`` names the formula
@@ -131,7 +131,8 @@ def _claim_from(entry: dict[str, Any], where: Path) -> Claim:
     if "tolerance_from" in entry:  # computed, so a typed number cannot drift from its formula
         if "tolerance" in entry or "partly_tolerance" in entry:
             raise HypeError(
-                f"{where}: claim {entry.get('id', '?')!r} has both tolerance_from and a typed tolerance",
+                f"{where}: claim {entry.get('id', '?')!r} has both tolerance_from and a typed "
+                "tolerance",
                 "keep one: the formula, or the number with its reason",
             )
         try:
@@ -144,9 +145,9 @@ def _claim_from(entry: dict[str, Any], where: Path) -> Claim:
             **entry,
             "tolerance": tolerance,
             "partly_tolerance": partly,
-            "why": f"{working}. {entry.get('why', '')[:1].upper()}{entry.get('why', '')[1:]}".rstrip(
-                ". "
-            ),
+            "why": (
+                f"{working}. {entry.get('why', '')[:1].upper()}{entry.get('why', '')[1:]}"
+            ).rstrip(". "),
         }
     try:
         claim = Claim(**entry)

@@ -57,7 +57,8 @@ def epilog() -> str:
         ENVIRONMENT,
         "examples:",
         "  python -m shared.cli replicate xor --profile smoke      # seconds, into runs/",
-        "  python -m shared.cli replicate perceptron               # paper scale: publishes from a clean tree",
+        "  python -m shared.cli replicate perceptron               "
+        "# paper scale: publishes from a clean tree",
         "  python -m shared.cli replicate alexnet --device gpu     # stop at once if no GPU",
         "  python -m shared.cli compare site/results/svm.json runs/svm/<run>/svm.json",
         "  python -m shared.cli list",
@@ -216,8 +217,8 @@ def print_claims(
         console.print("* the paper's value is uncertain (recalled or disputed)")
     seconds = results["provenance"]["wall_seconds"]["total"]
     console.print(
-        f"wrote {os.path.relpath(path)} in {seconds:.1f} s on {results['provenance']['device']['kind']}"
-        + (f" ({reason})" if reason else "")
+        f"wrote {os.path.relpath(path)} in {seconds:.1f} s on "
+        f"{results['provenance']['device']['kind']}" + (f" ({reason})" if reason else "")
     )
     if figures is not None:
         console.print(f"figures in {os.path.relpath(figures)}/")
@@ -315,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             for r in all_replications():
                 print(
-                    f"{r.name:17}{r.year}  {r.paper}\n{'':22}nox -s {r.session}  (paper run: {r.runtime})"
+                    f"{r.name:17}{r.year}  {r.paper}\n"
+                    f"{'':22}nox -s {r.session}  (paper run: {r.runtime})"
                 )
     except HypeError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -62,7 +62,8 @@ def _side(results: dict[str, Any]) -> str:
     p = results["provenance"]
     device = p["device"].get("kind", "?")
     return (
-        f"{results['profile']} profile, seed {p.get('base_seed')}, commit {str(p['git'].get('commit'))[:7]}"
+        f"{results['profile']} profile, seed {p.get('base_seed')}, "
+        f"commit {str(p['git'].get('commit'))[:7]}"
         f"{' (dirty)' if p['git'].get('dirty') else ''}, {device}"
     )
 

@@ -68,8 +68,8 @@ def choose(
         )
     else:
         reason = (
-            "not published: the working tree has changes to the code (commit them, or pass --publish "
-            "to publish anyway; the page will say so)"
+            "not published: the working tree has changes to the code (commit them, or pass "
+            "--publish to publish anyway; the page will say so)"
         )
     return Destination(folder / f"{replication.name}.json", folder / "figures", False, reason)
 

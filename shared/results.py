@@ -132,7 +132,8 @@ def _field(results: dict[str, Any], dotted: str) -> Any:
 
 
 def validate(results: Any, path: Path) -> dict[str, Any]:
-    """``results`` if it has the shape of a results file; else one line naming the file and field."""
+    """``results`` if it has the shape of a results file; else one line naming the file and
+    field."""
     fix = f"re-run the replication to rewrite {path}, or restore it from git"
     if not isinstance(results, dict):
         raise HypeError(
@@ -155,7 +156,8 @@ def validate(results: Any, path: Path) -> dict[str, Any]:
         missing = [f for f in CLAIM_FIELDS if not isinstance(row, dict) or f not in row]
         if missing:
             raise HypeError(
-                f"{path}: claim {number} ({row.get('id', '?') if isinstance(row, dict) else row!r}) "
+                f"{path}: claim {number} "
+                f"({row.get('id', '?') if isinstance(row, dict) else row!r}) "
                 f"lacks {', '.join(missing)}",
                 fix,
             )

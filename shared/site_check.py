@@ -262,8 +262,10 @@ def screenshot_name(page: str, layout: str = "") -> str:
 
 # Run in the page once it has loaded: make lazy images load, wait for every image, then
 # report what a reader would see wrong. Text inside code and pre is left out of the
-# markup check (pages may show the syntax on purpose).
-_INSPECT_JS = r"""
+# markup check (pages may show the syntax on purpose). The ``leftover`` regex is split into two
+# adjacent raw strings, which Python joins into the one line the browser runs.
+_INSPECT_JS = (
+    r"""
 async () => {
   const images = [...document.images];
   images.forEach(img => { img.loading = 'eager'; });
@@ -276,7 +278,8 @@ async () => {
                        .map(img => img.currentSrc || img.src);
   const rawMath = [...document.querySelectorAll('.arithmatex')]
     .filter(el => /^\s*(\\\(|\\\[|\$)/.test(el.textContent)).length;
-  const leftover = /--8<--|:(material|octicons|fontawesome)-[a-z0-9-]+:|^\s*!!! |\\[(\[]|\\(t?frac|cdot|sum|binom|sqrt|mathbf|mathrm|alpha|epsilon|xi)(?![a-z])/g;
+  const leftover = /--8<--|:(material|octicons|fontawesome)-[a-z0-9-]+:|^\s*!!! |\\[(\[]|"""
+    r"""\\(t?frac|cdot|sum|binom|sqrt|mathbf|mathrm|alpha|epsilon|xi)(?![a-z])/g;
   const markup = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -305,6 +308,7 @@ async () => {
   return {broken, rawMath, markup, scrolled, splitIds, overflow: doc.scrollWidth - doc.clientWidth};
 }
 """
+)
 
 
 def inspect_findings(page: str, found: dict[str, Any], layout: Layout = LAPTOP) -> list[Problem]:

@@ -45,8 +45,8 @@ def error_rate_gap(
         f"{hold_outs} hold-outs of {cases:,} cases" if hold_outs > 1 else f"a test set of {cases:,}"
     )
     working = (
-        f"binomial standard error of a {error:g}% mean test error over {over}: {each:.2f} pp for each of the two "
-        f"means; {standard_errors:g} x sqrt(2) x {each:.2f} = {tolerance:g} pp"
+        f"binomial standard error of a {error:g}% mean test error over {over}: {each:.2f} pp for "
+        f"each of the two means; {standard_errors:g} x sqrt(2) x {each:.2f} = {tolerance:g} pp"
     )
     return tolerance, max(2 * tolerance, partly_floor), working
 

@@ -242,7 +242,8 @@ class Stepper:
             )
 
     def train(self, x: np.ndarray, y: np.ndarray, key: jax.Array) -> tuple[jax.Array, jax.Array]:
-        """One SGD step on a batch; returns (mean loss, number of misclassified), as device scalars."""
+        """One SGD step on a batch; returns (mean loss, number of misclassified), as device
+        scalars."""
         x, y = jax.device_put((x, y), self.batched)
         self.params, self.opt_state, loss, errors = self.programs.train(
             self.params, self.opt_state, self.aux, x, y, key

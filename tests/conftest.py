@@ -36,6 +36,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if marker is not None:
             item.add_marker(
                 pytest.mark.skip(
-                    reason=f"needs the real {', '.join(marker.args)} data: set HYPE_DATA_MIRROR (tests never download)"
+                    reason=(
+                        f"needs the real {', '.join(marker.args)} data: "
+                        "set HYPE_DATA_MIRROR (tests never download)"
+                    )
                 )
             )

@@ -1,4 +1,5 @@
-"""The adversarial replication end to end on the smoke profile, its claims file, figures and page tables."""
+"""The adversarial replication end to end on the smoke profile, its claims file, figures and
+page tables."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""AlexNet replication: the layers' maths, the parameter count, resumable jobs, the smoke profile."""
+"""AlexNet replication: the layers' maths, the parameter count, resumable jobs, the smoke
+profile."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ def test_max_pool_windows(size: int, stride: int, ceil: bool, side: int, out: in
 
 
 def test_imagenet_alexnet_has_sixty_million_parameters() -> None:
-    """The two-GPU net of Fig. 2: 60,965,224 weights and biases (62,378,344 without the grouping)."""
+    """The two-GPU net of Fig. 2: 60,965,224 weights and biases (62,378,344 without the
+    grouping)."""
     assert model.imagenet_alexnet_parameters() == 60_965_224
     claim = next(c for c in load_claims(get("alexnet").claims_file) if c.id == "AX-size")
     from shared.claims import Measurement
@@ -136,7 +138,8 @@ def test_smoke_profile_end_to_end(tmp_path) -> None:
         for row in rows.values():
             assert all(0 <= e <= 1 for e in row["test_error"] + row["train_error"])
             assert len(row["test_error"]) == config.seeds
-    # Every CIFAR-10 file used is recorded with the sha256 of its content: all six, genuine or JPEG copy.
+    # Every CIFAR-10 file used is recorded with the sha256 of its content: all six, genuine or
+    # JPEG copy.
     names = {key.rsplit("/", 1)[1] for key in measured.datasets}
     assert names == set(cifar10.GENUINE_SHA256) and set(measured.datasets.values()) <= (
         set(cifar10.GENUINE_SHA256.values()) | set(cifar10.LOSSY_SHA256.values())

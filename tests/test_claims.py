@@ -84,7 +84,10 @@ def test_load_claims_refuses_within_without_tolerance(tmp_path):
 
 
 def test_load_claims_refuses_duplicates_and_bad_toml(tmp_path):
-    entry = '[[claim]]\nid="A"\nstatement="s"\nsource="x"\nconfidence="primary"\nrule="holds"\nwhy="w"\n'
+    entry = (
+        '[[claim]]\nid="A"\nstatement="s"\nsource="x"\nconfidence="primary"\nrule="holds"\n'
+        'why="w"\n'
+    )
     path = tmp_path / "claims.toml"
     path.write_text(entry + entry)
     with pytest.raises(HypeError, match="duplicate"):

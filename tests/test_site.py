@@ -299,7 +299,8 @@ def test_figures_are_drawn_by_the_build_so_a_caption_needs_no_run(tmp_path, monk
             and f"/// caption\n{caption}\n///" in page
         )
 
-    # An older file that stored its captions, and a figure dropped since: neither survives the build.
+    # An older file that stored its captions, and a figure dropped since: neither survives the
+    # build.
     stored["figures"] = {path.name: "A caption from the day of the run." for path in expected}
     (results_dir / "xor.json").write_text(json.dumps(stored))
     (docs / "figures" / "xor" / "dropped.png").write_bytes(b"old")

@@ -1,4 +1,5 @@
-"""The site check: the static pass on a tiny hand-written site, the browser pass where Chromium is."""
+"""The site check: the static pass on a tiny hand-written site, the browser pass where Chromium
+is."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ def page(body: str) -> str:
 
 @pytest.fixture
 def tiny_site(tmp_path: Path) -> Path:
-    """Home links to a good page, a good anchor, a missing page and a missing anchor; one image is gone."""
+    """Home links to a good page, a good anchor, a missing page and a missing anchor; one image is
+    gone."""
     write(
         tmp_path / "index.html",
         page(
@@ -152,7 +154,8 @@ def test_browser_pass_catches_runtime_problems(tiny_site: Path, tmp_path: Path):
     write(
         tiny_site / "bad" / "index.html",
         page(
-            '<p>$x$</p><span class="arithmatex">\\(x^2\\)</span><p>raw \\(a+b\\) :material-check:</p>'
+            '<p>$x$</p><span class="arithmatex">\\(x^2\\)</span>'
+            "<p>raw \\(a+b\\) :material-check:</p>"
             '<img src="../img/not-an-image.png" alt="zero size">'
             '<script>console.error("boom"); throw new Error("uncaught kaboom");</script>'
             '<script src="../js/missing.js"></script>'
@@ -195,7 +198,8 @@ def test_browser_pass_checks_phone_width_and_print(tiny_site: Path, tmp_path: Pa
             '<div class="md-typeset__scrollwrap scroll">'
             '<table style="width: 1600px"><tr><td>x</td></tr></table></div>'
             '<div class="narrow"><span class="claim-id">SZ-T4-P1-FC100-x0.1-on-P1-FC123</span> '
-            'and more words so that <span class="claim-id">SZ-T4-P1-FC100-x0.1-on-P2-FC100</span></div>'
+            "and more words so that "
+            '<span class="claim-id">SZ-T4-P1-FC100-x0.1-on-P2-FC100</span></div>'
             '<div class="print-only">printed</div></div>'
         ),
     )

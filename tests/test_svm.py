@@ -61,7 +61,8 @@ def test_dual_constraints_and_kkt(digits) -> None:
 
 
 def test_squared_slacks_satisfy_their_kkt(digits) -> None:
-    """Sum xi^2 (K + I/C, no upper bound): at the optimum xi_t = alpha_t / C on every support vector."""
+    """Sum xi^2 (K + I/C, no upper bound): at the optimum xi_t = alpha_t / C on every support
+    vector."""
     x_train, y_train, *_ = digits
     targets = one_vs_rest(y_train)[:3]
     C = 0.5

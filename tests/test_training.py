@@ -132,26 +132,33 @@ def test_batch_that_does_not_split_is_refused() -> None:
             stepper.check_batch(stepper.n_devices * 3 + 1)
 
 
-SHARDED = textwrap.dedent("""
+# Its three longest lines are split into adjacent string literals, which Python joins: the
+# script the subprocess runs is the same.
+SHARDED = textwrap.dedent(
+    """
     import jax, numpy as np
     from tests.test_training import tiny_stepper
     assert jax.device_count() == 4, jax.devices()
     rng = np.random.default_rng(0)
-    batches = [(rng.normal(size=(16, 12)).astype(np.float32), rng.integers(0, 3, 16).astype(np.int32)) for _ in range(5)]
+    batches = [(rng.normal(size=(16, 12)).astype(np.float32), """
+    """rng.integers(0, 3, 16).astype(np.int32)) for _ in range(5)]
     x_all, y_all = np.concatenate([x for x, _ in batches]), np.concatenate([y for _, y in batches])
     runs = []
     for devices in (jax.devices()[:1], jax.devices()):
         stepper = tiny_stepper(devices)
-        losses = [float(stepper.train(x, y, jax.random.fold_in(jax.random.key(0), i))[0]) for i, (x, y) in enumerate(batches)]
+        losses = [float(stepper.train(x, y, jax.random.fold_in(jax.random.key(0), i))[0]) """
+    """for i, (x, y) in enumerate(batches)]
         held = stepper.put(x_all, y_all, eval_batch_size=8)
         scanned, _ = stepper.train_steps(held, np.arange(80).reshape(5, 16), jax.random.key(1))
-        runs.append((losses + np.asarray(scanned).tolist() + [stepper.error_rate(held)], jax.tree.leaves(stepper.params)))
+        runs.append((losses + np.asarray(scanned).tolist() + [stepper.error_rate(held)], """
+    """jax.tree.leaves(stepper.params)))
     # Tolerance: the 4-device step sums gradients in another order (float32), nothing else differs.
     np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-5, atol=1e-6)
     for a, b in zip(runs[0][1], runs[1][1]):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     print("same")
-""")
+"""
+)
 
 
 def test_four_devices_give_the_one_device_result() -> None:

@@ -18,7 +18,10 @@ democrat,?,y,y,?,y,y,n,n,n,n,y,n,y,y,n,n
 SEGMENTATION = f""";;; -*- Mode:Common-Lisp; Base:10 -*-
 ;;; *-* Last-edit: 11/21/90 15:28:30 by Brodley; *-*
 
-REGION-CENTROID-COL,REGION-CENTROID-ROW,REGION-PIXEL-COUNT,SHORT-LINE-DENSITY-5,SHORT-LINE-DENSITY-2,VEDGE-MEAN,VEDGE-SD,HEDGE-MEAN,HEDGE-SD,INTENSITY-MEAN,RAWRED-MEAN,RAWBLUE-MEAN,RAWGREEN-MEAN,EXRED-MEAN,EXBLUE-MEAN,EXGREEN-MEAN,VALUE-MEAN,SATURATION-MEAN,HUE-MEAN{" "}
+REGION-CENTROID-COL,REGION-CENTROID-ROW,REGION-PIXEL-COUNT,SHORT-LINE-DENSITY-5,\
+SHORT-LINE-DENSITY-2,VEDGE-MEAN,VEDGE-SD,HEDGE-MEAN,HEDGE-SD,INTENSITY-MEAN,RAWRED-MEAN,\
+RAWBLUE-MEAN,RAWGREEN-MEAN,EXRED-MEAN,EXBLUE-MEAN,EXGREEN-MEAN,VALUE-MEAN,SATURATION-MEAN,\
+HUE-MEAN{" "}
 
 BRICKFACE,140.0,125.0,9,0.0,0.0,0.2777779,0.06296301,0.66666675,0.31111118,6.185185,7.3333335,7.6666665,3.5555556,3.4444444,4.4444447,-7.888889,7.7777777,0.5456349,-1.1218182
 SKY,188.0,133.0,9,0.0,0.0,0.33333334,0.26666674,0.5,0.077777736,6.6666665,8.333334,7.7777777,3.8888888,5.0,3.3333333,-8.333333,8.444445,0.53858024,-0.92481726
@@ -116,7 +119,8 @@ SIZES = {
     "ecoli": (336, 7, 8),
     "votes": (435, 16, 2),
     "liver": (345, 6, 2),
-    # Breiman's Table 1 says 990 vowel cases and 685 soybean cases; the UCI soybean-large files hold 683.
+    # Breiman's Table 1 says 990 vowel cases and 685 soybean cases; the UCI soybean-large files
+    # hold 683.
     "vowel": (990, 10, 11),
     "soybean": (683, 35, 19),
 }
@@ -134,7 +138,8 @@ def test_mirrored_sets_match_breiman_table_1(name: str) -> None:
 
 
 def test_sat_images_match_breiman_table_1() -> None:
-    """Breiman (2001) Table 1: sat-images, 4,435 training and 2,000 test cases, 36 inputs, 6 classes."""
+    """Breiman (2001) Table 1: sat-images, 4,435 training and 2,000 test cases, 36 inputs, 6
+    classes."""
     import os
 
     if not os.environ.get("HYPE_DATA_MIRROR"):

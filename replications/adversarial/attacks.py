@@ -1,4 +1,5 @@
-"""Adversarial attacks in JAX: FGSM (Goodfellow et al. 2014) and box-constrained L-BFGS (Szegedy et al. 2013).
+"""Adversarial attacks in JAX: FGSM (Goodfellow et al. 2014) and box-constrained L-BFGS
+(Szegedy et al. 2013).
 
 Threat model (the same on every page and in every test): images are vectors of pixels
 in [0, 1]; a model maps them to logits, any normalisation inside it; epsilon and the

@@ -70,7 +70,8 @@ def run_beyond(
     seed: int,
     key: jax.Array,
 ) -> dict:
-    """Transfer of FGSM (epsilon 0.25) and L-BFGS examples to an SVM and a forest; FGSM on a linear SVM.
+    """Transfer of FGSM (epsilon 0.25) and L-BFGS examples to an SVM and a forest; FGSM on a
+    linear SVM.
 
     Args:
         data: MNIST arrays (pixels in [0, 1]).

@@ -167,7 +167,8 @@ def train_conv_maxout(
 
 
 def train_convnet(x: np.ndarray, y: np.ndarray, config: Config, key: jax.Array) -> Logits:
-    """Train FourLayerNet (ReLU, 3x3/2 pooling, no LRN) on uint8 images ``x`` for ``config.cifar_epochs``.
+    """Train FourLayerNet (ReLU, 3x3/2 pooling, no LRN) on uint8 images ``x`` for
+    ``config.cifar_epochs``.
 
     Keys: init ``fold_in(key, 0)``, data order ``fold_in(key, 1)`` per epoch. Returns the
     trained net as a jitted function of [0, 1] pixels (test mode).

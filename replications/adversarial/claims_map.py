@@ -41,7 +41,8 @@ def _cell(*path: str) -> Getter:
 
 
 def _transfer_beats_noise(tables: dict[str, Any]) -> tuple[bool, str]:
-    """Szegedy Table 2: made-for-another-model examples hurt more than sigma-0.1 noise (off-diagonal means)."""
+    """Szegedy Table 2: made-for-another-model examples hurt more than sigma-0.1 noise
+    (off-diagonal means)."""
     t2 = tables["table2"]
     off = [t2[row]["errors"][col] for row in TABLE1 for col in TABLE1 if col != row]
     noise = list(t2["Gaussian noise, sigma 0.1"]["errors"].values())
@@ -113,7 +114,8 @@ def getters() -> dict[str, Getter]:
 
 
 def _cifar_note(cifar: dict[str, Any]) -> str:
-    """What the CIFAR-10 number rests on: the data (JPEG-degraded copy or not) and the net's clean error."""
+    """What the CIFAR-10 number rests on: the data (JPEG-degraded copy or not) and the net's clean
+    error."""
     data = cifar.get("data_note") or "genuine CIFAR-10"
     return (
         f"{data}; {cifar['model']} after {cifar['epochs']} epochs, clean test error "
@@ -131,7 +133,8 @@ def measurements(tables: dict[str, Any]) -> dict[str, Measurement]:
 
 
 def cifar_measurements(cifar: dict[str, Any]) -> dict[str, Measurement]:
-    """GSS-cifar (FGSM error) and GSS-cifar-conf from the CIFAR-10 stage's table; "not run" when it was off."""
+    """GSS-cifar (FGSM error) and GSS-cifar-conf from the CIFAR-10 stage's table; "not run" when it
+    was off."""
     if cifar.get("error") is None:
         reason = cifar.get("note", "not run")
         return {

@@ -25,11 +25,12 @@ class Recipe:
 
     Optimiser ``"adam"`` (Kingma & Ba 2015) or ``"momentum"``: ``v <- mu v - rate g; w <- w + v``
     (pylearn2's Momentum rule, the maxout paper's code). Learning rate per update
-    (``learning_rate_schedule``): ``"constant"``; ``"cosine"`` to 0 over ``max_epochs``; ``"exponential"``,
-    divided by ``learning_rate_decay`` after every update, never below ``min_learning_rate`` (pylearn2
-    ExponentialDecay); ``"linear"`` per epoch, from ``learning_rate`` at epoch 1 to ``learning_rate * learning_rate_decay`` at
-    epoch ``learning_rate_saturate``, constant after (pylearn2 LinearDecayOverEpoch). Momentum per epoch:
-    linear from ``momentum`` at epoch 1 to ``final_momentum`` at ``momentum_saturate``
+    (``learning_rate_schedule``): ``"constant"``; ``"cosine"`` to 0 over ``max_epochs``;
+    ``"exponential"``, divided by ``learning_rate_decay`` after every update, never below
+    ``min_learning_rate`` (pylearn2 ExponentialDecay); ``"linear"`` per epoch, from
+    ``learning_rate`` at epoch 1 to ``learning_rate * learning_rate_decay`` at epoch
+    ``learning_rate_saturate``, constant after (pylearn2 LinearDecayOverEpoch). Momentum per
+    epoch: linear from ``momentum`` at epoch 1 to ``final_momentum`` at ``momentum_saturate``
     (pylearn2 MomentumAdjustor).
 
     Stopping: ``monitor`` is ``"none"`` (train ``max_epochs``), ``"train_objective"`` (the
@@ -156,7 +157,8 @@ class Config:
     n_beyond: int = 2_000  # test images the SVM / forest are evaluated on
     # Goodfellow et al. Sec. 4, CIFAR-10 at epsilon 0.1. cifar_net: "off" (the smoke profile
     # never loads CIFAR-10), "four-layer" (the alexnet replication's convnet, trained briefly
-    # with the shared paper SGD: cifar_epochs, cifar_learning_rate) or "maxout" (ConvMaxoutNet, cifar).
+    # with the shared paper SGD: cifar_epochs, cifar_learning_rate) or "maxout" (ConvMaxoutNet,
+    # cifar).
     cifar_net: str = "four-layer"
     cifar_epochs: int = 2  # "four-layer" only
     cifar_learning_rate: float = 0.01  # "four-layer" only: SGD, momentum 0.9, weight decay 5e-4

@@ -56,7 +56,8 @@ def mnist(config: Config) -> tuple[dict[str, np.ndarray], dict[str, str]]:
 def example_images(
     x: np.ndarray, y: np.ndarray, adv: dict[str, np.ndarray], models: dict, n: int = 4
 ) -> dict:
-    """The first ``n`` test digits, their adversarial versions and predicted labels, for the figure."""
+    """The first ``n`` test digits, their adversarial versions and predicted labels, for the
+    figure."""
     from replications.adversarial.train import predict
 
     rows = {}

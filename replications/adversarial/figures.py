@@ -37,7 +37,8 @@ def _examples(results: dict[str, Any], path: Path) -> tuple[Path, str]:
             cells.append(
                 (
                     adv,
-                    f"-> {attacks[name]['predicted'][i]} ({100 * attacks[name]['confidence'][i]:.0f}%)",
+                    f"-> {attacks[name]['predicted'][i]} "
+                    f"({100 * attacks[name]['confidence'][i]:.0f}%)",
                     "gray",
                     (0, 1),
                 )

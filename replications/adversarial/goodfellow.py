@@ -96,7 +96,8 @@ def adversarial_training(
     config: Config,
     key: jax.Array,
 ) -> tuple[dict, dict[str, Logits], dict[str, np.ndarray], dict]:
-    """FGSM at epsilon 0.25 on the test set against softmax, maxout and adversarially trained maxout.
+    """FGSM at epsilon 0.25 on the test set against softmax, maxout and adversarially trained
+    maxout.
 
     Returns the table (clean error; adversarial error and confidence; the two transfer
     numbers of Sec. 6), the models, the adversarial test images per model, and the maxout

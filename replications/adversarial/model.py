@@ -104,7 +104,8 @@ class Autoencoder(nnx.Module):
 
 
 class AutoencoderSoftmax(nnx.Module):
-    """AE400-10 (Table 1, row 6): a softmax on the codes of a frozen autoencoder ("not fine-tuned")."""
+    """AE400-10 (Table 1, row 6): a softmax on the codes of a frozen autoencoder ("not
+    fine-tuned")."""
 
     def __init__(self, encoder: nnx.Linear, decay: float, *, rngs: nnx.Rngs) -> None:
         self.encoder = encoder

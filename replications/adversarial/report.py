@@ -45,12 +45,14 @@ def table1(results: dict[str, Any]) -> str:
         lines.append(
             f"| {m} | {_ours_vs(claims, f'SZ-T1-{s}-test', r['test_error'])} | "
             f"{_ours_vs(claims, f'SZ-T1-{s}-train', r['train_error'])} | "
-            f"{_ours_vs(claims, f'SZ-T1-{s}-dist', r['distortion'], percent=False)} | {_pct(r['success'])} |"
+            f"{_ours_vs(claims, f'SZ-T1-{s}-dist', r['distortion'], percent=False)} | "
+            f"{_pct(r['success'])} |"
         )
     n = results["tables"]["sizes"]["n_attack"]
     return (
         "\n".join(lines)
-        + f"\n\nOurs (Szegedy et al.). Distortion: RMS per pixel, pixels in [0, 1], over {n:,} training images attacked with random target labels.\n"
+        + f"\n\nOurs (Szegedy et al.). Distortion: RMS per pixel, pixels in [0, 1], over {n:,} "
+        "training images attacked with random target labels.\n"
     )
 
 
@@ -205,9 +207,13 @@ def cifar(results: dict[str, Any]) -> str:
     """The CIFAR-10 row (Goodfellow et al. Sec. 4, epsilon 0.1), with what its number rests on."""
     claims, c = _paper(results), results["tables"].get("cifar") or {}
     if c.get("error") is None:
-        return f"\nCIFAR-10 (epsilon 0.1): not run ({c.get('note', 'no CIFAR-10 stage in this run')}).\n"
+        return (
+            f"\nCIFAR-10 (epsilon 0.1): not run "
+            f"({c.get('note', 'no CIFAR-10 stage in this run')}).\n"
+        )
     data = (
-        "the **JPEG-degraded** offline copy of CIFAR-10 (not the original pixels; see the AlexNet page)"
+        "the **JPEG-degraded** offline copy of CIFAR-10 (not the original pixels; see the AlexNet "
+        "page)"
         if c.get("data_note")
         else "the genuine CIFAR-10"
     )
@@ -229,9 +235,11 @@ def cifar(results: dict[str, Any]) -> str:
         "\n| CIFAR-10 net | clean test error | FGSM error (eps 0.1) | confidence on the errors |\n"
         "| --- | --- | --- | --- |\n"
         f"| {net}, {c['epochs']} epochs | {_pct(c['clean_error'])} | "
-        f"{_ours_vs(claims, 'GSS-cifar', c['error'])} | {_ours_vs(claims, 'GSS-cifar-conf', c['confidence'])} |\n\n"
-        f"Ours (in brackets: Goodfellow et al.'s convolutional maxout net on the genuine data), on the "
-        f"{c['n_test']:,} test images of {data}, pixels in [0, 1], FGSM clipped to [0, 1]. {about}\n"
+        f"{_ours_vs(claims, 'GSS-cifar', c['error'])} | "
+        f"{_ours_vs(claims, 'GSS-cifar-conf', c['confidence'])} |\n\n"
+        f"Ours (in brackets: Goodfellow et al.'s convolutional maxout net on the genuine data), "
+        f"on the {c['n_test']:,} test images of {data}, pixels in [0, 1], FGSM clipped to "
+        f"[0, 1]. {about}\n"
     )
 
 
@@ -267,8 +275,8 @@ def beyond(results: dict[str, Any]) -> str:
     return (
         "\n".join(lines)
         + f"\n\nError (%) on the first {b['n_eval']:,} MNIST test images (L-BFGS rows: "
-        f"{b['n_lbfgs']:,} test images). The SVMs are trained on {b['n_svm_train']:,} training images, "
-        f"the forest on all {results['tables']['sizes']['n_train']:,}.\n"
+        f"{b['n_lbfgs']:,} test images). The SVMs are trained on {b['n_svm_train']:,} training "
+        f"images, the forest on all {results['tables']['sizes']['n_train']:,}.\n"
     )
 
 

@@ -163,7 +163,10 @@ def run(rounds: int = 3, steps: int = 10) -> dict[str, Any]:
     median = {name: statistics.median(values) for name, values in measured.items()}
     scale = EPOCH_IMAGES / n_held
     return {
-        "what": "Fig. 1 four-layer net, batch 128, SGD momentum + weight decay; data already on the device",
+        "what": (
+            "Fig. 1 four-layer net, batch 128, SGD momentum + weight decay; data already on the "
+            "device"
+        ),
         "jax_images_per_s": BATCH * steps / median["jax_step"],
         "torch_images_per_s": BATCH * steps / median["torch_step"],
         "ratio_jax_over_torch": median["torch_step"] / median["jax_step"],

@@ -12,7 +12,8 @@ class Config:
     Attributes:
         seeds: independent runs (init, data order, dropout masks) of every compared net.
         n_train / n_val / n_test: images used; the validation images are the last ``n_val`` of
-            the 50,000 training images (the paper's learning-rate schedule watches a validation error).
+            the 50,000 training images (the paper's learning-rate schedule watches a validation
+            error).
         batch_size: 128 (§5).
         fig1_learning_rates: the sweep, per activation, "to make training as fast as possible".
         fig1_target_error: the training error whose first crossing Fig. 1 compares (0.25).
@@ -67,7 +68,8 @@ def paper() -> Config:
 
 
 def smoke() -> Config:
-    """Seconds of training on a CPU (compiling six nets dominates), for the tests: 256 images, two epochs."""
+    """Seconds of training on a CPU (compiling six nets dominates), for the tests: 256 images, two
+    epochs."""
     return Config(
         seeds=2,
         n_train=256,

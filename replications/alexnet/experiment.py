@@ -82,7 +82,8 @@ def fig1(
         options = (("activation", activation), ("lrn", False), ("pool_size", 3))
         best, cap = math.inf, config.fig1_max_epochs
         for learning_rate in config.fig1_learning_rates:
-            # A rate cannot win once it is slower than the best so far: stop it there (same choice, less compute).
+            # A rate cannot win once it is slower than the best so far: stop it there (same
+            # choice, less compute).
             job = Job(
                 name=f"fig1-{activation}-lr{learning_rate:g}-s0",
                 model="four_layer",
@@ -153,8 +154,9 @@ def fig1(
     ratios = [t / r for t, r in zip(tanh, epochs["relu"], strict=True)]
     mean_ratio = float(np.mean(tanh) / np.mean(epochs["relu"]))
     note = (
-        f"tanh never reached {config.fig1_target_error:.0%} within {config.fig1_max_epochs} epochs in "
-        f"{epochs['tanh'].count(None)} of {config.seeds} seeds: the ratio is a lower bound"
+        f"tanh never reached {config.fig1_target_error:.0%} within {config.fig1_max_epochs} "
+        f"epochs in {epochs['tanh'].count(None)} of {config.seeds} seeds: the ratio is a lower "
+        "bound"
         if None in epochs["tanh"]
         else "ratio of mean epochs; std over per-seed ratios"
     )
@@ -277,7 +279,8 @@ def dropout(
 
 
 def run(config: Config, *, seed: int) -> Measurements:
-    """Every stage of ``config.stages``; keys fold_in(key(seed), stage) then fold_in(., seed index)."""
+    """Every stage of ``config.stages``; keys fold_in(key(seed), stage) then fold_in(., seed
+    index)."""
     clock = StageClock()
     key = jax.random.key(seed)
     with clock.stage("data"):

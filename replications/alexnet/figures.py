@@ -9,7 +9,8 @@ from shared.plots import PALETTE, new_figure, save_figure
 
 
 def fig1_curves(results: dict[str, Any], outdir: Path) -> tuple[Path, str] | None:
-    """Krizhevsky et al. 2012, Fig. 1 re-drawn: training error against epochs, ReLU solid, tanh dashed."""
+    """Krizhevsky et al. 2012, Fig. 1 re-drawn: training error against epochs, ReLU solid, tanh
+    dashed."""
     table = results["tables"].get("fig1")
     if not table or not table["curves"]:
         return None
@@ -38,9 +39,10 @@ def fig1_curves(results: dict[str, Any], outdir: Path) -> tuple[Path, str] | Non
     ax.legend(fontsize=8)
     path = save_figure(fig, outdir / "fig1_relu_tanh.png")
     caption = (
-        f"Fig. 1 re-made: training error of the four-layer net with ReLUs (solid) and tanh units (dashed), "
-        f"each at the learning rate its sweep found fastest, one curve per seed, until "
-        f"{table['target_error']:.0%} (dotted line). Error measured on the minibatches of each tenth of an epoch."
+        f"Fig. 1 re-made: training error of the four-layer net with ReLUs (solid) and tanh units "
+        f"(dashed), each at the learning rate its sweep found fastest, one curve per seed, until "
+        f"{table['target_error']:.0%} (dotted line). Error measured on the minibatches of each "
+        f"tenth of an epoch."
     )
     return path, caption
 
@@ -82,9 +84,9 @@ def regularisers(results: dict[str, Any], outdir: Path) -> tuple[Path, str] | No
         ax.set_ylabel(title)
     path = save_figure(fig, outdir / "regularisers.png")
     return path, (
-        "Test error and train-test gap (test error minus test-mode training error) of the four-layer net "
-        "with and without LRN and overlapping pooling, and of the small AlexNet with and without dropout; "
-        "bars are means over seeds, dots single seeds."
+        "Test error and train-test gap (test error minus test-mode training error) of the "
+        "four-layer net with and without LRN and overlapping pooling, and of the small AlexNet "
+        "with and without dropout; bars are means over seeds, dots single seeds."
     )
 
 

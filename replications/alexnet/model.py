@@ -20,7 +20,8 @@ ACTIVATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {"relu": jax.nn.relu,
 def local_response_norm(
     a: jax.Array, *, k: float = 2.0, n: int = 5, alpha: float = 1e-4, beta: float = 0.75
 ) -> jax.Array:
-    """b_i = a_i / (k + alpha * sum_{j=i-n/2}^{i+n/2} a_j^2)^beta over adjacent channels (last axis).
+    """b_i = a_i / (k + alpha * sum_{j=i-n/2}^{i+n/2} a_j^2)^beta over adjacent channels (last
+    axis).
 
     References: Krizhevsky, Sutskever & Hinton 2012, §3.3 (k 2, n 5, alpha 1e-4, beta 0.75).
     alpha multiplies the plain sum, as written in the paper (cuda-convnet divides it by n).

@@ -1,4 +1,5 @@
-"""Extra tables for the AlexNet page, generated from the results files (the paper run and the bench)."""
+"""Extra tables for the AlexNet page, generated from the results files (the paper run and the
+bench)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def data_note(results: dict[str, Any]) -> str:
         for name, sha in sorted(results["provenance"]["datasets_sha256"].items())
     )
     head = (
-        f'!!! warning "JPEG-degraded CIFAR-10"\n    {note}. Every number on this page comes from that copy.\n\n'
+        f'!!! warning "JPEG-degraded CIFAR-10"\n    {note}. Every number on this page comes from '
+        "that copy.\n\n"
         if note
         else "The genuine CIFAR-10 binary version was used.\n\n"
     )
@@ -46,7 +48,8 @@ def fig1_table(tables: dict[str, Any]) -> str:
     ]
     for r in fig1["sweep"]:
         lines.append(
-            f"| {r['activation']} | {fmt(r['lr'])} | {fmt(r['epochs'])} | {r['budget']} | {fmt(r['diverged'])} |"
+            f"| {r['activation']} | {fmt(r['lr'])} | {fmt(r['epochs'])} | {r['budget']} | "
+            f"{fmt(r['diverged'])} |"
         )
     lines += [
         "",
@@ -81,8 +84,9 @@ def regulariser_table(tables: dict[str, Any]) -> str:
         row = tables.get(group, {}).get(variant)
         if row:
             lines.append(
-                f"| {label} | {_pct(row['test_error'])} | {_pct(row['train_error'])} | {_pct(row['gap'])} | "
-                f"{', '.join(str(e) for e in row['epochs'])} | {', '.join(fmt(e) for e in row['converge'])} |"
+                f"| {label} | {_pct(row['test_error'])} | {_pct(row['train_error'])} | "
+                f"{_pct(row['gap'])} | {', '.join(str(e) for e in row['epochs'])} | "
+                f"{', '.join(fmt(e) for e in row['converge'])} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -92,8 +96,8 @@ def bench_note(results: dict[str, Any]) -> str:
     wall = results["provenance"]["wall_seconds"]
     device = results["provenance"]["device"]
     lines = [
-        f"The `paper` profile took {fmt(wall['total'] / 3600)} h on {device['count']} x {device['kind']} "
-        f"({device.get('cpu', '')})."
+        f"The `paper` profile took {fmt(wall['total'] / 3600)} h on {device['count']} x "
+        f"{device['kind']} ({device.get('cpu', '')})."
     ]
     rows = []
     for path in sorted((RESULTS_DIR / "bench").glob("alexnet-*.json")):
@@ -108,16 +112,17 @@ def bench_note(results: dict[str, Any]) -> str:
         )
         rows.append(
             f"| {device['platform']}: {where} | {fmt(bench['jax_images_per_s'])} / "
-            f"{fmt(bench['torch_images_per_s'])} (ratio {fmt(bench['ratio_jax_over_torch'])}) | {epoch} | "
+            f"{fmt(bench['torch_images_per_s'])} (ratio {fmt(bench['ratio_jax_over_torch'])}) | "
+            f"{epoch} | "
             f"{bench['torch_version']}, {bench['torch_threads']} threads | "
             f"{record['provenance']['git']['commit'][:7]} |"
         )
     if rows:
         lines.append(
-            "Benchmark (`nox -s bench -- alexnet`: the Fig. 1 net, batch 128, JAX against PyTorch eager on "
-            "the same device, data already there; higher ratio = JAX faster):\n\n"
-            "| device | train step, images/s: JAX / PyTorch | epoch of 45,000 images: JAX / PyTorch "
-            "| PyTorch | commit |\n| --- | --- | --- | --- | --- |\n" + "\n".join(rows)
+            "Benchmark (`nox -s bench -- alexnet`: the Fig. 1 net, batch 128, JAX against PyTorch "
+            "eager on the same device, data already there; higher ratio = JAX faster):\n\n"
+            "| device | train step, images/s: JAX / PyTorch | epoch of 45,000 images: JAX / "
+            "PyTorch | PyTorch | commit |\n| --- | --- | --- | --- | --- |\n" + "\n".join(rows)
         )
     return "\n\n".join(lines) + "\n"
 

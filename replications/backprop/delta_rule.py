@@ -68,7 +68,8 @@ def init_uniform(net: Net, *, key: Array, scale: float = 0.3) -> Params:
 
 
 def init_glorot(net: Net, *, key: Array) -> Params:
-    """Modern init (Glorot & Bengio 2010): uniform with limit sqrt(6/(fan_in+fan_out)), zero biases."""
+    """Modern init (Glorot & Bengio 2010): uniform with limit sqrt(6/(fan_in+fan_out)), zero
+    biases."""
     params: Params = {}
     for i, layer in enumerate(net.layers):
         keys = jax.random.split(jax.random.fold_in(key, i), len(layer.sources))

@@ -75,8 +75,9 @@ def _sweep_note(s: dict) -> str:
         return f"no run converged within {s['cap']:,} sweeps"
     return (
         f"median {s['p50']:,.0f} sweeps, 5th-95th percentile {s['p5']:,.0f}-{s['p95']:,.0f} over "
-        f"{s['converged']:,} converged runs; the paper's run is faster than {100 * (1 - s['paper_rank']):.0f}% "
-        f"of ours; {s['stuck']:,} of {s['n']:,} stuck at the {s['cap']:,}-sweep cap"
+        f"{s['converged']:,} converged runs; the paper's run is faster than "
+        f"{100 * (1 - s['paper_rank']):.0f}% of ours; {s['stuck']:,} of {s['n']:,} stuck at the "
+        f"{s['cap']:,}-sweep cap"
     )
 
 
@@ -192,8 +193,10 @@ def run(config: Config, *, seed: int) -> Measurements:
             values["PDP-xor-localmin"] = Measurement(
                 summary["stuck_fraction"],
                 n=summary["n"],
-                note=f"{summary['stuck']:,} of {summary['n']:,} runs stuck at {summary['cap']:,} sweeps; "
-                f"95% Wilson CI {low:.3f}-{high:.3f}",
+                note=(
+                    f"{summary['stuck']:,} of {summary['n']:,} runs stuck at "
+                    f"{summary['cap']:,} sweeps; 95% Wilson CI {low:.3f}-{high:.3f}"
+                ),
             )
         if name == "symmetry":
             symmetry_values(out, values, tables)

@@ -1,4 +1,5 @@
-"""The family-tree experiment (Nature, Figs. 2-4): many runs, each with its own 4 held-out triples."""
+"""The family-tree experiment (Nature, Figs. 2-4): many runs, each with its own 4 held-out
+triples."""
 
 from __future__ import annotations
 

@@ -137,7 +137,8 @@ def _relations(tree: tuple) -> dict[tuple[str, str], set[str]]:
 
 @dataclass(frozen=True)
 class FamilyData:
-    """The 104 cases as unit vectors: person 1 (104, 24), relationship (104, 12), person 2 (104, 24)."""
+    """The 104 cases as unit vectors: person 1 (104, 24), relationship (104, 12), person 2
+    (104, 24)."""
 
     person1: np.ndarray
     relationship: np.ndarray
@@ -146,7 +147,8 @@ class FamilyData:
 
 
 def family_cases() -> FamilyData:
-    """Both trees' cases, in a fixed order (person, then relationship, as in PEOPLE/RELATIONSHIPS)."""
+    """Both trees' cases, in a fixed order (person, then relationship, as in
+    PEOPLE/RELATIONSHIPS)."""
     facts = _relations(ENGLISH) | _relations(ITALIAN)
     queries = tuple((p, r) for p in PEOPLE for r in RELATIONSHIPS if (p, r) in facts)
     n = len(queries)

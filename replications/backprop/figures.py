@@ -59,8 +59,8 @@ def sweeps_histograms(tables: dict, outdir: Path) -> tuple[Path, str]:
         ax.set_xlabel("sweeps to converge", fontsize=8)
         ax.legend(fontsize=6)
     return save_figure(fig, outdir / "sweeps.png"), (
-        "Sweeps until every output is within 0.1 of its target, over the runs that converged (log scale), "
-        "with the paper's single run (orange) and our 5th-95th percentile (shaded)."
+        "Sweeps until every output is within 0.1 of its target, over the runs that converged "
+        "(log scale), with the paper's single run (orange) and our 5th-95th percentile (shaded)."
     )
 
 
@@ -75,8 +75,8 @@ def learning_curves(tables: dict, outdir: Path) -> tuple[Path, str]:
     ax.set(xscale="log", yscale="log", xlabel="sweep", ylabel="error E (eq. 3)")
     ax.legend(fontsize=7)
     return save_figure(fig, outdir / "curves.png"), (
-        "Learning curves of the 1986 procedure: median error E over all runs (line) and 10th-90th percentile "
-        "(band); a converged run keeps its error at convergence."
+        "Learning curves of the 1986 procedure: median error E over all runs (line) and 10th-90th "
+        "percentile (band); a converged run keeps its error at convergence."
     )
 
 
@@ -95,12 +95,14 @@ def symmetry_weights(tables: dict, outdir: Path) -> tuple[Path, str] | None:
         ax.set(
             xlabel="input unit",
             ylabel="weight" if h == 0 else None,
-            title=f"hidden unit {h + 1}: bias {ex['b_hidden'][h]:.1f}, to output {ex['w_out'][h]:.1f}",
+            title=(
+                f"hidden unit {h + 1}: bias {ex['b_hidden'][h]:.1f}, to output {ex['w_out'][h]:.1f}"
+            ),
         )
         ax.title.set_fontsize(8)
     return save_figure(fig, outdir / "symmetry_weights.png"), (
-        f"Mirror symmetry, the first run that converged (run {ex['run']}), drawn like the letter's Fig. 1: "
-        f"input weights of the two hidden units; output bias {ex['b_out']:.1f}."
+        f"Mirror symmetry, the first run that converged (run {ex['run']}), drawn like the "
+        f"letter's Fig. 1: input weights of the two hidden units; output bias {ex['b_out']:.1f}."
     )
 
 
@@ -123,7 +125,8 @@ def symmetry_ratios(tables: dict, outdir: Path) -> tuple[Path, str] | None:
     )
     ax.legend(fontsize=7)
     return save_figure(fig, outdir / "symmetry_ratios.png"), (
-        "Mirror symmetry: ratios of the three mirror-pair weight magnitudes in every converged, antisymmetric run."
+        "Mirror symmetry: ratios of the three mirror-pair weight magnitudes in every converged, "
+        "antisymmetric run."
     )
 
 
@@ -164,8 +167,9 @@ def modern(tables: dict, outdir: Path) -> tuple[Path, str] | None:
     axes[0, 1].set(ylabel="median sweeps to converge", yscale="log")
     axes[0, 0].legend(fontsize=6)
     return save_figure(fig, outdir / "modern.png"), (
-        "Beyond the paper: the same tasks, caps and stopping rule with Adam, from the paper's initial weights "
-        "and from Glorot's; stuck share with 95% Wilson intervals (left), median sweeps of converged runs (right)."
+        "Beyond the paper: the same tasks, caps and stopping rule with Adam, from the paper's "
+        "initial weights and from Glorot's; stuck share with 95% Wilson intervals (left), median "
+        "sweeps of converged runs (right)."
     )
 
 
@@ -191,7 +195,8 @@ def family(tables: dict, outdir: Path) -> list[tuple[Path, str]]:
     drawn.append(
         (
             save_figure(fig, outdir / "family_generalisation.png"),
-            "Family trees: held-out triples right after 1,500 sweeps, each run with its own 4 held-out triples.",
+            "Family trees: held-out triples right after 1,500 sweeps, each run with its own 4 "
+            "held-out triples.",
         )
     )
 
@@ -206,7 +211,8 @@ def family(tables: dict, outdir: Path) -> list[tuple[Path, str]]:
     drawn.append(
         (
             save_figure(fig, outdir / "family_curves.png"),
-            "Family trees: median training error (line) and 10th-90th percentile (band) per variant.",
+            "Family trees: median training error (line) and 10th-90th percentile (band) per "
+            "variant.",
         )
     )
 
@@ -220,14 +226,16 @@ def family(tables: dict, outdir: Path) -> list[tuple[Path, str]]:
         ax.set_yticks(range(6), [f"unit {u + 1}" for u in range(6)], fontsize=6)
         ax.set_xticks([5.5, 18.5], ["English people", "Italian people"], fontsize=7)
         ax.set_title(
-            f"{fam[name]['description']}: run 0 ({fam[name]['run0_test_right']} of 4 held out right)",
+            f"{fam[name]['description']}: run 0 "
+            f"({fam[name]['run0_test_right']} of 4 held out right)",
             fontsize=8,
         )
     drawn.append(
         (
             save_figure(fig, outdir / "family_person_units.png"),
-            "Family trees, drawn like Fig. 4: weights from the 24 person units to the 6 person-code units "
-            "of run 0 (white positive, black negative, area ~ size); people in the order of the trees.",
+            "Family trees, drawn like Fig. 4: weights from the 24 person units to the 6 "
+            "person-code units of run 0 (white positive, black negative, area ~ size); people in "
+            "the order of the trees.",
         )
     )
     return drawn

@@ -19,14 +19,20 @@ def _pct(x: float) -> str:
 
 def _stuck(s: dict) -> str:
     low, high = s["stuck_ci95"]
-    return f"{fmt(s['stuck'])} / {fmt(s['n'])} ({_pct(s['stuck_fraction'])}; 95% CI {_pct(low)}–{_pct(high)})"
+    return (
+        f"{fmt(s['stuck'])} / {fmt(s['n'])} ({_pct(s['stuck_fraction'])}; "
+        f"95% CI {_pct(low)}–{_pct(high)})"
+    )
 
 
 def _plateau(s: dict) -> str:
     d = s["stuck_runs"]
     if d["plateau_share"] is None:
         return "–"
-    return f"{_pct(d['plateau_share'])} (median E {fmt(d['final_error_median'])}, worst error {fmt(d['final_deviation_median'])})"
+    return (
+        f"{_pct(d['plateau_share'])} (median E {fmt(d['final_error_median'])}, "
+        f"worst error {fmt(d['final_deviation_median'])})"
+    )
 
 
 def _sweeps(s: dict) -> str:
@@ -37,8 +43,9 @@ def _sweeps(s: dict) -> str:
 
 def sweeps_table(tables: dict) -> str:
     lines = [
-        "| task | ε, α | paper (one run) | runs stuck at the cap | stuck runs on a plateau | sweeps to within 0.1: "
-        "median [5th–95th pct] | to within 0.4: median | paper's run faster than | runs/s |",
+        "| task | ε, α | paper (one run) | runs stuck at the cap | stuck runs on a plateau | "
+        "sweeps to within 0.1: median [5th–95th pct] | to within 0.4: median | "
+        "paper's run faster than | runs/s |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name in (n for n in SMALL_TASKS if n in tables["sweeps"]):
@@ -46,7 +53,8 @@ def sweeps_table(tables: dict) -> str:
         faster = _pct(1 - s["paper_rank"]) + " of ours" if "paper_rank" in s else "–"
         lines.append(
             f"| {t['title']} ({t['source']}) | {t['eps']:g}, {t['alpha']:g} | "
-            f"{fmt(s['paper']) if s['paper'] else '–'} | {_stuck(s)} (cap {fmt(s['cap'])}) | {_plateau(s)} | {_sweeps(s)} | "
+            f"{fmt(s['paper']) if s['paper'] else '–'} | {_stuck(s)} (cap {fmt(s['cap'])}) | "
+            f"{_plateau(s)} | {_sweeps(s)} | "
             f"{fmt(s['loose'].get('p50'))} | {faster} | {fmt(s['seeds_per_second'], 3)} |"
         )
     return "\n".join(lines) + "\n"
@@ -54,8 +62,8 @@ def sweeps_table(tables: dict) -> str:
 
 def modern_table(tables: dict) -> str:
     lines = [
-        "| task | variant | runs stuck at the cap | stuck runs on a plateau | sweeps to within 0.1: "
-        "median [5th–95th pct] |",
+        "| task | variant | runs stuck at the cap | stuck runs on a plateau | "
+        "sweeps to within 0.1: median [5th–95th pct] |",
         "| --- | --- | --- | --- | --- |",
     ]
     for name in (n for n in SMALL_TASKS if n in tables["modern"]):
@@ -93,16 +101,17 @@ def solutions_table(tables: dict) -> str:
             f"{_pct(enc['distinct'] / n)} |"
         )
         lines.append(
-            f"| encoder: all 24 hidden states within 0.2 of 0 or 1 | {fmt(enc['near_binary'])} of {fmt(n)} "
-            f"converged | {_pct(enc['near_binary'] / n)} |"
+            f"| encoder: all 24 hidden states within 0.2 of 0 or 1 | "
+            f"{fmt(enc['near_binary'])} of {fmt(n)} converged | {_pct(enc['near_binary'] / n)} |"
         )
     return "\n".join(lines) + "\n"
 
 
 def family_table(tables: dict) -> str:
     lines = [
-        "| variant | runs | all 100 training triples right | held out right: 0 / 1 / 2 / 3 / 4 of 4 | "
-        "mean held out right | units found: nationality / generation / branch | runs/s |",
+        "| variant | runs | all 100 training triples right | "
+        "held out right: 0 / 1 / 2 / 3 / 4 of 4 | mean held out right | "
+        "units found: nationality / generation / branch | runs/s |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name in (v for v in FAMILY_VARIANTS if v in tables["family"]):
@@ -112,8 +121,9 @@ def family_table(tables: dict) -> str:
         )
         low, high = f["train_all_ci95"]
         lines.append(
-            f"| {f['description']} | {fmt(f['n'])} | {_pct(f['train_all_fraction'])} (95% CI {_pct(low)}–"
-            f"{_pct(high)}) | {' / '.join(fmt(c) for c in f['test_right_counts'])} | "
+            f"| {f['description']} | {fmt(f['n'])} | {_pct(f['train_all_fraction'])} "
+            f"(95% CI {_pct(low)}–{_pct(high)}) | "
+            f"{' / '.join(fmt(c) for c in f['test_right_counts'])} | "
             f"{f['test_mean']:.2f} | {found} | {fmt(f['seeds_per_second'], 3)} |"
         )
     return "\n".join(lines) + "\n"

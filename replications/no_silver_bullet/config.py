@@ -20,7 +20,8 @@ class Config:
 
     seeds: int = 3  # every cell: mean and spread over this many seeds (draws, splits, inits)
     problems: tuple[str, ...] = ORDER
-    image_train: int = 2_000  # training images of every image problem (MNIST, USPS, CIFAR-10), drawn from the full set
+    # training images of every image problem (MNIST, USPS, CIFAR-10), drawn from the full set
+    image_train: int = 2_000
     image_test: int = 10_000  # test images scored (MNIST and CIFAR-10 have 10,000)
     parity_bits: int = 8
     perceptron_epochs: int = 100
@@ -30,7 +31,9 @@ class Config:
     mlp_min_updates: int = (
         20_000  # small sets: at least this many weight changes (PDP ch. 8 ran thousands)
     )
-    mlp_learning_rate: float = 1.0  # step on the case-averaged gradient (best of 4 settings on 4,000 MNIST digits, before the run)
+    # step on the case-averaged gradient (best of 4 settings on 4,000 MNIST digits, before the
+    # run)
+    mlp_learning_rate: float = 1.0
     mlp_momentum: float = (
         0.5  # the Nature letter used 0.9 on 64 cases; 0.9 stalled on mini-batches of MNIST
     )
@@ -40,8 +43,9 @@ class Config:
     boost_rounds: int = 50
     # The CNN: replications/alexnet's four-layer ReLU net, trained with Adam. Its own recipe (SGD,
     # momentum 0.9, weight decay 5e-4, cuda-convnet's small initial weights) starts too slowly for
-    # a CPU budget: 16% MNIST error after 150 steps at learning rate 0.003, divergence at 0.01; Adam (1e-3,
-    # batches of 32, 10 epochs) reached 5.6% on 2,000 digits. Checked on MNIST before the run.
+    # a CPU budget: 16% MNIST error after 150 steps at learning rate 0.003, divergence at 0.01;
+    # Adam (1e-3, batches of 32, 10 epochs) reached 5.6% on 2,000 digits. Checked on MNIST before
+    # the run.
     cnn_optimiser: str = "adam"  # or "sgd": replications/alexnet's paper_sgd
     cnn_learning_rate: float = 1e-3
     cnn_batch_size: int = 32
@@ -49,7 +53,9 @@ class Config:
     cnn_min_updates: int = 50  # small training sets: at least this many steps
     # Data-requirement curves: test error vs training-set size, the same seeds.
     curve_mnist: tuple[int, ...] = (100, 300, 1_000, 2_000)
-    letters_train: int = 5_000  # letters training cases drawn from the 15,000 (the SVM's 26 machines on all 15,000 took over 10 min)
+    # letters training cases drawn from the 15,000 (the SVM's 26 machines on all 15,000 took over
+    # 10 min)
+    letters_train: int = 5_000
     curve_tabular: tuple[int, ...] = (100, 300, 1_000, 5_000)  # letters
     curve_methods: tuple[str, ...] = ("perceptron", "mlp", "svm", "forest", "adaboost", "cnn")
 

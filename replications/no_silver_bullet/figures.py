@@ -91,13 +91,14 @@ def make_figures(results: dict, outdir: Path) -> dict[Path, str]:
     tables = results["tables"]
     drawn = {
         heat_map(tables["matrix"], outdir): (
-            "Mean test error (%) of every method on every problem; the best of each row in bold. Colour: how far "
-            "each cell is from its row's best (green: the best; red: twice its error or worse). Grey: the method "
-            "does not apply (the CNN needs an image)."
+            "Mean test error (%) of every method on every problem; the best of each row in bold. "
+            "Colour: how far each cell is from its row's best (green: the best; red: twice its "
+            "error or worse). Grey: the method does not apply (the CNN needs an image)."
         )
     }
     if tables["curves"]:
         drawn[curves(tables, outdir)] = (
-            "Test error against training-set size, mean ± one standard deviation over the seeds (log-log)."
+            "Test error against training-set size, mean ± one standard deviation over the seeds "
+            "(log-log)."
         )
     return drawn

@@ -1,7 +1,7 @@
 """The six methods, each a thin adapter over the model of its own replication (no second
-implementation): fit on a problem's training part, return a scorer: (inputs, labels) -> error rate. A
-scorer, not one test error, so that one trained model is also scored on a second test set
-(MNIST digits shifted by a pixel) without training it again.
+implementation): fit on a problem's training part, return a scorer: (inputs, labels) -> error
+rate. A scorer, not one test error, so that one trained model is also scored on a second test
+set (MNIST digits shifted by a pixel) without training it again.
 
 Every method gets the same inputs (pixels in [0, 1], tabular inputs standardised) and one
 fixed recipe for every problem, chosen before the run and stated in ``config.py``: no
@@ -143,7 +143,8 @@ def _train_mlp(
 def mlp(problem: Problem, config: Config, seed: int) -> Scorer:
     """Back-propagation as Rumelhart, Hinton & Williams (1986) give it (replications/backprop's
     generalized delta rule: logistic units, squared error, momentum, eq. 9), one hidden layer,
-    on mini-batches of ``mlp_batch_size`` cases (the whole set when it is smaller, as in the paper)."""
+    on mini-batches of ``mlp_batch_size`` cases (the whole set when it is smaller, as in the
+    paper)."""
     x_train = flat(problem.x_train)
     outputs = problem.classes if problem.classes > 2 else 1
     targets = (

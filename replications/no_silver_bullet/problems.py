@@ -50,7 +50,8 @@ class Problem:
         )
 
     def with_test(self, n: int) -> Problem:
-        """The first ``n`` test cases only (the smoke profile's shortcut; the paper profile keeps all)."""
+        """The first ``n`` test cases only (the smoke profile's shortcut; the paper profile keeps
+        all)."""
         return dataclasses.replace(self, x_test=self.x_test[:n], y_test=self.y_test[:n])
 
     def subset(self, n: int, rng: np.random.Generator) -> Problem:
@@ -168,7 +169,8 @@ def usps(train: int, rng: np.random.Generator) -> Problem:
 
 
 def mnist(train: int, rng: np.random.Generator) -> Problem:
-    """MNIST, ``train`` digits drawn from the 60,000 (the same draw for every method), full test set."""
+    """MNIST, ``train`` digits drawn from the 60,000 (the same draw for every method), full test
+    set."""
     data = load_mnist()
     pick = np.sort(rng.choice(len(data.y_train), size=min(train, len(data.y_train)), replace=False))
     pixels = lambda x: (x.astype(np.float32) / 255.0)[..., None]  # noqa: E731

@@ -88,7 +88,8 @@ def curve_table(curve: dict[str, dict], titles: dict[str, dict]) -> str:
 
 
 def crossover_list(rows: list[dict], titles: dict[str, dict]) -> str:
-    """One row per pair of curves that cross, at the size where they cross (interpolated in log size)."""
+    """One row per pair of curves that cross, at the size where they cross (interpolated in log
+    size)."""
     if not rows:
         return "No two curves cross: the ranking is the same at every size.\n"
     lines = [
@@ -96,14 +97,16 @@ def crossover_list(rows: list[dict], titles: dict[str, dict]) -> str:
         "| ---: | --- | --- |",
     ]
     lines += [
-        f"| {round(r['at']):,} examples | {titles[r['below']]['title']} | {titles[r['above']]['title']} |"
+        f"| {round(r['at']):,} examples | {titles[r['below']]['title']} | "
+        f"{titles[r['above']]['title']} |"
         for r in rows
     ]
     return "\n".join(lines) + "\n"
 
 
 def leader(curve: dict[str, dict]) -> str | None:
-    """The one method that is the best (as in the matrix, ties shared) at every size of the curve."""
+    """The one method that is the best (as in the matrix, ties shared) at every size of the
+    curve."""
     always: set[str] | None = None
     for size in {size for points in curve.values() for size in points}:
         best = set(best_methods({m: points[size] for m, points in curve.items() if size in points}))
@@ -139,8 +142,8 @@ def fragments(results: dict[str, Any]) -> dict[str, str]:
         out[f"curve_{problem}"] = curve_table(curve, matrix["methods"])
         first = leader(curve)
         lead = (
-            f"The {matrix['methods'][first]['title']} has the lowest error at every size, so no curve "
-            "crosses it.\n\n"
+            f"The {matrix['methods'][first]['title']} has the lowest error at every size, so no "
+            "curve crosses it.\n\n"
             if first
             else ""
         )

@@ -71,7 +71,8 @@ def random_dichotomies(
 def capacity_curve(
     key: Array, n: int, sizes: list[int], trials: int, max_epochs: int
 ) -> list[dict]:
-    """For each P: Cover's fraction, the LP-separable fraction, and the fraction the rule learned."""
+    """For each P: Cover's fraction, the LP-separable fraction, and the fraction the rule
+    learned."""
     rows = []
     for p in tqdm(sizes, desc="capacity: P"):
         out = jax.device_get(

@@ -29,9 +29,9 @@ class Config:
 
 def paper() -> Config:
     """The paper's scale: 100 presentation orders on every separable pair of scikit-learn's
-    digits and on two MNIST pairs (0/1, 6/9, full training set); a 20x20-retina photo-perceptron from 25 to 1,600 A-units
-    (the Mark I had 512) on 10,000 MNIST digits over 100 random wirings; Cover's curve at N = 20
-    with 1,000 dichotomies per P.
+    digits and on two MNIST pairs (0/1, 6/9, full training set); a 20x20-retina
+    photo-perceptron from 25 to 1,600 A-units (the Mark I had 512) on 10,000 MNIST digits over
+    100 random wirings; Cover's curve at N = 20 with 1,000 dichotomies per P.
 
     Rosenblatt and Novikoff report no error rates: the claims are the convergence theorem,
     the bound, learning by random A-units, and capacity. Measured: 19 min on a 2-core CPU

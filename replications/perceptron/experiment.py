@@ -49,7 +49,8 @@ def novikoff_tasks(
 
 
 def padded(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Pad to a multiple of rows (masked out), so tasks of similar size share one compiled program."""
+    """Pad to a multiple of rows (masked out), so tasks of similar size share one compiled
+    program."""
     multiple = 128 if len(y) < 2048 else 1024
     size = -(-len(y) // multiple) * multiple
     pad = size - len(y)

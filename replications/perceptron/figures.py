@@ -99,7 +99,7 @@ def make_figures(results: dict, outdir: Path) -> dict[Path, str]:
     )
     ax.legend(fontsize=8)
     drawn[save_figure(fig, outdir / "capacity.png")] = (
-        f"Capacity: the fraction of {capacity['trials']:,} random dichotomies per P that are separable, "
-        "and that the rule learns, against Cover's formula."
+        f"Capacity: the fraction of {capacity['trials']:,} random dichotomies per P that are "
+        "separable, and that the rule learns, against Cover's formula."
     )
     return drawn

@@ -21,7 +21,8 @@ def fragments(results: dict) -> dict[str, str]:
     skipped = tables.get("novikoff_not_separable") or []
     if skipped:
         novikoff.append(
-            f"\nNot linearly separable, so not run (the theorem says nothing there): {', '.join(skipped)}."
+            "\nNot linearly separable, so not run (the theorem says nothing there): "
+            f"{', '.join(skipped)}."
         )
     photo = ["| A-units | test accuracy (mean ± std over wirings) |", "| ---: | --- |"]
     for r in tables["photo"]:
@@ -33,13 +34,14 @@ def fragments(results: dict) -> dict[str, str]:
     cover = [
         f"N = {capacity['N']}, {capacity['trials']:,} random dichotomies per P, "
         f"the rule capped at {capacity['max_epochs']:,} epochs.\n",
-        "| P | P/N | Cover's fraction | separable (LP) | learned by the rule | mean epochs when learned |",
+        "| P | P/N | Cover's fraction | separable (LP) | learned by the rule | "
+        "mean epochs when learned |",
         "| ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in capacity["rows"]:
         cover.append(
-            f"| {r['P']} | {fmt(r['P'] / capacity['N'])} | {fmt(r['cover'])} | {fmt(r['separable'])} | "
-            f"{fmt(r['learned'])} | {fmt(r['mean_epochs_learned'])} |"
+            f"| {r['P']} | {fmt(r['P'] / capacity['N'])} | {fmt(r['cover'])} | "
+            f"{fmt(r['separable'])} | {fmt(r['learned'])} | {fmt(r['mean_epochs_learned'])} |"
         )
     return {
         "novikoff": "\n".join(novikoff) + "\n",

@@ -226,7 +226,8 @@ def run(config: Config, *, seed: int) -> Measurements:
 
 
 def _headline(noise_rows: list[dict]) -> Measurement:
-    """§8 headline: ratio of Adaboost's mean % increase to Forest-RI's (the latter floored at 1%)."""
+    """§8 headline: ratio of Adaboost's mean % increase to Forest-RI's (the latter floored at
+    1%)."""
     done = [
         r
         for r in noise_rows

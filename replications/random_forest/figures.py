@@ -111,18 +111,19 @@ def _oob_scatter(results: dict[str, Any], path: Path) -> Path:
 def make_figures(results: dict[str, Any], outdir: Path) -> dict[Path, str]:
     """Table 2 paper vs ours, Table 5 noise increases, out-of-bag vs held-out error."""
     figures = {
-        _table2_scatter(
-            results, outdir / "table2.png"
-        ): "Breiman (2001) Table 2 against our re-run, one point per data set and column (bars: 2 standard "
-        "errors over the repeats; dashed: equality). Left: Adaboost and the two forests; right: single trees.",
-        _oob_scatter(
-            results, outdir / "oob.png"
-        ): "Out-of-bag estimate against held-out test error of the OOB-selected Forest-RI, mean over the "
-        "repeats of each data set (bars: 2 standard errors; dashed: equality).",
+        _table2_scatter(results, outdir / "table2.png"): (
+            "Breiman (2001) Table 2 against our re-run, one point per data set and column (bars: 2 "
+            "standard errors over the repeats; dashed: equality). Left: Adaboost and the two "
+            "forests; right: single trees."
+        ),
+        _oob_scatter(results, outdir / "oob.png"): (
+            "Out-of-bag estimate against held-out test error of the OOB-selected Forest-RI, mean "
+            "over the repeats of each data set (bars: 2 standard errors; dashed: equality)."
+        ),
     }
     if any("adaboost" in r for r in results["tables"]["noise"]):
         figures[_noise_bars(results, outdir / "noise.png")] = (
-            "Increase in test error when 5% of the training labels are changed (Breiman 2001, Table 5): our bars, "
-            "the paper's recalled values as black ticks."
+            "Increase in test error when 5% of the training labels are changed (Breiman 2001, "
+            "Table 5): our bars, the paper's recalled values as black ticks."
         )
     return figures

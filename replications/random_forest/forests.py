@@ -49,7 +49,8 @@ def default_features(inputs: int) -> int:
 def grow_forest(
     x_train: np.ndarray, y_train: np.ndarray, *, features: int, trees: int, random_state: int
 ) -> RandomForestClassifier:
-    """Forest-RI: ``trees`` unpruned CART trees on bootstrap samples, F = ``features`` inputs per node."""
+    """Forest-RI: ``trees`` unpruned CART trees on bootstrap samples, F = ``features`` inputs per
+    node."""
     forest = RandomForestClassifier(
         n_estimators=trees,
         max_features=features,

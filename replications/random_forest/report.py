@@ -100,7 +100,8 @@ def noise(results: dict[str, Any]) -> str:
                 "–"
                 if not ours or ours["increase"] is None
                 else (
-                    f"{fmt(ours['increase'], 2)} <small>({fmt(ours['clean'], 3)} → {fmt(ours['noisy'], 3)})</small>"
+                    f"{fmt(ours['increase'], 2)} <small>({fmt(ours['clean'], 3)} → "
+                    f"{fmt(ours['noisy'], 3)})</small>"
                 )
             )
             cells += [fmt(claim["paper"], 3), f"{text} {SYMBOL[claim['verdict']]}"]
@@ -149,8 +150,8 @@ def oob(results: dict[str, Any]) -> str:
             continue
         chosen = ", ".join(str(f) for f in entry.get("features_chosen", []))
         lines.append(
-            f"| {entry['set']} | {_mean_se(entry['oob'])} | {_mean_se(entry['selection'])} | {chosen} | "
-            f"{_mean_se(entry.get('rc'))} |"
+            f"| {entry['set']} | {_mean_se(entry['oob'])} | {_mean_se(entry['selection'])} | "
+            f"{chosen} | {_mean_se(entry.get('rc'))} |"
         )
     return (
         "\n".join(lines)

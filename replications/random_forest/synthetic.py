@@ -18,7 +18,8 @@ _A1 = 1.0 / np.sqrt(20.0)
 
 
 def _waveform(key: jax.Array, n: int) -> tuple[jax.Array, jax.Array]:
-    """21 inputs, 3 classes: x_i = u h_j(i) + (1 - u) h_k(i) + N(0, 1), u ~ U(0, 1) (CART §2.6.2)."""
+    """21 inputs, 3 classes: x_i = u h_j(i) + (1 - u) h_k(i) + N(0, 1), u ~ U(0, 1) (CART
+    §2.6.2)."""
     i = jnp.arange(1, 22)
     h1 = jnp.maximum(6.0 - jnp.abs(i - 11), 0.0)
     h2 = jnp.maximum(6.0 - jnp.abs(i - 15), 0.0)  # h1 shifted right by 4

@@ -50,7 +50,10 @@ def run() -> dict:
     warm, ours_pred = _ours(x, targets, x_test)
     libsvm, lib_pred = _libsvm(x.astype(np.float64), targets, x_test.astype(np.float64))
     record = {
-        "task": f"USPS 7,291 digits, ten one-vs-rest machines, (u.v + 1)^{DEGREE}, C = {C:g}, tol = {TOL:g}",
+        "task": (
+            f"USPS 7,291 digits, ten one-vs-rest machines, (u.v + 1)^{DEGREE}, C = {C:g}, "
+            f"tol = {TOL:g}"
+        ),
         "ours_seconds": warm,
         "ours_seconds_with_compile": cold,
         "libsvm_seconds": libsvm,

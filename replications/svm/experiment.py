@@ -50,7 +50,8 @@ def summary(
         "binary_test_errors": test["binary"],
         "support_vectors": (machines.alpha > 0).sum(1).tolist(),
         "train_errors": (margin < 0).sum(1).tolist(),
-        # the paper's k = 2 functional C (sum xi)^2 gives these same machines for C_k2 = C / (2 sum xi)
+        # the paper's k = 2 functional C (sum xi)^2 gives these same machines for
+        # C_k2 = C / (2 sum xi)
         "paper_form_C": [C / (2 * s) if s > 0 else None for s in slack],
         "kkt_gap": float(machines.gap.max()),
         "rounds": machines.rounds,

@@ -48,7 +48,8 @@ def errors(machines: Machines, x: np.ndarray, labels: np.ndarray) -> dict:
 def fit_path(
     x: np.ndarray, labels: np.ndarray, degree: int, grid: tuple[float, ...], **options
 ) -> list[Machines]:
-    """Machines for increasing C, each warm-started from the last (a feasible point: the box grows)."""
+    """Machines for increasing C, each warm-started from the last (a feasible point: the box
+    grows)."""
     path, alpha = [], None
     for C in sorted(grid):
         warm = alpha if not options.get("squared_slacks") else None
@@ -93,7 +94,8 @@ def choose_c_holdout(
     seed: int,
     **options,
 ) -> tuple[float, list[float]]:
-    """Hold-out inside the training set: train on ``size`` random digits, validate on another ``size``."""
+    """Hold-out inside the training set: train on ``size`` random digits, validate on another
+    ``size``."""
     order = np.random.default_rng(seed).permutation(len(x))
     train, valid = np.sort(order[:size]), np.sort(order[size : 2 * size])
     path = fit_path(x[train], labels[train], degree, grid, seed=seed, **options)

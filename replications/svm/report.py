@@ -17,9 +17,9 @@ def _range(values: list) -> str:
 def table2(results: dict) -> str:
     usps = results["tables"]["usps"]
     lines = [
-        "| degree | C (chosen) | validation error (%) per C | test error, paper (%) | test error, ours (%) | "
-        "SVs, paper | SVs, ours (mean) | training errors (mean) | dim, paper | dim, exact C(256+d, d) | "
-        "paper-form C (k = 2) | KKT gap | fit (s) |",
+        "| degree | C (chosen) | validation error (%) per C | test error, paper (%) | "
+        "test error, ours (%) | SVs, paper | SVs, ours (mean) | training errors (mean) | "
+        "dim, paper | dim, exact C(256+d, d) | paper-form C (k = 2) | KKT gap | fit (s) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for d in sorted(usps["degrees"], key=int):
@@ -27,8 +27,9 @@ def table2(results: dict) -> str:
         cv = ", ".join(f"{fmt(100 * e, 3)}" for e in r["cv_error"])
         lines.append(
             f"| {d} | {fmt(r['C'])} | {cv} | {fmt(PAPER_ERROR[int(d)])} | {fmt(r['test_error'])} | "
-            f"{PAPER_SV[int(d)]} | {fmt(sum(r['support_vectors']) / 10)} | {fmt(sum(r['train_errors']) / 10)} | "
-            f"{PAPER_DIMS[int(d)]:.3g} | {r['dims']['up_to_d']:.3g} | {_range(r['paper_form_C'])} | "
+            f"{PAPER_SV[int(d)]} | {fmt(sum(r['support_vectors']) / 10)} | "
+            f"{fmt(sum(r['train_errors']) / 10)} | {PAPER_DIMS[int(d)]:.3g} | "
+            f"{r['dims']['up_to_d']:.3g} | {_range(r['paper_form_C'])} | "
             f"{r['kkt_gap']:.1e} | {fmt(r['fit_seconds'], 2)} |"
         )
     grid = ", ".join(fmt(c) for c in usps["grid"])
@@ -60,18 +61,20 @@ def table3(results: dict) -> str:
     if not m:
         return "_The NIST/MNIST run is not in this results file._\n"
     lines = [
-        "| machine (digit) | SVs, paper | SVs, ours | training errors, paper | training errors, ours | "
-        "test errors, paper | test errors, ours |",
+        "| machine (digit) | SVs, paper | SVs, ours | training errors, paper | "
+        "training errors, ours | test errors, paper | test errors, ours |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for c in range(10):
         lines.append(
             f"| {c} | {PAPER_T3_SV[c]} | {fmt(m['support_vectors'][c])} | {PAPER_T3_TRAIN[c]} | "
-            f"{fmt(m['train_errors'][c])} | {PAPER_T3_TEST[c]} | {fmt(m['binary_test_errors'][c])} |"
+            f"{fmt(m['train_errors'][c])} | {PAPER_T3_TEST[c]} | "
+            f"{fmt(m['binary_test_errors'][c])} |"
         )
     lines.append(
-        f"| **total** | {sum(PAPER_T3_SV):,} | {fmt(sum(m['support_vectors']))} | {sum(PAPER_T3_TRAIN)} | "
-        f"{fmt(sum(m['train_errors']))} | {sum(PAPER_T3_TEST)} | {fmt(sum(m['binary_test_errors']))} |"
+        f"| **total** | {sum(PAPER_T3_SV):,} | {fmt(sum(m['support_vectors']))} | "
+        f"{sum(PAPER_T3_TRAIN)} | {fmt(sum(m['train_errors']))} | {sum(PAPER_T3_TEST)} | "
+        f"{fmt(sum(m['binary_test_errors']))} |"
     )
     valid = ", ".join(
         f"C = {fmt(c)}: {fmt(100 * e, 3)}%"
@@ -80,9 +83,10 @@ def table3(results: dict) -> str:
     lines += [
         "",
         f"Combined test error {fmt(m['test_error'])}% (paper 1.1%) on {fmt(m['n_test'])} digits, "
-        f"{fmt(m['n_train'])} training digits, C = {fmt(m['C'])} chosen on a hold-out split of the training "
-        f"set ({fmt(m['select'])} / {fmt(m['select'])}; validation error {valid}). "
-        f"{fmt(m['support_union'])} distinct training digits are support vectors of at least one machine. "
+        f"{fmt(m['n_train'])} training digits, C = {fmt(m['C'])} chosen on a hold-out split of "
+        f"the training set ({fmt(m['select'])} / {fmt(m['select'])}; validation error {valid}). "
+        f"{fmt(m['support_union'])} distinct training digits are support vectors of at least one "
+        "machine. "
         f"Solver: {m['rounds']} chunking rounds, final KKT gap {m['kkt_gap']:.1e}, "
         f"fit {fmt(m['fit_seconds'], 3)} s; paper-form C (k = 2) {_range(m['paper_form_C'])}.",
     ]

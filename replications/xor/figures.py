@@ -29,8 +29,8 @@ def make_figures(results: dict, outdir: Path) -> dict[Path, str]:
     ax.set(xlabel="largest support k of the masks allowed", ylabel="bits n")
     ax.grid(False)
     drawn[save_figure(fig, outdir / "parity_order.png")] = (
-        "Parity of n bits as a threshold function of masks of support at most k: feasible (green) only "
-        "on the diagonal k = n (grey: k > n does not apply)."
+        "Parity of n bits as a threshold function of masks of support at most k: feasible (green) "
+        "only on the diagonal k = n (grey: k > n does not apply)."
     )
 
     trajectory = np.array(tables["rule"]["example_trajectory"])
@@ -41,6 +41,7 @@ def make_figures(results: dict, outdir: Path) -> dict[Path, str]:
     ax.set(xlabel="epoch", ylabel="weight at the start of the epoch")
     ax.legend(fontsize=8)
     drawn[save_figure(fig, outdir / "xor_cycle.png")] = (
-        "The perceptron rule on XOR (first run): the weights return to earlier values and cycle for ever."
+        "The perceptron rule on XOR (first run): the weights return to earlier values and cycle "
+        "for ever."
     )
     return drawn

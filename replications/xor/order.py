@@ -45,7 +45,8 @@ def threshold_feasible(features: np.ndarray, labels: np.ndarray) -> bool:
 
 
 def parity_order_table(max_bits: int) -> list[dict]:
-    """For n = 2..max_bits and k = 1..n: can parity of n bits be computed with masks of support <= k?"""
+    """For n = 2..max_bits and k = 1..n: can parity of n bits be computed with masks of support
+    <= k?"""
     rows = []
     for n in range(2, max_bits + 1):
         x = all_inputs(n)
@@ -82,7 +83,8 @@ def farkas_certificate(x: np.ndarray, labels: np.ndarray) -> list[Fraction] | No
 
 
 def best_single_unit_accuracy(x: np.ndarray, labels: np.ndarray) -> float:
-    """The largest fraction of the inputs any one threshold unit gets right (exhaustive over subsets)."""
+    """The largest fraction of the inputs any one threshold unit gets right (exhaustive over
+    subsets)."""
     m = len(labels)
     for size in range(m, 0, -1):
         for subset in itertools.combinations(range(m), size):

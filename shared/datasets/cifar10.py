@@ -74,7 +74,8 @@ LOSSY_NOTE = (
 
 
 def parse_cifar_binary(data: bytes, name: str = "CIFAR-10 file") -> tuple[np.ndarray, np.ndarray]:
-    """Records of ``label, R(1024), G(1024), B(1024)`` -> images (N, 32, 32, 3) uint8 (NHWC), labels int32."""
+    """Records of ``label, R(1024), G(1024), B(1024)`` -> images (N, 32, 32, 3) uint8 (NHWC),
+    labels int32."""
     if not data or len(data) % RECORD:
         raise HypeError(
             f"{name} holds {len(data)} bytes, not a whole number of {RECORD}-byte records",
@@ -107,7 +108,8 @@ def _verified(path: Path, expected: str) -> bool:
 
 
 def extract_archive(archive: Path, into: Path, expected: dict[str, str] | None = None) -> None:
-    """Read the known members of the CIFAR-10 binary archive and write each, verified, under ``into``.
+    """Read the known members of the CIFAR-10 binary archive and write each, verified, under
+    ``into``.
 
     Safe by construction: only regular-file members named ``<MEMBER_DIR>/<known name>`` are
     read, and their bytes are written to ``into/<known name>``; links, devices, absolute or
@@ -162,13 +164,15 @@ def _check_archive(path: Path) -> None:
             md5.update(block)
     if sha.hexdigest() != ARCHIVE_SHA256 or md5.hexdigest() != ARCHIVE_MD5:
         raise HypeError(
-            f"{path} has sha256 {sha.hexdigest()} (md5 {md5.hexdigest()}), expected {ARCHIVE_SHA256}",
+            f"{path} has sha256 {sha.hexdigest()} (md5 {md5.hexdigest()}), "
+            f"expected {ARCHIVE_SHA256}",
             f"delete {path} and fetch it again",
         )
 
 
 def _genuine_files() -> Path | None:
-    """The folder of verified genuine ``.bin`` files, fetching them if possible; None when offline."""
+    """The folder of verified genuine ``.bin`` files, fetching them if possible; None when
+    offline."""
     folder = _genuine_dir()
     if all(_verified(folder / name, sha) for name, sha in GENUINE_SHA256.items()):
         return folder

@@ -51,7 +51,8 @@ FILES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
             "aeecc0c42cce7f95470ae5bb3a298a6028d012af/data/breast-cancer-wisconsin.data",
         ),
     ),
-    "pima-indians-diabetes.data": (  # removed from UCI: its URL is kept for reference, the copy serves
+    # removed from UCI: its URL is kept for reference, the copy serves
+    "pima-indians-diabetes.data": (
         "pima-indians-diabetes",
         "pima-indians-diabetes/pima-indians-diabetes.data",
         "06f5b7c2cd7bca686fda4f92eab5f61e7ff6426a9acefa2e3dda04fc54293cf5",
@@ -63,8 +64,8 @@ FILES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
         "e90434cdbf00fcf93ffa911fe447ae25606979658e60f1d32e155c3b5240234d",
         (
             _GH + "utomoreza/C1_LBB/d975b20a3a2013e682f46aa182f988323e8db0de/sonar.all-data",
-            _GH
-            + "rfigueror1/tareas_teoria_cerebro/7e3e4bfa8b250dd36d0be11907c3b5a5529d5759/sonar.all-data.csv",
+            _GH + "rfigueror1/tareas_teoria_cerebro/"
+            "7e3e4bfa8b250dd36d0be11907c3b5a5529d5759/sonar.all-data.csv",
         ),
     ),
     "ionosphere.data": (
@@ -99,8 +100,8 @@ FILES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
         "statlog/german/german.data-numeric",
         "2752b044394958ab6dd193a0b56ca0f0b3a2d8bc7cb8c008e35a5e84bbec02f8",
         (
-            _GH
-            + "KevinChittilapilly/Fairness-Research/586a031c8777efe33042cb60c3b84595e8964c7d/german.data-numeric.txt",
+            _GH + "KevinChittilapilly/Fairness-Research/"
+            "586a031c8777efe33042cb60c3b84595e8964c7d/german.data-numeric.txt",
         ),
     ),
     "segmentation.data": (
@@ -108,10 +109,10 @@ FILES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
         "image/segmentation.data",
         "ed5b5aee8081bbe875357149f73f50d7085e22cc0897f5b52eb7b52fea969a5b",
         (
-            _GH
-            + "SinghGauravKumar/Image-Segmentation/d6e33017ca6eb54ecb83c8637be03fda5e2303bc/segmentation.data",
-            _GH
-            + "yaronw/decision_trees_from_scratch/9fe4d3455fec734efb1ef8b7cbcc1f2bb48b8ab0/data/segmentation.data",
+            _GH + "SinghGauravKumar/Image-Segmentation/"
+            "d6e33017ca6eb54ecb83c8637be03fda5e2303bc/segmentation.data",
+            _GH + "yaronw/decision_trees_from_scratch/"
+            "9fe4d3455fec734efb1ef8b7cbcc1f2bb48b8ab0/data/segmentation.data",
         ),
     ),
     "segmentation.test": (
@@ -128,8 +129,8 @@ FILES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
         "letter-recognition/letter-recognition.data",
         "2b89f3602cf768d3c8355267d2f13f2417809e101fc2b5ceee10db19a60de6e2",
         (
-            _GH
-            + "betterenvi/Adaboost-Muliclass/7eecaeb8b8c96d3b3fb37f56a5d1d91a7981834a/Downloads/letter-recognition.data",
+            _GH + "betterenvi/Adaboost-Muliclass/"
+            "7eecaeb8b8c96d3b3fb37f56a5d1d91a7981834a/Downloads/letter-recognition.data",
         ),
     ),
     # Vowel and soybean-large.data are rebuilt from copies that agree, not byte-proven originals
