@@ -246,10 +246,9 @@ def paper() -> Config:
     gives 99.9% error on softmax, 89.4% on maxout (0.94% clean); adversarial training takes
     maxout to 0.84% clean and 17.9% FGSM error; CIFAR-10 at epsilon 0.1: 87.15% error.
 
-    Runtime: not yet measured on a GPU. On a 2-core CPU, estimated from measured per-epoch
-    costs (the maxout step: 12.4 s per epoch of 50,000 images, 32 s adversarially; the CIFAR-10
-    maxout net: ~61 s per step of 128, ~5 h per epoch) at over a year, nearly all of it the
-    CIFAR-10 net; about 10 hours without it. Use the ``cpu`` profile on a CPU.
+    Size: the CIFAR-10 maxout net is by far the largest cost (per epoch, about a thousand times
+    the MNIST maxout net's on a CPU), so run this profile on a GPU, or the ``cpu`` profile on a
+    CPU; a finished run's time is in its provenance.
     Command: ``nox -s replicate-adversarial`` (or ``python -m shared.cli replicate adversarial``).
     """
     converge = Recipe(
@@ -284,13 +283,10 @@ def cpu() -> Config:
     validation stage: 30 epochs for the softmax models, 50 for the MLPs, 25 for the
     autoencoder, 12 for each maxout net (flax's default initialisation, inverted dropout on the
     input, no max-norm). The CIFAR-10 stage attacks the alexnet replication's four-layer
-    convnet after 2 epochs of SGD. The epochs filled about 25 minutes of an idle 2-core CPU
-    (per-epoch costs measured in CPU seconds per 60,000 images, AMD EPYC: softmax 0.3,
-    FC100-100-10 1.2, the autoencoder ~4, the maxout net ~9 and ~22 adversarially trained; the
-    CIFAR-10 convnet 0.58 s per batch of 128), so most models, the maxout nets above all, stop
-    short of convergence.
+    convnet after 2 epochs of SGD. The epoch counts fit a short run on a 2-core CPU, so most
+    models, the maxout nets above all, stop short of convergence; the published run's time is in
+    its provenance.
 
-    Runtime: 25 min (1,517 s) measured on a 2-core AMD EPYC CPU at commit 54a691c.
     Command: ``nox -s replicate-adversarial -- --profile cpu``.
     """
 

@@ -54,15 +54,11 @@ def paper() -> Config:
     four-layer net from 13% to 11% test error (§3.3); overlapping pooling -0.4% top-1 on ImageNet
     (§3.4); dropout "roughly doubles" the iterations to converge and curbs overfitting (§4.2).
 
-    Runtime, measured per epoch (45,000 images) of the four-layer net in the paper run on a
-    2-core AMD EPYC CPU shared with other jobs, convolutions through YNNPACK (set by
-    shared.training): 4.3 min (~175 images/s) averaged over 705 steps as the load average fell
-    from ~7 to ~2, 8.5 min at load ~8 (35 min before YNNPACK, at load ~15). The profile is about
-    1,900 such epochs (Fig. 1 ~400 with the pruned sweep; 9 plateau runs of the four-layer net and
-    6 of the small AlexNet, which costs ~2.4x per epoch, at up to 120 epochs): about 5.5 days of a
-    2-core CPU at 4.3 min per epoch. On one GPU an estimated 2-4 hours (not measured: no GPU was
-    available). It checkpoints every epoch, so it can be run in pieces.
-    Run it with ``nox -s replicate-alexnet`` (it checkpoints every epoch and resumes).
+    Size: about 1,900 epochs of 45,000 images (Fig. 1 ~400 with the pruned sweep; 9 plateau
+    runs of the four-layer net and 6 of the small AlexNet, ~2.4x the cost per epoch, at up to
+    120 epochs): days on a laptop CPU, hours on a GPU. ``nox -s bench -- alexnet`` measures a
+    machine's images per second; a finished run's time is in its provenance. It checkpoints
+    every epoch and resumes: ``nox -s replicate-alexnet``.
     """
     return Config()
 
