@@ -56,7 +56,7 @@ class TinyNet(nnx.Module):
         return self.out(h)
 
 
-def tiny_stepper(devices: list | None = None) -> Stepper:
+def tiny_stepper(devices: list | None = None, scan: bool | None = None) -> Stepper:
     from shared.training import data_mesh
 
     return Stepper(
@@ -65,6 +65,7 @@ def tiny_stepper(devices: list | None = None) -> Stepper:
         preprocess=lambda x, aux: x * aux,
         aux=jnp.float32(0.5),
         mesh=data_mesh(devices),
+        scan=scan,
     )
 
 
@@ -78,14 +79,15 @@ def test_error_rate_counts_every_example_once() -> None:
     assert stepper.error_rate(x, y, batch_size=1000) == pytest.approx(expected)
 
 
-def test_a_compiled_stretch_of_steps_is_the_same_as_step_by_step() -> None:
-    """train_steps (one lax.scan program over held data) = the same batches and dropout keys
-    dispatched one step at a time."""
+@pytest.mark.parametrize("scan", [True, False], ids=["one lax.scan program", "a program per step"])
+def test_a_compiled_stretch_of_steps_is_the_same_as_step_by_step(scan: bool) -> None:
+    """train_steps over held data (as accelerators run it, and as CPUs do) = the same batches
+    and dropout keys given from the host one step at a time."""
     rng = np.random.default_rng(2)
     x, y = rng.normal(size=(40, 12)).astype(np.float32), rng.integers(0, 3, 40).astype(np.int32)
     order = rng.permutation(40)[:32].reshape(4, 8)
     base = jax.random.key(5)
-    one_by_one, scanned = tiny_stepper(), tiny_stepper()
+    one_by_one, scanned = tiny_stepper(), tiny_stepper(scan=scan)
     expected = [
         one_by_one.train(x[rows], y[rows], jax.random.fold_in(base, 3 + i))
         for i, rows in enumerate(order)
