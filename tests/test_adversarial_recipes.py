@@ -228,7 +228,7 @@ def test_recipe_refuses_what_it_cannot_do() -> None:
 
 def test_profiles_say_what_they_are() -> None:
     assert set(profiles.PROFILES) == {"paper", "cpu", "smoke"}
-    assert "not yet measured on a GPU" in inspect.getdoc(profiles.paper)
+    assert "run this profile on a GPU" in inspect.getdoc(profiles.paper)
     assert "never published as ``paper``" in inspect.getdoc(profiles.cpu)
     paper = profiles.paper()
     assert (paper.maxout.monitor, paper.maxout.retrain) == ("valid_error", "continue")
