@@ -139,33 +139,6 @@ def _compile(
         logits = nnx.merge(graphdef, params)(preprocess(x, aux))
         return jnp.sum((jnp.argmax(logits, -1) != y) & valid)
 
-    def train_steps(
-        params: Any,
-        opt_state: Any,
-        aux: Any,
-        x_all: jax.Array,
-        y_all: jax.Array,
-        order: jax.Array,
-        dropout_key: jax.Array,
-        first_step: jax.Array,
-    ):
-        """``order``: (steps, batch) indices into the held set; step i's dropout key is
-        fold_in(dropout_key, first_step + i), as if each step had been dispatched alone."""
-
-        def body(carry: tuple[Any, Any], inputs: tuple[jax.Array, jax.Array]):
-            step, rows = inputs
-            x = jax.lax.with_sharding_constraint(x_all[rows], batched)
-            y = jax.lax.with_sharding_constraint(y_all[rows], batched)
-            key = jax.random.fold_in(dropout_key, first_step + step)
-            params, opt_state, value, errors = train_step(*carry, aux, x, y, key)
-            return (params, opt_state), (value, errors)
-
-        steps = jnp.arange(order.shape[0], dtype=jnp.int32)
-        (params, opt_state), (values, errors) = jax.lax.scan(
-            body, (params, opt_state), (steps, order)
-        )
-        return params, opt_state, values, errors
-
     def held_step(
         params: Any,
         opt_state: Any,
@@ -177,12 +150,34 @@ def _compile(
         first_step: jax.Array,
         step: jax.Array,
     ):
-        """Step ``step`` of :func:`train_steps` alone: the same batch, key and update."""
+        """Step ``step`` of a stretch: the batch ``order[step]`` (indices into the held set) and
+        the dropout key fold_in(dropout_key, first_step + step), as if dispatched alone."""
         rows = order[step]
         x = jax.lax.with_sharding_constraint(x_all[rows], batched)
         y = jax.lax.with_sharding_constraint(y_all[rows], batched)
         key = jax.random.fold_in(dropout_key, first_step + step)
         return train_step(params, opt_state, aux, x, y, key)
+
+    def train_steps(
+        params: Any,
+        opt_state: Any,
+        aux: Any,
+        x_all: jax.Array,
+        y_all: jax.Array,
+        order: jax.Array,
+        dropout_key: jax.Array,
+        first_step: jax.Array,
+    ):
+        """Every step of ``order`` (steps, batch), each as :func:`held_step`, in one scan."""
+        held = (aux, x_all, y_all, order, dropout_key, first_step)
+
+        def body(carry: tuple[Any, Any], step: jax.Array):
+            params, opt_state, value, errors = held_step(*carry, *held, step)
+            return (params, opt_state), (value, errors)
+
+        steps = jnp.arange(order.shape[0], dtype=jnp.int32)
+        (params, opt_state), (values, errors) = jax.lax.scan(body, (params, opt_state), steps)
+        return params, opt_state, values, errors
 
     def evaluate_set(
         params: Any,
