@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from replications.adversarial.claims_map import NOISE2, SLUG
 from shared.plots import PALETTE, new_figure, save_figure
 
 TABLE1 = ("FC10(1e-4)", "FC10(1e-2)", "FC10(1)", "FC100-100-10", "FC200-200-10", "AE400-10")
@@ -80,16 +81,7 @@ def _transfer(results: dict[str, Any], path: Path) -> tuple[Path, str]:
     rows = [r for r in SHORT if r in t2]  # the paper's row order (the results file sorts keys)
     ours = np.array([[t2[r]["errors"][c] for c in TABLE1] for r in rows])
     paper = {row["id"]: row["paper"] for row in results["claims"]}
-    slug = {
-        "FC10(1e-4)": "FC10-1e-4",
-        "FC10(1e-2)": "FC10-1e-2",
-        "FC10(1)": "FC10-1",
-        "FC100-100-10": "FC100",
-        "FC200-200-10": "FC200",
-        "AE400-10": "AE400",
-        "Gaussian noise, sigma 0.1": "noise-0.1",
-        "Gaussian noise, sigma 0.3": "noise-0.3",
-    }
+    slug = {**SLUG, **NOISE2}
     theirs = np.array(
         [[paper.get(f"SZ-T2-{slug[r]}-on-{slug[c]}", np.nan) for c in TABLE1] for r in rows],
         dtype=float,
@@ -128,20 +120,12 @@ def _transfer(results: dict[str, Any], path: Path) -> tuple[Path, str]:
 def _distortion(results: dict[str, Any], path: Path) -> tuple[Path, str]:
     t1 = results["tables"]["table1"]
     paper = {row["id"]: row["paper"] for row in results["claims"]}
-    slug = {
-        "FC10(1e-4)": "FC10-1e-4",
-        "FC10(1e-2)": "FC10-1e-2",
-        "FC10(1)": "FC10-1",
-        "FC100-100-10": "FC100",
-        "FC200-200-10": "FC200",
-        "AE400-10": "AE400",
-    }
     x = np.arange(len(TABLE1))
     fig, axes = new_figure(6.4, 3.8)
     ax = axes[0, 0]
     ax.bar(
         x - 0.2,
-        [paper[f"SZ-T1-{slug[m]}-dist"] for m in TABLE1],
+        [paper[f"SZ-T1-{SLUG[m]}-dist"] for m in TABLE1],
         0.4,
         color=PALETTE[0],
         label="Szegedy et al.",
