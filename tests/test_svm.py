@@ -83,6 +83,31 @@ def test_chunking_reaches_the_same_optimum(digits) -> None:
     np.testing.assert_allclose(chunked.dual_objective, dense.dual_objective, rtol=1e-4)
 
 
+def test_shrinking_reaches_the_same_optimum(digits, monkeypatch) -> None:
+    """Shrinking drops points from the SMO steps (libsvm's idea), not from the problem: the
+    same optimum as every step over every point, and the gap checked on all of them."""
+    from replications.svm import solver
+
+    widths = []
+    smo = solver.smo
+
+    def recording(kmat, idx, *rest):
+        widths.append(idx.shape[1])
+        return smo(kmat, idx, *rest)
+
+    monkeypatch.setattr(solver, "smo", recording)
+    x_train, y_train, *_ = digits
+    targets = one_vs_rest(y_train)
+    shrunk = fit(x_train, targets, 3, 1.0)
+    assert min(widths) < len(x_train)  # some stretches ran on fewer points
+    widths.clear()
+    whole = fit(x_train, targets, 3, 1.0, shrinking=False)
+    assert widths == [len(x_train)]
+    assert shrunk.gap.max() <= 1e-3 and whole.gap.max() <= 1e-3
+    np.testing.assert_allclose(shrunk.dual_objective, whole.dual_objective, rtol=1e-5)
+    assert np.mean(np.sign(shrunk.train_output) == np.sign(whole.train_output)) >= 0.999
+
+
 def test_same_input_same_machines(digits) -> None:
     x_train, y_train, *_ = digits
     targets = one_vs_rest(y_train)[:4]

@@ -38,9 +38,7 @@ def paper() -> Config:
     5,000 / 5,000 split of the training set).
 
     The paper got 4.2-4.7% on USPS for degrees 2-7 (12.0% linear) and 1.1% on NIST.
-    Measured: 49 min on 2 shared AMD EPYC cores under a load of ~15 (USPS 13 min, MNIST fit
-    34 min); on an idle 2-core CPU expect roughly a third of that. No GPU time measured.
-    ``nox -s replicate-svm``.
+    ``nox -s replicate-svm``; a run's time per stage is in its provenance.
     """
     return Config(
         degrees=(1, 2, 3, 4, 5, 6, 7),
