@@ -1,9 +1,12 @@
 """``nox -s bench``: each replication's ``bench.py`` measures us against the peer a user
 would pick instead (PyTorch, scikit-learn) in the same run, and reports the ratio.
 
-A replication opts in with ``replications/<name>/bench.py`` defining
-``run() -> dict`` (JSON-serialisable, with the device and the ratio). The results go to
-``runs/bench/<name>-<device>.json`` with provenance; ``--publish`` writes them to
+A replication opts in with ``replications/<name>/bench.py`` defining ``run() -> dict``
+(JSON-serialisable, with the device and the load average) whose ``ratios`` list holds one row
+per comparison: ``what``, ``ours`` and ``peer`` in ``unit``, ``peer_name`` (with its version and
+threads), ``ratio`` (our speed over the peer's: above 1 we are faster) and, for a number not
+measured in full, ``extrapolated: true``. The site's performance page shows those rows.
+The results go to ``runs/bench/<name>-<device>.json`` with provenance; ``--publish`` writes them to
 ``site/results/bench/<name>-<device>.json`` instead (the site's performance numbers, one file
 per device kind). Nothing here is a timed test.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 
 from shared.destinations import RUNS_DIR
 from shared.errors import HypeError
@@ -45,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             print(f"== {replication.name}", flush=True)
             measured = replication.module("bench").run()
+            measured["measured_utc"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
             record = {
                 "schema": 1,
                 "replication": replication.name,

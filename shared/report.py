@@ -19,6 +19,7 @@ every claim row carries a ready-to-paste citation and what has been checked twic
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from pathlib import Path
@@ -540,6 +541,59 @@ def timeline(loaded: dict[str, dict[str, Any]], replications: list[Replication])
     return "\n".join(blocks)
 
 
+def _speed(value: float, unit: str) -> str:
+    return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.3g} {unit}"
+
+
+def _read_bench(path: Path) -> dict[str, Any]:
+    try:
+        record = json.loads(path.read_text())
+        record["bench"], record["provenance"], record["replication"]  # noqa: B018
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
+        raise HypeError(
+            f"{path} is not a bench record ({error!r})", "re-run: nox -s bench -- NAME --publish"
+        ) from None
+    return record
+
+
+def performance_table(bench_dir: Path) -> str:
+    """One row per ratio of every published bench file (``site/results/bench/<name>-<device>.json``,
+    written by ``nox -s bench -- <name> --publish``), with its device, date, load and commit."""
+    files = sorted(bench_dir.glob("*.json")) if bench_dir.exists() else []
+    rows = []
+    for path in files:
+        record = _read_bench(path)
+        bench, p = record["bench"], record["provenance"]
+        if "ratios" not in bench:
+            raise HypeError(
+                f"{path} has no `ratios` (an older bench format)",
+                f"re-run: nox -s bench -- {record['replication']} --publish",
+            )
+        device = p["device"]
+        where = (
+            f"{device['count']} × {device['kind']} ({device['cpu']}, {device['cpu_count']} cores)"
+        )
+        load = bench.get("load_average_1_5_15_min")
+        commit = (p["git"]["commit"] or "unknown")[:7] + (" (dirty)" if p["git"]["dirty"] else "")
+        for ratio in bench["ratios"]:
+            mark = " (extrapolated)" if ratio.get("extrapolated") else ""
+            rows.append(
+                f"| {record['replication']} | {ratio['what']}{mark} "
+                f"| {_speed(ratio['ours'], ratio['unit'])} "
+                f"| {_speed(ratio['peer'], ratio['unit'])}: {ratio['peer_name']} "
+                f"| **{ratio['ratio']:.2f}x** | {where} | {bench.get('measured_utc', '–')} "
+                f"| {f'{load[0]:.2f}' if load else '–'} | `{commit}` |"
+            )
+    if not rows:
+        return '!!! note "Not run yet"\n    No bench has been published yet.\n'
+    return (
+        "| bench | what | ours | peer | speed ratio, ours ÷ peer | device | measured (UTC) "
+        "| load (1 min) | commit |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+
+
 def _load_paper_results(
     replication: Replication, results_dir: Path = RESULTS_DIR
 ) -> dict[str, Any] | None:
@@ -600,6 +654,7 @@ def write_site_fragments(results_dir: Path = RESULTS_DIR, docs: Path = DOCS) -> 
     _write(generated / "held.md", held_table(loaded, replications, records), written)
     _write(generated / "summary.md", summary_table(loaded, replications), written)
     _write(generated / "timeline.md", timeline(loaded, replications), written)
+    _write(generated / "performance.md", performance_table(results_dir / "bench"), written)
     for fragment in sorted(included_fragments(docs)):
         path = docs / fragment
         if path not in written:

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from shared.errors import HypeError
 from shared.registry import RESULTS_DIR, ROOT, all_replications
 from shared.report import (
     GENERATED,
@@ -23,6 +24,7 @@ from shared.report import (
     held_table,
     included_fragments,
     page_link,
+    performance_table,
     write_site_fragments,
 )
 from shared.verification import read_record
@@ -321,3 +323,42 @@ def test_figures_are_drawn_by_the_build_so_a_caption_needs_no_run(tmp_path, monk
     # drawn from the regraded results (today's verdicts), never from the stored captions
     assert seen[0]["claims"] == regrade(stored, load_claims(xor.claims_file))["claims"]
     assert "figures" not in seen[0]
+
+
+def _bench_record(ratios):
+    return {
+        "schema": 1,
+        "replication": "svm",
+        "bench": {
+            "ratios": ratios,
+            "load_average_1_5_15_min": [0.25, 0.5, 0.75],
+            "measured_utc": "2026-11-30 08:00",
+        },
+        "provenance": {
+            "git": {"commit": "0123456789abcdef", "dirty": False},
+            "device": {"count": 1, "kind": "cpu", "cpu": "AMD EPYC", "cpu_count": 2},
+        },
+    }
+
+
+def test_the_performance_page_shows_every_published_ratio_with_its_conditions(tmp_path):
+    """One row per ratio, with the device, date, load and commit; an older bench file without
+    ratios is refused with the command that rewrites it, never half-shown."""
+    assert "Not run yet" in performance_table(tmp_path)
+    ratios = [
+        {"what": "USPS fit", "ours": 2.0, "peer": 4.0, "unit": "s", "peer_name": "libsvm"},
+        {"what": "60,000 digits", "ours": 100.0, "peer": 50.0, "unit": "s", "peer_name": "x"},
+    ]
+    ratios[0]["ratio"], ratios[1]["ratio"], ratios[1]["extrapolated"] = 2.0, 0.5, True
+    (tmp_path / "svm-cpu.json").write_text(json.dumps(_bench_record(ratios)))
+    table = performance_table(tmp_path)
+    rows = [line for line in table.splitlines() if line.startswith("| svm")]
+    assert len(rows) == 2
+    assert "**2.00x**" in rows[0] and "2 s" in rows[0] and "4 s: libsvm" in rows[0]
+    assert "(extrapolated)" in rows[1] and "**0.50x**" in rows[1]
+    assert all("2026-11-30 08:00" in r and "0.25" in r and "`0123456`" in r for r in rows)
+    old = _bench_record([])
+    del old["bench"]["ratios"]
+    (tmp_path / "svm-cpu.json").write_text(json.dumps(old))
+    with pytest.raises(HypeError, match="nox -s bench -- svm --publish"):
+        performance_table(tmp_path)

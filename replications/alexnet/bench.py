@@ -162,7 +162,26 @@ def run(rounds: int = 3, steps: int = 10) -> dict[str, Any]:
             measured[name].append(_seconds(work))
     median = {name: statistics.median(values) for name, values in measured.items()}
     scale = EPOCH_IMAGES / n_held
+    peer = f"PyTorch {torch.__version__} eager, {torch.get_num_threads()} threads"
     return {
+        "ratios": [
+            {
+                "what": "train step, batch 128",
+                "ours": BATCH * steps / median["jax_step"],
+                "peer": BATCH * steps / median["torch_step"],
+                "unit": "images/s",
+                "peer_name": peer,
+                "ratio": median["torch_step"] / median["jax_step"],
+            },
+            {
+                "what": f"one {EPOCH_IMAGES:,}-image epoch, data on the device",
+                "ours": median["jax_epoch"] * scale,
+                "peer": median["torch_epoch"] * scale,
+                "unit": "s",
+                "peer_name": peer,
+                "ratio": median["torch_epoch"] / median["jax_epoch"],
+            },
+        ],
         "what": (
             "Fig. 1 four-layer net, batch 128, SGD momentum + weight decay; data already on the "
             "device"

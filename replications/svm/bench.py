@@ -131,9 +131,47 @@ def mnist(sizes: tuple[int, ...] = MNIST_SIZES) -> dict[str, Any]:
 
 def run(rounds: int = 3) -> dict[str, Any]:
     """USPS (median of alternating rounds) and the MNIST ladder, both sides in one run."""
+    on_usps, on_mnist = usps(rounds), mnist()
+    peer = f"libsvm (scikit-learn {sklearn.__version__} SVC, one core)"
+    largest = on_mnist["subsets"][-1]
+
+    def ratio(what: str, ours: float, libsvm: float, **extra: Any) -> dict[str, Any]:
+        return {
+            "what": what,
+            "ours": ours,
+            "peer": libsvm,
+            "unit": "s",
+            "peer_name": peer,
+            "ratio": libsvm / ours,
+            **extra,
+        }
+
     return {
-        "usps": usps(rounds),
-        "mnist": mnist(),
+        "ratios": [
+            ratio(
+                "USPS fit, 7,291 digits, degree 3",
+                on_usps["ours_seconds"],
+                on_usps["libsvm_seconds"],
+            ),
+            ratio(
+                "the same, our compilation included",
+                on_usps["ours_seconds_with_compile"],
+                on_usps["libsvm_seconds"],
+            ),
+            ratio(
+                f"MNIST fit, {largest['n']:,} digits, degree 4",
+                largest["ours_seconds"],
+                largest["libsvm_seconds"],
+            ),
+            ratio(
+                "MNIST fit, 60,000 digits, degree 4",
+                on_mnist["extrapolated_60000_ours_seconds"],
+                on_mnist["extrapolated_60000_libsvm_seconds"],
+                extrapolated=True,
+            ),
+        ],
+        "usps": on_usps,
+        "mnist": on_mnist,
         "libsvm": f"scikit-learn {sklearn.__version__} SVC, one core, cache_size 1000 MB",
         "device": device_info(),
         "load_average_1_5_15_min": list(os.getloadavg()),  # other work slows both sides
