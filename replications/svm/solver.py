@@ -353,12 +353,15 @@ def _fit(
         iterations += steps
         alpha[:, active] = alpha_a
         # exact outputs (no bias) and gradient on the whole training set
-        if len(active) == n:
-            output = (y_a * (grad_a + 1.0)).T  # G = y f - 1; f includes the I/C shift
-        else:
+        # the chunk's outputs come from its exact gradient (G = y f - 1, f with the I/C shift;
+        # every support vector is in the chunk); only the points outside need kernel blocks
+        output = np.empty((n, machines))
+        output[active] = (y_a * (grad_a + 1.0)).T
+        outside = np.setdiff1d(np.arange(n), active)
+        if len(outside):
             support = np.flatnonzero((alpha > 0).any(0))
             coef = (alpha * y)[:, support].T
-            output = kernel_dot(x, x[support], coef, degree) + shift * (alpha * y).T
+            output[outside] = kernel_dot(x[outside], x[support], coef, degree)
         grad = y * output.T - 1.0
         gap = kkt_gap(y, alpha, grad, upper)
         if (gap <= tol).all() or rounds >= max_rounds:
