@@ -20,7 +20,9 @@ PUBLISHED = [r for r in all_replications() if (RESULTS_DIR / f"{r.name}.json").i
 # Fields a replication's tables gained after its file was published; the value is read from the
 # same file's provenance (the run's own configuration), never typed here or re-run:
 # {replication: {table field: provenance.config field}}.
-FROM_PROVENANCE: dict[str, dict[str, str]] = {}
+FROM_PROVENANCE: dict[str, dict[str, str]] = {
+    "perceptron": {"seeds": "seeds"},  # runs per task: stored since the tables were declared
+}
 
 # (replication, claim id) -> why the stored tables cannot give this measurement again. New runs
 # store what it needs; only files published before that are excused.
