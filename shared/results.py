@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from shared.atomic import atomic_write_bytes
@@ -30,11 +30,12 @@ SCHEMA = 1
 
 def json_ready(value: Any) -> Any:
     """What ``value`` reads back as from the results file: JSON-safe and deterministic (numpy
-    scalars and arrays to Python, tuples to lists, keys to strings; NaN to None, infinities to
-    "inf"). The CLI measures the run's tables in this form, so a measurement computed again from
-    a stored file is the one the run stored."""
+    scalars and arrays to Python, tuples to lists, keys to strings in sorted order as the file
+    keeps them; NaN to None, infinities to "inf"). The CLI measures the run's tables in this form,
+    so a measurement computed again from a stored file is the one the run stored."""
     if isinstance(value, dict):
-        return {str(k): json_ready(v) for k, v in value.items()}
+        items = sorted(((str(k), v) for k, v in value.items()), key=lambda kv: kv[0])
+        return {k: json_ready(v) for k, v in items}
     if isinstance(value, list | tuple):
         return [json_ready(v) for v in value]
     if hasattr(value, "tolist"):  # numpy and jax arrays / scalars
