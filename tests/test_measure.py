@@ -49,9 +49,15 @@ NOT_REMEASURED: dict[tuple[str, str], str] = {
     ("xor", "MP-xor-two-layer"): (
         "the 2-2-1 net's outputs were not stored (now two_layer_outputs)"
     ),
+    ("backprop", "RHW-ft-data"): (
+        "the number of family-tree cases was not stored (now family_cases)"
+    ),
 }
 
-UNSTORED: dict[str, tuple[str, ...]] = {"xor": ("best_single_unit", "two_layer_outputs")}
+UNSTORED: dict[str, tuple[str, ...]] = {
+    "xor": ("best_single_unit", "two_layer_outputs"),
+    "backprop": ("family_cases",),
+}
 
 
 def stored_tables(results: dict[str, Any]) -> dict[str, Any]:
