@@ -54,6 +54,19 @@ NOT_REMEASURED: dict[tuple[str, str], str] = {
     ),
 }
 
+# (replication, claim id) -> why the note's wording differs from the stored one: the value, std
+# and n are still compared exactly.
+NOTE_REWORDED: dict[tuple[str, str], str] = {
+    (
+        "adversarial",
+        "GSS-cifar",
+    ): "7303e19 names the CIFAR-10 net by its table's model field (file from 54a691c)",
+    (
+        "adversarial",
+        "GSS-cifar-conf",
+    ): "7303e19 names the CIFAR-10 net by its table's model field (file from 54a691c)",
+}
+
 UNSTORED: dict[str, tuple[str, ...]] = {
     "xor": ("best_single_unit", "two_layer_outputs"),
     "backprop": ("family_cases",),
@@ -80,7 +93,10 @@ def test_measure_of_the_stored_tables_gives_the_stored_measurements(replication)
             continue
         ours = measured.get(row["id"])
         again = ours.as_dict() if ours is not None else None
-        if again != row["ours"]:
+        stored = row["ours"]
+        if again is not None and (replication.name, row["id"]) in NOTE_REWORDED:
+            again, stored = {**again, "note": ""}, {**stored, "note": ""}
+        if again != stored:
             differ.append(f"{row['id']}: stored {row['ours']}, measured again {again}")
     assert not differ, "\n".join(differ)
 
@@ -92,4 +108,4 @@ def test_every_excused_claim_is_in_a_published_file() -> None:
         for r in PUBLISHED
         for row in json.loads((RESULTS_DIR / f"{r.name}.json").read_text())["claims"]
     }
-    assert set(NOT_REMEASURED) <= published
+    assert set(NOT_REMEASURED) | set(NOTE_REWORDED) <= published
