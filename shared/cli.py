@@ -14,10 +14,14 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.errors import HypeError
 from shared.registry import Replication, all_replications, get
+
+if TYPE_CHECKING:
+    from shared.claims import Measurement
+    from shared.record import RunRecord
 
 NEEDED = (
     "jax",
@@ -111,7 +115,7 @@ def check_device(device: str) -> None:
 
 def run_and_measure(
     replication: Replication, config: Any, seed: int
-) -> tuple[dict[str, Any], dict[str, Any], Any]:
+) -> tuple[dict[str, Any], dict[str, Measurement], RunRecord]:
     """The contract every replication keeps: ``experiment.run(config, key=jax.random.key(seed))``
     returns its tables (the declared ``tables.Tables``), then ``measure.measure(tables)`` computes
     every claim's measurement from those tables alone, as they will read back from the results
