@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -99,6 +99,8 @@ class Claim:
 class Measurement:
     """What we measured for one claim: a mean (or a boolean) over ``n`` seeds or repeats.
 
+    A replication's ``measure(tables)`` computes one per claim from the run's tables alone.
+
     ``value=None`` means the claim could not be run (``note`` says why: e.g. a dataset
     that is not available offline); it is graded "not run", never silently dropped.
     """
@@ -110,21 +112,6 @@ class Measurement:
 
     def as_dict(self) -> dict[str, Any]:
         return {"value": self.value, "std": self.std, "n": self.n, "note": self.note}
-
-
-@dataclass
-class Measurements:
-    """What ``experiment.run`` returns: graded values plus the data behind the figures.
-
-    ``tables`` holds JSON-serialisable data (curves, per-task rows) that figures and
-    page fragments are drawn from; ``datasets`` maps each dataset file used to the
-    sha256 of its content; ``stages`` the wall time of each stage (see ``StageClock``).
-    """
-
-    values: dict[str, Measurement] = field(default_factory=dict)
-    tables: dict[str, Any] = field(default_factory=dict)
-    datasets: dict[str, str] = field(default_factory=dict)
-    stages: dict[str, float] = field(default_factory=dict)  # wall seconds per stage
 
 
 def _claim_from(entry: dict[str, Any], where: Path) -> Claim:

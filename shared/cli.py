@@ -14,10 +14,14 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.errors import HypeError
 from shared.registry import Replication, all_replications, get
+
+if TYPE_CHECKING:
+    from shared.claims import Measurement
+    from shared.record import RunRecord
 
 NEEDED = (
     "jax",
@@ -109,6 +113,24 @@ def check_device(device: str) -> None:
         )
 
 
+def run_and_measure(
+    replication: Replication, config: Any, seed: int
+) -> tuple[dict[str, Any], dict[str, Measurement], RunRecord]:
+    """The contract every replication keeps: ``experiment.run(config, key=jax.random.key(seed))``
+    returns its tables (the declared ``tables.Tables``), then ``measure.measure(tables)`` computes
+    every claim's measurement from those tables alone, as they will read back from the results
+    file. Returns (tables, measurements, the run's record of stage times and data files)."""
+    import jax
+
+    from shared.record import recording
+    from shared.results import json_ready
+
+    experiment = replication.module("experiment")
+    with recording() as record:
+        tables = json_ready(experiment.run(config, key=jax.random.key(seed)))
+    return tables, replication.module("measure").measure(tables), record
+
+
 def replicate(
     name: str,
     profile: str = "paper",
@@ -130,8 +152,10 @@ def replicate(
     from shared.results import build_results, write_results
 
     replication = get(name)
-    if seed < 0:
-        raise HypeError(f"--seed must be >= 0, got {seed}", "pass a non-negative integer")
+    if not 0 <= seed < 2**32:  # jax.random.key keeps 32 bits of a seed
+        raise HypeError(
+            f"--seed must be in 0 .. 2**32 - 1, got {seed}", "pass a smaller non-negative integer"
+        )
     if n_seeds is not None and n_seeds < 1:
         raise HypeError(f"--seeds must be >= 1, got {n_seeds}", "pass a positive integer")
     claims = load_claims(replication.claims_file)
@@ -152,8 +176,8 @@ def replicate(
     require(experiment.datasets(config))  # missing or corrupt data stops the run here
 
     start = time.perf_counter()
-    measured = experiment.run(config, seed=seed)
-    stages = {**measured.stages, "total": time.perf_counter() - start}
+    tables, measured, record = run_and_measure(replication, config, seed)
+    stages = {**record.stages, "total": time.perf_counter() - start}
     command = f"nox -s {replication.session} -- --profile {profile} --seed {seed}"
     if n_seeds is not None:
         command += f" --seeds {n_seeds}"
@@ -163,14 +187,14 @@ def replicate(
         seed=seed,
         n_seeds=getattr(config, "seeds", None),
         command=command,
-        datasets=measured.datasets,
+        datasets=record.datasets,
         stages=stages,
     )
     provenance["config"] = (
         dataclasses.asdict(config) if dataclasses.is_dataclass(config) else repr(config)
     )
     provenance["published"] = where.published
-    results = build_results(replication.name, profile, claims, measured, provenance)
+    results = build_results(replication.name, profile, claims, tables, measured, provenance)
     write_results(where.results, results)
     # Figures are drawn from the results alone, after they are written (a failure here never
     # loses the numbers), beside them so a user sees them at once; the file is not touched

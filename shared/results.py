@@ -4,6 +4,10 @@
 temporary file in the same folder and renames it over the old one, so an interrupted
 or failing run leaves the last good file untouched.
 
+It stores the run's tables (``experiment.run``'s return value, one declared ``Tables`` type per
+replication) and the measurement of every claim computed from them (``measure(tables)``), with
+the verdict of its day; the site grades the stored measurements again by today's claims.
+
 Figures are not part of it: the site build draws them from the file with today's
 ``figures.py``, captions included (older files that stored captions under ``"figures"``
 still read; the build ignores that key).
@@ -13,34 +17,39 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from shared.atomic import atomic_write_bytes
-from shared.claims import Claim, Measurement, Measurements, grade
+from shared.claims import Claim, Measurement, grade
 from shared.errors import HypeError
 
 SCHEMA = 1
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe, deterministic values: numpy scalars to Python, NaN refused."""
+def json_ready(value: Any) -> Any:
+    """What ``value`` reads back as from the results file: JSON-safe and deterministic (numpy
+    scalars and arrays to Python, tuples to lists, keys to strings in sorted order as the file
+    keeps them; NaN to None, infinities to "inf"). The CLI measures the run's tables in this form,
+    so a measurement computed again from a stored file is the one the run stored."""
     if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
+        items = sorted(((str(k), v) for k, v in value.items()), key=lambda kv: kv[0])
+        return {k: json_ready(v) for k, v in items}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [json_ready(v) for v in value]
     if hasattr(value, "tolist"):  # numpy and jax arrays / scalars
-        return _clean(value.tolist())
+        return json_ready(value.tolist())
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
     return value
 
 
-def claim_rows(claims: list[Claim], measured: Measurements) -> list[dict[str, Any]]:
+def claim_rows(claims: list[Claim], measured: Mapping[str, Measurement]) -> list[dict[str, Any]]:
     """One row per claim: what the paper says, what we measured, the computed verdict."""
     rows = []
     for claim in claims:
-        measurement = measured.values.get(claim.id)
+        measurement = measured.get(claim.id)
         row = {
             "id": claim.id,
             "statement": claim.statement,
@@ -58,7 +67,7 @@ def claim_rows(claims: list[Claim], measured: Measurements) -> list[dict[str, An
             "verdict": str(grade(claim, measurement)),
         }
         rows.append(row)
-    unknown = sorted(set(measured.values) - {c.id for c in claims})
+    unknown = sorted(set(measured) - {c.id for c in claims})
     if unknown:
         raise HypeError(
             f"measurements for claims not in claims.toml: {unknown}",
@@ -72,12 +81,10 @@ def regrade(results: dict[str, Any], claims: list[Claim]) -> dict[str, Any]:
     statement, source, criterion, reason and verdict come from the claims, only the measurement
     from the file. The site is built this way, so a changed tolerance or wording never needs a
     re-run (the verdict a run printed is the same computation on the claims of its day)."""
-    measured = Measurements(
-        values={
-            row["id"]: Measurement(**row["ours"]) for row in results["claims"] if row.get("ours")
-        }
-    )
-    rows = _clean(claim_rows(claims, measured))
+    measured = {
+        row["id"]: Measurement(**row["ours"]) for row in results["claims"] if row.get("ours")
+    }
+    rows = json_ready(claim_rows(claims, measured))
     stored = {row["id"]: row["statement"] for row in results["claims"]}
     for row in rows:  # a claim reworded since the run: the page shows what was measured
         if stored.get(row["id"], row["statement"]) != row["statement"]:
@@ -86,15 +93,22 @@ def regrade(results: dict[str, Any], claims: list[Claim]) -> dict[str, Any]:
 
 
 def build_results(
-    name: str, profile: str, claims: list[Claim], measured: Measurements, provenance: dict[str, Any]
+    name: str,
+    profile: str,
+    claims: list[Claim],
+    tables: Mapping[str, Any],
+    measured: Mapping[str, Measurement],
+    provenance: dict[str, Any],
 ) -> dict[str, Any]:
-    return _clean(
+    """The results file of one run: its ``tables``, the measurement and verdict of each claim
+    (``claims`` rows, ``ours`` = the measurement) and its provenance."""
+    return json_ready(
         {
             "schema": SCHEMA,
             "replication": name,
             "profile": profile,
             "claims": claim_rows(claims, measured),
-            "tables": measured.tables,
+            "tables": tables,
             "provenance": provenance,
         }
     )

@@ -11,12 +11,12 @@ import jax
 import numpy as np
 import pytest
 
-from replications.adversarial import claims_map, figures, report
+from replications.adversarial import figures, measure, report
 from replications.adversarial.cifar import CIFAR_EPSILON, run_cifar
 from replications.adversarial.config import PROFILES
-from replications.adversarial.experiment import run
-from replications.adversarial.szegedy import TABLE1, TABLE3
+from replications.adversarial.tables import TABLE1, TABLE3
 from shared.claims import load_claims
+from shared.cli import run_and_measure
 from shared.datasets.labelled import LabelledData
 from shared.registry import get
 from shared.results import build_results
@@ -27,12 +27,13 @@ CIFAR = {"GSS-cifar", "GSS-cifar-conf"}  # measured by the CIFAR-10 stage, off i
 
 @pytest.fixture(scope="module")
 def smoke():
-    return run(PROFILES["smoke"](), seed=0)
+    tables, values, _ = run_and_measure(get("adversarial"), PROFILES["smoke"](), 0)
+    return tables, values
 
 
 def test_every_claim_has_a_measurement_rule() -> None:
     ids = {c.id for c in load_claims(CLAIMS)}
-    assert ids == set(claims_map.getters()) | CIFAR
+    assert ids == set(measure.getters()) | CIFAR
 
 
 def test_recalled_cells_are_flagged_uncertain() -> None:
@@ -45,7 +46,7 @@ def test_recalled_cells_are_flagged_uncertain() -> None:
 @pytest.mark.needs_data("mnist")
 @pytest.mark.slow
 def test_smoke_attacks_succeed_and_transfer(smoke) -> None:
-    t = smoke.tables
+    t, values = smoke
     # Smoke models are barely trained and the search over c is short, so a few targets stay
     # out of reach here; the 100% self-attack invariant is tested in test_adversarial_attacks.py.
     for model in TABLE1:  # each model's own L-BFGS examples fool it (the Table 2 diagonal)
@@ -54,14 +55,14 @@ def test_smoke_attacks_succeed_and_transfer(smoke) -> None:
         assert 0.0 < t["table1"][model]["distortion"] < 0.5
     for model in TABLE3:
         assert t["table4"][model]["errors"][model] >= 75.0
-    assert isinstance(smoke.values["SZ-self"].value, bool)
+    assert isinstance(values["SZ-self"].value, bool)
     # FGSM at epsilon 0.25 hurts every model far more than clean images do (or fools it on all)
     for name in ("softmax", "maxout"):
         assert t["fgsm"][name]["error"] >= min(100.0, t["fgsm"][name]["clean_error"] + 15.0)
     curve = t["robustness"]["softmax"]
     assert curve[0] < curve[-1]
     for claim_id in CIFAR:
-        assert smoke.values[claim_id].value is None and "smoke" in smoke.values[claim_id].note
+        assert values[claim_id].value is None and "smoke" in values[claim_id].note
 
 
 @pytest.mark.needs_data("mnist")
@@ -69,7 +70,7 @@ def test_smoke_attacks_succeed_and_transfer(smoke) -> None:
 def test_smoke_runs_every_stopping_rule_and_the_graded_noise_reading(smoke) -> None:
     """The smoke profile is the paper recipes in miniature: each model's log shows its stopping
     rule and retraining stage ran, and the Table 2 / 4 noise rows are the graded reading."""
-    t, config = smoke.tables, PROFILES["smoke"]()
+    t, config = smoke[0], PROFILES["smoke"]()
     logs = t["training"]
     assert set(logs) == {*TABLE1, *TABLE3, "maxout", "maxout, adversarially trained"}
     for name in (*TABLE1, *TABLE3):  # trained to convergence of the training objective, or the cap
@@ -96,7 +97,7 @@ def test_smoke_runs_every_stopping_rule_and_the_graded_noise_reading(smoke) -> N
 @pytest.mark.slow
 def test_smoke_results_build_figures_and_tables(smoke, tmp_path: Path) -> None:
     config = json.loads(json.dumps(asdict(PROFILES["smoke"]())))  # as the results file holds it
-    results = build_results("adversarial", "smoke", load_claims(CLAIMS), smoke, {"config": config})
+    results = build_results("adversarial", "smoke", load_claims(CLAIMS), *smoke, {"config": config})
     verdicts = {row["id"]: row["verdict"] for row in results["claims"]}
     assert all(verdicts[k] == "not run" for k in CIFAR)
     assert all(v != "not run" for k, v in verdicts.items() if k not in CIFAR)
@@ -140,7 +141,7 @@ def test_cifar_stage_on_synthetic_images() -> None:
     assert 0.0 <= out["clean_error"] <= 100.0 and 0.0 <= out["error"] <= 100.0
     assert out["n_train"] == 256 and out["n_test"] == 500 and out["epochs"] == 1
     assert out["sha256"] == data.sha256
-    values = claims_map.cifar_measurements(out)
+    values = measure.cifar_measurements(out)
     assert values["GSS-cifar"].value == out["error"] and "JPEG-degraded" in values["GSS-cifar"].note
     assert f"{out['clean_error']:.1f}%" in values["GSS-cifar"].note
     assert values["GSS-cifar-conf"].value == out["confidence"]

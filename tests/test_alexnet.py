@@ -120,40 +120,40 @@ def test_an_interrupted_job_resumes_to_the_same_result(tmp_path, monkeypatch) ->
 @pytest.mark.slow
 def test_smoke_profile_end_to_end(tmp_path) -> None:
     from replications.alexnet import figures, report
-    from replications.alexnet.experiment import run
+    from shared.cli import run_and_measure
     from shared.datasets import cifar10
     from shared.results import build_results
 
     config = PROFILES["smoke"]()
-    measured = run(config, seed=0)
+    tables, values, record = run_and_measure(get("alexnet"), config, 0)
     claims = load_claims(get("alexnet").claims_file)
-    assert set(measured.values) == {c.id for c in claims}
-    assert measured.values["AX-size"].value == pytest.approx(60.965224)
-    fig1 = measured.tables["fig1"]
+    assert set(values) == {c.id for c in claims}
+    assert values["AX-size"].value == pytest.approx(60.965224)
+    fig1 = tables["fig1"]
     assert set(fig1["curves"]) == {"relu-s0", "relu-s1", "tanh-s0", "tanh-s1"}
     for checks in fig1["curves"].values():
         epochs = [c[0] for c in checks]
         assert epochs == sorted(epochs) and all(0 <= c[1] <= 1 for c in checks)
-    for rows in (measured.tables["four_layer"], measured.tables["small_alexnet"]):
+    for rows in (tables["four_layer"], tables["small_alexnet"]):
         for row in rows.values():
             assert all(0 <= e <= 1 for e in row["test_error"] + row["train_error"])
             assert len(row["test_error"]) == config.seeds
     # Every CIFAR-10 file used is recorded with the sha256 of its content: all six, genuine or
     # JPEG copy.
-    names = {key.rsplit("/", 1)[1] for key in measured.datasets}
-    assert names == set(cifar10.GENUINE_SHA256) and set(measured.datasets.values()) <= (
+    names = {key.rsplit("/", 1)[1] for key in record.datasets}
+    assert names == set(cifar10.GENUINE_SHA256) and set(record.datasets.values()) <= (
         set(cifar10.GENUINE_SHA256.values()) | set(cifar10.LOSSY_SHA256.values())
     )
     # The report and the figures run against a real results file.
     provenance = {
         "wall_seconds": {"total": 1.0},
         "device": {"count": 1, "kind": "cpu"},
-        "datasets_sha256": measured.datasets,
+        "datasets_sha256": record.datasets,
     }
-    results = build_results("alexnet", "smoke", claims, measured, provenance)
+    results = build_results("alexnet", "smoke", claims, tables, values, provenance)
     fragments = report.fragments(results)
     assert "relu" in fragments["fig1"].lower() and fragments["regularisers"].count("|") > 10
-    assert all(sha in fragments["data"] for sha in measured.datasets.values())
+    assert all(sha in fragments["data"] for sha in record.datasets.values())
     drawn = figures.make_figures(results, tmp_path)
     assert drawn and all(path.stat().st_size > 1000 for path in drawn)
 

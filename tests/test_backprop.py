@@ -11,20 +11,21 @@ import pytest
 from replications.backprop import analysis
 from replications.backprop.config import smoke
 from replications.backprop.delta_rule import error_gradient, forward, init_uniform, squared_error
-from replications.backprop.experiment import run
 from replications.backprop.family_hypotheses import (
     HYPOTHESES,
     HYPOTHESIS_NAMES,
     Hypothesis,
     initial_params,
     knobs,
-    smallest_change,
     train,
 )
 from replications.backprop.family_trees import PEOPLE, RELATIONSHIPS, family_cases, family_net
 from replications.backprop.report import fragments
+from replications.backprop.tables import smallest_change
 from replications.backprop.tasks import small_tasks
 from replications.backprop.training import Momentum, Schedule, run_keys, train_runs
+from shared.cli import run_and_measure
+from shared.registry import get
 
 
 def _family_task():
@@ -164,24 +165,23 @@ def test_training_is_deterministic_and_learns_xor():
 
 @pytest.mark.slow
 def test_smoke_profile():
-    measured = run(smoke(), seed=0)
-    values = measured.values
-    xor = measured.tables["sweeps"]["xor_211"]
+    tables, values, record = run_and_measure(get("backprop"), smoke(), 0)
+    xor = tables["sweeps"]["xor_211"]
     assert xor["converged"] >= 0.8 * xor["n"]  # XOR is learned
     assert values["RHW-sym-solution"].value >= 0.9  # opposite signs about the middle
     assert values["RHW-sym-units"].value >= 0.9
     assert values["RHW-ft-data"].value is True
-    assert measured.tables["family"]["paper"]["n"] == 8
+    assert tables["family"]["paper"]["n"] == 8
     # The hypotheses stage: every hypothesis, each with the three measures.
-    rows = measured.tables["family_hypotheses"]["rows"]
+    rows = tables["family_hypotheses"]["rows"]
     assert [r["name"] for r in rows] == list(HYPOTHESIS_NAMES)
     for r in rows:
         assert r["n"] == 4 and 0 <= r["train_all_fraction"] <= 1 and 0 <= r["test_mean"] <= 4
         assert set(r["feature_found_fraction"]) == {"nationality", "generation", "branch"}
     device = {"cpu": "test CPU", "cpu_count": 2}
     results = {
-        "tables": measured.tables,
-        "provenance": {"wall_seconds": measured.stages, "device": device},
+        "tables": tables,
+        "provenance": {"wall_seconds": record.stages, "device": device},
     }
     page = fragments(results)
     assert all(h.label in page["hypotheses"] for h in HYPOTHESES)

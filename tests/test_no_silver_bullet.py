@@ -10,7 +10,7 @@ import pytest
 from replications.no_silver_bullet import problems as P
 from replications.no_silver_bullet.config import Config, smoke
 from replications.no_silver_bullet.methods import METHODS, as_cnn_images
-from replications.no_silver_bullet.verdicts import best_methods, crossover, crossovers
+from replications.no_silver_bullet.tables import METHOD_NAMES, best_methods, crossover, crossovers
 from shared.errors import HypeError
 
 
@@ -119,25 +119,32 @@ def test_unknown_problem_is_one_clear_error() -> None:
 
 @pytest.fixture(scope="module")
 def measured():
-    from replications.no_silver_bullet.experiment import run
+    from shared.cli import run_and_measure
+    from shared.registry import get
 
-    return run(smoke(), seed=0)
+    return run_and_measure(get("no_silver_bullet"), smoke(), 0)
+
+
+def test_the_stored_order_of_the_methods_is_the_experiments() -> None:
+    from replications.no_silver_bullet.methods import METHODS
+
+    assert tuple(METHODS) == METHOD_NAMES
 
 
 @pytest.mark.needs_data("mnist", "uci:sonar")
 @pytest.mark.slow
 def test_smoke_profile_reproduces_the_exact_claims(measured) -> None:
-    v = measured.values
+    tables, v, _ = measured
     assert v["NSB-xor-perceptron"].value >= 25.0  # Minsky & Papert
     assert v["NSB-xor-others"].value is True
     assert v["NSB-parity-svm"].value > 0  # 6-bit parity is beyond a degree-4 kernel
     assert abs(v["NSB-permuted-svm"].value) < 0.5
-    matrix = measured.tables["matrix"]
+    matrix = tables["matrix"]
     assert "cnn" not in matrix["cells"]["sonar"] and "cnn" in matrix["cells"]["mnist"]
     assert set(matrix["cells"]["shifted_mnist"]) == set(matrix["cells"]["mnist"])
     for method, cell in matrix["cells"]["mnist"].items():
         assert cell["mean"] < 60.0, method  # every method learns something from 300 digits
-    assert set(measured.tables["curves"]["mnist"]) == set(smoke().curve_methods)
+    assert set(tables["curves"]["mnist"]) == set(smoke().curve_methods)
 
 
 @pytest.mark.needs_data("mnist", "uci:sonar")
@@ -151,7 +158,7 @@ def test_report_and_figures_from_the_smoke_results(measured, tmp_path) -> None:
     replication = get("no-silver-bullet")
     provenance = {"n_seeds": 1, "device": {"kind": "cpu", "cpu": "test CPU", "cpu_count": 2}}
     results = build_results(
-        replication.name, "smoke", load_claims(replication.claims_file), measured, provenance
+        replication.name, "smoke", load_claims(replication.claims_file), *measured[:2], provenance
     )
     pages = report.fragments(results)
     assert "**" in pages["matrix"] and "n/a" in pages["matrix"]

@@ -11,9 +11,10 @@ import pytest
 
 from replications.perceptron.capacity import cover_fraction
 from replications.perceptron.config import smoke
-from replications.perceptron.experiment import run
 from replications.perceptron.model import perceptron_epoch, train_many_orders
 from replications.perceptron.novikoff import bound_of, max_margin
+from shared.cli import run_and_measure
+from shared.registry import get
 
 
 def reference_epoch(w, x, y, order):
@@ -76,17 +77,17 @@ def test_cover_formula():
 
 @pytest.fixture(scope="module")
 def measured():
-    return run(smoke(), seed=0)
+    return run_and_measure(get("perceptron"), smoke(), 0)
 
 
 def test_smoke_reproduces_the_qualitative_claims(measured):
-    values = measured.values
+    tables, values, _ = measured
     assert values["PERC-R62-conv"].value == 1.0
     assert values["PERC-NOV-bound"].value == 1.0
     assert 0 < values["PERC-NOV-tightness"].value < 1
     assert values["PERC-MarkI-learns"].value > 0.5  # ten classes: chance is 0.1
     assert values["PERC-MarkI-grows"].value > 0
-    rows = measured.tables["capacity"]["rows"]
+    rows = tables["capacity"]["rows"]
     assert rows[0]["separable"] == 1.0 and rows[-1]["separable"] < 0.2  # below and far above 2N
     assert all(r["learned"] <= r["separable"] for r in rows)
 

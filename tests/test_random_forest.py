@@ -19,6 +19,8 @@ from replications.random_forest.forests import (
     impute_median,
 )
 from replications.random_forest.protocol import hold_out, seeds_for
+from shared.cli import run_and_measure
+from shared.registry import get
 
 INPUTS = {"waveform": 21, "twonorm": 20, "threenorm": 20, "ringnorm": 20}  # Breiman (2001) Table 1
 
@@ -114,15 +116,13 @@ def test_forest_rc_learns_linear_structure() -> None:
 
 @pytest.fixture(scope="module")
 def smoke():
-    from replications.random_forest.experiment import run
-
-    return run(PROFILES["smoke"](), seed=0)
+    return run_and_measure(get("random_forest"), PROFILES["smoke"](), 0)
 
 
 @pytest.mark.needs_data("uci:glass", "uci:breast cancer", "uci:vowel")
 @pytest.mark.slow
 def test_smoke_profile_end_to_end(smoke) -> None:
-    v = smoke.values
+    tables, v, record = smoke
     assert len(v) == 16 * 4 + 8 * 3 + 2  # every Table 2 cell, every Table 5 cell, headline, OOB
     assert v["RF-T2-vowel-sel"].n == 2 and v["RF-T2-soybean-sel"].note == "not in this profile"
     assert (
@@ -136,29 +136,28 @@ def test_smoke_profile_end_to_end(smoke) -> None:
         assert v[f"RF-T2-{key}-sel"].n == 2
     assert v["RF-T2-breast-sel"].value < 10 and 10 < v["RF-T2-glass-sel"].value < 45
     assert v["RF-T5-breast-ada"].value is not None and v["RF-oob"].value is not None
-    assert {"table2", "noise", "protocol"} <= set(smoke.tables)
-    assert any(k.endswith("glass.data") for k in smoke.datasets)
+    assert {"table2", "noise", "protocol"} <= set(tables)
+    assert any(k.endswith("glass.data") for k in record.datasets)
 
 
 @pytest.mark.needs_data("uci:glass", "uci:breast cancer", "uci:vowel")
 @pytest.mark.slow
 def test_same_seed_same_numbers_whatever_the_workers(smoke) -> None:
-    from replications.random_forest.experiment import run
-
-    again = run(dataclasses.replace(PROFILES["smoke"](), n_jobs=2), seed=0)
-    assert again.values == smoke.values and again.tables == smoke.tables
+    again = run_and_measure(
+        get("random_forest"), dataclasses.replace(PROFILES["smoke"](), n_jobs=2), 0
+    )
+    assert again[1] == smoke[1] and again[0] == smoke[0]
 
 
 @pytest.mark.needs_data("uci:glass", "uci:breast cancer", "uci:vowel")
 def test_report_and_figures_from_a_results_dict(smoke, tmp_path) -> None:
     from replications.random_forest import figures, report
     from shared.claims import load_claims
-    from shared.registry import get
     from shared.results import build_results
 
     replication = get("random_forest")
     results = build_results(
-        "random_forest", "smoke", load_claims(replication.claims_file), smoke, {}
+        "random_forest", "smoke", load_claims(replication.claims_file), smoke[0], smoke[1], {}
     )
     fragments = report.fragments(results)
     vowel = next(line for line in fragments["table2"].splitlines() if line.startswith("| vowel"))

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from shared.claims import Claim, Measurement, Measurements
+from shared.claims import Claim, Measurement
 from shared.errors import HypeError
 from shared.provenance import collect
 from shared.results import build_results, read_results, write_results
@@ -35,9 +35,7 @@ def results_with(value: float) -> dict:
         datasets={},
         stages={"total": 1.0},
     )
-    return build_results(
-        "demo", "smoke", CLAIMS, Measurements(values={"A": Measurement(value)}), provenance
-    )
+    return build_results("demo", "smoke", CLAIMS, {}, {"A": Measurement(value)}, provenance)
 
 
 def test_round_trip_and_verdict(tmp_path):
@@ -76,7 +74,7 @@ def test_unserialisable_results_never_reach_the_file(tmp_path):
 
 def test_measurement_for_an_unknown_claim_is_refused():
     with pytest.raises(HypeError, match="not in claims.toml"):
-        build_results("demo", "smoke", CLAIMS, Measurements(values={"B": Measurement(1.0)}), {})
+        build_results("demo", "smoke", CLAIMS, {}, {"B": Measurement(1.0)}, {})
 
 
 def test_read_results_refuses_garbage(tmp_path):

@@ -136,16 +136,17 @@ def test_smoothing_keeps_the_background() -> None:
 
 @pytest.fixture(scope="module")
 def measured():
-    from replications.svm.experiment import run
+    from shared.cli import run_and_measure
+    from shared.registry import get
 
-    return run(smoke(), seed=0)
+    return run_and_measure(get("svm"), smoke(), 0)
 
 
 @pytest.mark.needs_data("usps", "mnist")
 @pytest.mark.slow
 def test_smoke_profile_end_to_end(measured) -> None:
-    v = measured.values
-    rows = measured.tables["usps"]["degrees"]
+    tables, v, _ = measured
+    rows = tables["usps"]["degrees"]
     assert set(rows) == {"1", "2"}
     assert v["SVN-T2-d2"].value < v["SVN-T2-d1"].value  # a polynomial beats the linear machine
     assert v["SVN-T2-d2"].value < 12.0 and v["SVN-quote"].value is True
@@ -154,7 +155,7 @@ def test_smoke_profile_end_to_end(measured) -> None:
         assert (
             v["SVN-NIST-1.1"].value < 15.0
         )  # 1,000 training digits: far from 1.1%, far from chance
-        assert measured.tables["mnist"]["kkt_gap"] <= 1e-3
+        assert tables["mnist"]["kkt_gap"] <= 1e-3
 
 
 @pytest.mark.needs_data("usps", "mnist")
@@ -165,7 +166,7 @@ def test_report_and_figures_from_a_results_dict(measured, tmp_path) -> None:
     from shared.results import build_results
 
     claims = load_claims(get("svm").claims_file)
-    results = build_results("svm", "smoke", claims, measured, {})
+    results = build_results("svm", "smoke", claims, measured[0], measured[1], {})
     drawn = figures.make_figures(results, tmp_path)
     expected = {"usps_degree.png"} | (
         {"nist_table3.png"} if "mnist" in results["tables"] else set()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from replications.xor.config import smoke
-from replications.xor.experiment import XOR_INPUTS, XOR_LABELS, run, two_layer_xor
+from replications.xor.experiment import XOR_INPUTS, XOR_LABELS, two_layer_xor
 from replications.xor.order import (
     all_inputs,
     best_single_unit_accuracy,
@@ -16,15 +16,18 @@ from replications.xor.order import (
     masks,
     threshold_feasible,
 )
+from replications.xor.tables import XOR_TRUTH
+from shared.cli import run_and_measure
+from shared.registry import get
 
 
 @pytest.fixture(scope="module")
 def measured():
-    return run(smoke(), seed=0)
+    return run_and_measure(get("xor"), smoke(), 0)
 
 
 def test_smoke_reproduces_the_claims(measured):
-    values = measured.values
+    _, values, _ = measured
     assert values["MP-xor-lp"].value is True
     assert values["MP-xor-best"].value == 0.75
     assert values["MP-xor-rule"].value == 1.0  # every run cycles, none converges
@@ -34,11 +37,15 @@ def test_smoke_reproduces_the_claims(measured):
 
 
 def test_deterministic(measured):
-    again = run(smoke(), seed=0)
-    assert {k: v.as_dict() for k, v in again.values.items()} == {
-        k: v.as_dict() for k, v in measured.values.items()
+    again = run_and_measure(get("xor"), smoke(), 0)
+    assert {k: v.as_dict() for k, v in again[1].items()} == {
+        k: v.as_dict() for k, v in measured[1].items()
     }
-    assert again.tables == measured.tables
+    assert again[0] == measured[0]
+
+
+def test_the_stored_truth_table_is_xor():
+    assert XOR_LABELS.tolist() == XOR_TRUTH
 
 
 def test_farkas_certificate_is_exact():

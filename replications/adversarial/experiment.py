@@ -1,5 +1,5 @@
-"""run(config, seed): Szegedy et al. Tables 1-4, Goodfellow et al. FGSM and adversarial training,
-and the transfer to an SVM and a random forest, on MNIST.
+"""run(config, key=jax.random.key(S)) -> Tables: Szegedy et al. Tables 1-4, Goodfellow et al.
+FGSM and adversarial training, and the transfer to an SVM and a random forest, on MNIST.
 
 Threat model: pixels in [0, 1]; epsilon and RMS distortion in those units.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 import jax
 import numpy as np
 
-from replications.adversarial import claims_map
 from replications.adversarial.beyond import run_beyond
 from replications.adversarial.cifar import run_cifar
 from replications.adversarial.config import Config
@@ -17,7 +16,6 @@ from replications.adversarial.goodfellow import adversarial_training, robustness
 from replications.adversarial.szegedy import (
     NOISE_TABLE2,
     NOISE_TABLE4,
-    TABLE3,
     cross_table,
     noise_readings,
     table1,
@@ -25,10 +23,11 @@ from replications.adversarial.szegedy import (
     train_table1_models,
     train_table3_models,
 )
-from shared.claims import Measurements
+from replications.adversarial.tables import TABLE3, Tables
 from shared.datasets import load_mnist
 from shared.datasets.cifar10 import load_cifar10
-from shared.stages import StageClock
+from shared.record import stage
+from shared.seeds import base_seed
 
 CIFAR_OFF = (
     "CIFAR-10 stage off in this profile (cifar_net 'off'): the smoke profile never loads CIFAR-10"
@@ -40,7 +39,7 @@ def datasets(config: Config) -> tuple[str, ...]:
     return ("mnist", "cifar10") if config.cifar_net != "off" else ("mnist",)
 
 
-def mnist(config: Config) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+def mnist(config: Config) -> dict[str, np.ndarray]:
     """MNIST as flat float32 pixels in [0, 1] (the threat model's units)."""
     d = load_mnist()
     flat = lambda a, n: a[:n].reshape(len(a[:n]), -1).astype(np.float32) / 255.0  # noqa: E731
@@ -50,7 +49,7 @@ def mnist(config: Config) -> tuple[dict[str, np.ndarray], dict[str, str]]:
         "x_test": flat(d.x_test, config.n_test),
         "y_test": d.y_test[: config.n_test],
     }
-    return data, d.sha256
+    return data
 
 
 def example_images(
@@ -77,22 +76,22 @@ def example_images(
 MATMUL_PRECISION = "highest"
 
 
-def run(config: Config, *, seed: int) -> Measurements:
-    """Train every model, attack them, and measure every claim of ``claims.toml``."""
+def run(config: Config, *, key: jax.Array) -> Tables:
+    """Train every model and attack them; ``measure.measure`` grades the tables. ``key`` is
+    ``jax.random.key(S)``; the scikit-learn models of ``beyond`` take the base seed S."""
     with jax.default_matmul_precision(MATMUL_PRECISION):
-        return _run(config, seed=seed)
+        return _run(config, key=key)
 
 
-def _run(config: Config, *, seed: int) -> Measurements:
-    key = jax.random.key(seed)
-    clock = StageClock()
-    with clock.stage("data"):
-        data, hashes = mnist(config)
-    with clock.stage("szegedy_train"):
+def _run(config: Config, *, key: jax.Array) -> Tables:
+    seed = base_seed(key)
+    with stage("data"):
+        data = mnist(config)
+    with stage("szegedy_train"):
         models, logs = train_table1_models(
             data["x_train"], data["y_train"], config, jax.random.fold_in(key, 1)
         )
-    with clock.stage("szegedy_attack"):
+    with stage("szegedy_attack"):
         pick = np.asarray(jax.random.permutation(jax.random.fold_in(key, 2), len(data["x_train"])))[
             : config.n_attack
         ]
@@ -103,7 +102,7 @@ def _run(config: Config, *, seed: int) -> Measurements:
         readings = {
             "table2": noise_readings(models, x2, y2, NOISE_TABLE2, jax.random.fold_in(key, 3))
         }
-    with clock.stage("cross_training_set"):
+    with stage("cross_training_set"):
         models3, logs3 = train_table3_models(data, config, jax.random.fold_in(key, 4))
         t3 = table3(models3, data, jax.random.fold_in(key, 4))
         pick_t = np.asarray(
@@ -116,14 +115,14 @@ def _run(config: Config, *, seed: int) -> Measurements:
         readings["table4"] = noise_readings(
             models3, x4, y4, NOISE_TABLE4, jax.random.fold_in(key, 6)
         )
-    with clock.stage("goodfellow"):
+    with stage("goodfellow"):
         fg, nets, fgsm_adv, logs_maxout = adversarial_training(
             data, models["FC10(1e-4)"], config, jax.random.fold_in(key, 7)
         )
         curve_models = {**nets, "FC100-100-10": models["FC100-100-10"]}
         curves = robustness_curves(curve_models, data["x_test"], data["y_test"], config.sweep)
         examples = example_images(data["x_test"], data["y_test"], fgsm_adv, nets)
-    with clock.stage("beyond"):
+    with stage("beyond"):
         beyond = run_beyond(
             data,
             {"softmax": nets["softmax"], "maxout": nets["maxout"]},
@@ -134,11 +133,10 @@ def _run(config: Config, *, seed: int) -> Measurements:
         )
     cifar: dict = {"error": None, "note": CIFAR_OFF}
     if config.cifar_net != "off":
-        with clock.stage("cifar"):
+        with stage("cifar"):
             cifar_data = load_cifar10()
             cifar = run_cifar(cifar_data, config, jax.random.fold_in(key, 9))
-            hashes = {**hashes, **cifar_data.sha256}
-    tables = {
+    return {
         "table1": t1,
         "table2": cross2,
         "table3": t3,
@@ -157,5 +155,3 @@ def _run(config: Config, *, seed: int) -> Measurements:
             "n_test": len(data["x_test"]),
         },
     }
-    values = claims_map.measurements(tables)
-    return Measurements(values=values, tables=tables, datasets=hashes, stages=clock.seconds)

@@ -7,10 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from replications.adversarial.claims_map import NOISE2, SLUG
+from replications.adversarial.tables import NOISE2, SLUG, TABLE1
 from shared.plots import PALETTE, new_figure, save_figure
 
-TABLE1 = ("FC10(1e-4)", "FC10(1e-2)", "FC10(1)", "FC100-100-10", "FC200-200-10", "AE400-10")
 SHORT = {
     "FC10(1e-4)": "FC10(1e-4)",
     "FC10(1e-2)": "FC10(1e-2)",

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from replications.adversarial.claims_map import NOISE2, NOISE4, SLUG
-from replications.adversarial.szegedy import GRADED_NOISE, TABLE1, TABLE3
+from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3
 from shared.report import fmt
 
 
@@ -94,7 +93,10 @@ def _noise_note(results: dict[str, Any]) -> str:
             "Gaussian noise: clipped to [0, 1], so its measured RMS is below sigma (this "
             "results file predates the noise readings)."
         )
-    return f"Gaussian noise rows: {GRADED_NOISE.label} (the graded reading; all readings below)."
+    graded = next(
+        r["reading"] for r in results["tables"]["noise_readings"]["table2"] if r["graded"]
+    )
+    return f"Gaussian noise rows: {graded} (the graded reading; all readings below)."
 
 
 def table4(results: dict[str, Any]) -> str:

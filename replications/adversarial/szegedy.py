@@ -14,12 +14,11 @@ from flax import nnx
 from replications.adversarial.attacks import LbfgsResult, lbfgs_attack, rms_distortion
 from replications.adversarial.config import Config
 from replications.adversarial.model import Autoencoder, AutoencoderSoftmax, SigmoidMLP, Softmax
+from replications.adversarial.tables import TABLE3
 from replications.adversarial.train import Logits, error_rate, fit, logits_fn, predict
 
 MLP_DECAY = (1e-5, 1e-5, 1e-6)  # Szegedy et al. Sec. 4.2, for the FC100/FC200 nets
 AE_SPARSITY = (0.05, 3.0)  # AE400's sparsity target and penalty weight (not in the paper; ours)
-TABLE1 = ("FC10(1e-4)", "FC10(1e-2)", "FC10(1)", "FC100-100-10", "FC200-200-10", "AE400-10")
-TABLE3 = ("FC100-100-10 (P1)", "FC123-456-10 (P1)", "FC100-100-10' (P2)")
 NOISE_TABLE2 = (0.1, 0.3)  # Table 2's Gaussian rows
 NOISE_TABLE4 = (0.06, 0.1)  # Table 4's Gaussian rows
 MAGNIFIED = 0.1  # Table 4: the perturbations scaled up to this RMS distortion

@@ -1,4 +1,4 @@
-"""The AlexNet replication on CIFAR-10: ``run(config, seed=S) -> Measurements``.
+"""The AlexNet replication on CIFAR-10: ``run(config, key=jax.random.key(S)) -> Tables``.
 
 Stages (each a set of resumable training jobs, see ``train.py``):
 
@@ -24,17 +24,16 @@ import numpy as np
 
 from replications.alexnet.config import Config
 from replications.alexnet.model import imagenet_alexnet_parameters
+from replications.alexnet.tables import Fig1, Tables, Variant
 from replications.alexnet.train import Job, Schedule, Split, epochs_to_converge, run_job
-from shared.claims import Measurement, Measurements
 from shared.datasets.cifar10 import load_cifar10
-from shared.stages import StageClock
+from shared.record import stage
 
 FOUR_LAYER_VARIANTS = {  # §3.3 and §3.4 switches on the four-layer net
     "plain": (("activation", "relu"), ("lrn", False), ("pool_size", 3)),
     "lrn": (("activation", "relu"), ("lrn", True), ("pool_size", 3)),
     "pool2": (("activation", "relu"), ("lrn", False), ("pool_size", 2)),
 }
-NOT_IN_PROFILE = "stage not part of this profile"
 
 
 def datasets(config: Config) -> tuple[str, ...]:
@@ -42,7 +41,7 @@ def datasets(config: Config) -> tuple[str, ...]:
     return ("cifar10",)
 
 
-def load_split(config: Config) -> tuple[Split, dict[str, str], str]:
+def load_split(config: Config) -> tuple[Split, str]:
     """Train = the first ``n_train`` images, validation = the last ``n_val`` training images,
     test = ``n_test`` evenly spaced test images (all of them in the paper profile)."""
     data = load_cifar10()
@@ -65,17 +64,10 @@ def load_split(config: Config) -> tuple[Split, dict[str, str], str]:
         mean=x_train.astype(np.float64).mean(axis=0).astype(np.float32),
         fingerprint=fingerprint,
     )
-    return split, data.sha256, data.note
+    return split, data.note
 
 
-def _mean_std(values: list[float]) -> tuple[float, float | None]:
-    array = np.asarray(values, float)
-    return float(array.mean()), (float(array.std(ddof=1)) if len(array) > 1 else None)
-
-
-def fig1(
-    config: Config, data: Split, key: jax.Array
-) -> tuple[dict[str, Measurement], dict[str, Any]]:
+def fig1(config: Config, data: Split, key: jax.Array) -> dict[str, Fig1]:
     """Fig. 1: epochs to 25% training error, ReLU vs tanh, each at its fastest learning rate."""
     sweep, runs, chosen = [], {}, {}
     for activation in ("relu", "tanh"):
@@ -132,41 +124,15 @@ def fig1(
         a: [(runs[(a, s)]["reached"] if (a, s) in runs else None) for s in range(config.seeds)]
         for a in ("relu", "tanh")
     }
-    table = {
+    table: Fig1 = {
         "sweep": sweep,
         "chosen_lr": chosen,
-        "epochs": epochs,
+        "epochs": epochs,  # type: ignore[typeddict-item]
         "budget": config.fig1_max_epochs,
         "target_error": config.fig1_target_error,
         "curves": {f"{a}-s{s}": runs[(a, s)]["checks"] for (a, s) in sorted(runs)},
     }
-    values: dict[str, Measurement] = {}
-    if None in epochs["relu"]:
-        values["AX-relu-fig1"] = Measurement(
-            None, note="a ReLU run did not reach the target within the budget"
-        )
-        values["AX-relu-faster"] = Measurement(
-            None, note="a ReLU run did not reach the target within the budget"
-        )
-        return values, table
-    budget = float(config.fig1_max_epochs)
-    tanh = [e if e is not None else budget for e in epochs["tanh"]]
-    ratios = [t / r for t, r in zip(tanh, epochs["relu"], strict=True)]
-    mean_ratio = float(np.mean(tanh) / np.mean(epochs["relu"]))
-    note = (
-        f"tanh never reached {config.fig1_target_error:.0%} within {config.fig1_max_epochs} "
-        f"epochs in {epochs['tanh'].count(None)} of {config.seeds} seeds: the ratio is a lower "
-        "bound"
-        if None in epochs["tanh"]
-        else "ratio of mean epochs; std over per-seed ratios"
-    )
-    values["AX-relu-fig1"] = Measurement(mean_ratio, _mean_std(ratios)[1], config.seeds, note)
-    values["AX-relu-faster"] = Measurement(
-        all(r > 1 for r in ratios),
-        n=config.seeds,
-        note="ReLU reached the target first in every seed",
-    )
-    return values, table
+    return {"fig1": table}
 
 
 def _plateau_job(name: str, model: str, options: tuple, config: Config) -> Job:
@@ -184,7 +150,7 @@ def _plateau_job(name: str, model: str, options: tuple, config: Config) -> Job:
     )
 
 
-def _summaries(histories: list[dict[str, Any]], within: float) -> dict[str, list]:
+def _summaries(histories: list[dict[str, Any]], within: float) -> Variant:
     diverged = [h["diverged"] for h in histories]
     return {
         "test_error": [h.get("test_error") for h in histories],
@@ -200,17 +166,7 @@ def _summaries(histories: list[dict[str, Any]], within: float) -> dict[str, list
     }
 
 
-def paired(a: list[float], b: list[float], scale: float = 1.0) -> Measurement:
-    """Mean and std over seeds of ``a - b`` (same seed: same init and data order)."""
-    if None in a or None in b:
-        return Measurement(None, note="a run diverged or stalled at chance (see the tables)")
-    mean, std = _mean_std([scale * (x - y) for x, y in zip(a, b, strict=True)])
-    return Measurement(mean, std, len(a))
-
-
-def lrn_pool(
-    config: Config, data: Split, key: jax.Array
-) -> tuple[dict[str, Measurement], dict[str, Any]]:
+def lrn_pool(config: Config, data: Split, key: jax.Array) -> dict[str, dict[str, Variant]]:
     """§3.3 (LRN) and §3.4 (overlapping pooling) on the four-layer net, §5 recipe."""
     rows = {}
     for variant, options in FOUR_LAYER_VARIANTS.items():
@@ -224,24 +180,10 @@ def lrn_pool(
             for s in range(config.seeds)
         ]
         rows[variant] = _summaries(histories, config.converged_within)
-    plain, lrn, pool2 = rows["plain"], rows["lrn"], rows["pool2"]
-    mean_lrn, std_lrn = (
-        _mean_std([100 * e for e in lrn["test_error"]])
-        if None not in lrn["test_error"]
-        else (None, None)
-    )
-    values = {
-        "AX-lrn-cifar": paired(plain["test_error"], lrn["test_error"], 100),
-        "AX-lrn-cifar-with": Measurement(mean_lrn, std_lrn, config.seeds),
-        "AX-overlap-pool": paired(pool2["test_error"], plain["test_error"], 100),
-        "AX-overlap-overfit": paired(pool2["gap"], plain["gap"], 100),
-    }
-    return values, {"four_layer": rows}
+    return {"four_layer": rows}
 
 
-def dropout(
-    config: Config, data: Split, key: jax.Array
-) -> tuple[dict[str, Measurement], dict[str, Any]]:
+def dropout(config: Config, data: Split, key: jax.Array) -> dict[str, dict[str, Variant]]:
     """§4.2: the small AlexNet with and without dropout 0.5 in FC6 and FC7."""
     rows = {}
     for name, rate in (("dropout", 0.5), ("no_dropout", 0.0)):
@@ -257,56 +199,20 @@ def dropout(
             for s in range(config.seeds)
         ]
         rows[name] = _summaries(histories, config.converged_within)
-    with_, without = rows["dropout"], rows["no_dropout"]
-    if None in with_["converge"] or None in without["converge"]:
-        return {
-            "AX-dropout-gap": paired(without["gap"], with_["gap"], 100),
-            "AX-dropout": Measurement(
-                None, note="a run diverged or stalled at chance (see the tables)"
-            ),
-        }, {"small_alexnet": rows}
-    ratios = [a / b for a, b in zip(with_["converge"], without["converge"], strict=True)]
-    values = {
-        "AX-dropout-gap": paired(without["gap"], with_["gap"], 100),
-        "AX-dropout": Measurement(
-            float(np.mean(with_["converge"]) / np.mean(without["converge"])),
-            _mean_std(ratios)[1],
-            config.seeds,
-            "ratio of mean epochs to converge; std over per-seed ratios",
-        ),
-    }
-    return values, {"small_alexnet": rows}
+    return {"small_alexnet": rows}
 
 
-def run(config: Config, *, seed: int) -> Measurements:
-    """Every stage of ``config.stages``; keys fold_in(key(seed), stage) then fold_in(., seed
-    index)."""
-    clock = StageClock()
-    key = jax.random.key(seed)
-    with clock.stage("data"):
-        data, hashes, note = load_split(config)
-    with clock.stage("parameter count"):
+def run(config: Config, *, key: jax.Array) -> Tables:
+    """Every stage of ``config.stages``; keys fold_in(key, stage index) then fold_in(., seed
+    index), with ``key = jax.random.key(S)`` for the base seed S."""
+    with stage("data"):
+        data, note = load_split(config)
+    with stage("parameter count"):
         count = imagenet_alexnet_parameters()
-    measured = Measurements(
-        values={"AX-size": Measurement(count / 1e6, n=1, note=f"{count:,} parameters")},
-        tables={"data_note": note, "parameters": count, "devices": jax.device_count()},
-        datasets=hashes,
-    )
-    stages = {
-        "fig1": (fig1, ("AX-relu-fig1", "AX-relu-faster")),
-        "lrn_pool": (
-            lrn_pool,
-            ("AX-lrn-cifar", "AX-lrn-cifar-with", "AX-overlap-pool", "AX-overlap-overfit"),
-        ),
-        "dropout": (dropout, ("AX-dropout-gap", "AX-dropout")),
-    }
-    for index, (name, (stage, ids)) in enumerate(stages.items()):
-        if name not in config.stages:
-            measured.values.update({i: Measurement(None, note=NOT_IN_PROFILE) for i in ids})
-            continue
-        with clock.stage(name):
-            values, table = stage(config, data, jax.random.fold_in(key, index))
-        measured.values.update(values)
-        measured.tables.update(table if name != "fig1" else {"fig1": table})
-    measured.stages = clock.seconds
-    return measured
+    tables: dict[str, Any] = {"data_note": note, "parameters": count, "devices": jax.device_count()}
+    stages = {"fig1": fig1, "lrn_pool": lrn_pool, "dropout": dropout}
+    for index, (name, run_stage) in enumerate(stages.items()):
+        if name in config.stages:
+            with stage(name):
+                tables.update(run_stage(config, data, jax.random.fold_in(key, index)))
+    return tables  # type: ignore[return-value]

@@ -6,21 +6,12 @@ values, so the experiment, the tests and the page share one definition of each m
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from replications.backprop.measure import wilson
+
+__all__ = ["wilson"]  # the Wilson interval is defined once, where the claims are measured
 PERCENTILES = (5, 25, 50, 75, 95)
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion k/n (95% by default)."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def sweep_summary(converged_at: np.ndarray, cap: int, paper: int | None) -> dict:

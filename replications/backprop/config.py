@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from replications.backprop.family_hypotheses import HYPOTHESIS_NAMES
-
-SMALL_TASKS = ("xor_211", "xor_221_eta05", "xor_221_eta025", "symmetry", "encoder", "parity4")
-FAMILY_VARIANTS = ("paper", "eps_late_0.001", "eps_late_0.1", "adam_glorot")
+from replications.backprop.tables import FAMILY_VARIANTS, SMALL_TASKS
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,14 @@
 """Backprop 1986 at the papers' scale: every small task and the family trees, over many runs.
 
-``run(config, seed=S)`` trains ``config.seeds`` nets per task at once (``jax.vmap``),
-each from its own initial weights, with the papers' procedure; then the same tasks with
-Adam (beyond the paper). It returns the graded values and the tables behind the page.
+``run(config, key=jax.random.key(S))`` trains ``config.seeds`` nets per task at once
+(``jax.vmap``), each from its own initial weights, with the papers' procedure; then the same
+tasks with Adam (beyond the paper). It returns the tables behind the page, which
+``measure.measure`` grades.
 """
 
 from __future__ import annotations
+
+import time
 
 import jax
 import jax.numpy as jnp
@@ -18,10 +21,10 @@ from replications.backprop.delta_rule import init_glorot, init_uniform
 from replications.backprop.family_experiment import run_family
 from replications.backprop.family_hypotheses import run_hypotheses
 from replications.backprop.family_trees import family_cases
+from replications.backprop.tables import Encoder, Symmetry, Tables
 from replications.backprop.tasks import Task, small_tasks
 from replications.backprop.training import Adam, Momentum, Schedule, run_keys, train_runs
-from shared.claims import Measurement, Measurements
-from shared.stages import StageClock
+from shared.record import stage
 
 TASK_IDS = {
     "xor_211": 0,
@@ -33,7 +36,6 @@ TASK_IDS = {
 }
 FAMILY_KEY = 100
 HYPOTHESES_KEY = 200
-SWEEP_CLAIMS = {"xor_211": "PDP-xor-558", "symmetry": "RHW-sym-sweeps", "parity4": "PDP-parity"}
 
 
 def datasets(config: Config) -> tuple[str, ...]:
@@ -70,18 +72,7 @@ def train_task(task: Task, config: Config, variant: str, key: jax.Array) -> dict
     return jax.tree.map(np.asarray, out)
 
 
-def _sweep_note(s: dict) -> str:
-    if "p50" not in s:
-        return f"no run converged within {s['cap']:,} sweeps"
-    return (
-        f"median {s['p50']:,.0f} sweeps, 5th-95th percentile {s['p5']:,.0f}-{s['p95']:,.0f} over "
-        f"{s['converged']:,} converged runs; the paper's run is faster than "
-        f"{100 * (1 - s['paper_rank']):.0f}% of ours; {s['stuck']:,} of {s['n']:,} stuck at the "
-        f"{s['cap']:,}-sweep cap"
-    )
-
-
-def symmetry_values(out: dict, values: dict, tables: dict) -> None:
+def symmetry_table(out: dict) -> Symmetry:
     """Fig. 1 caption's solution, over the converged symmetry runs."""
     ok = out["converged_at"] >= 0
     p = out["params"]
@@ -92,21 +83,7 @@ def symmetry_values(out: dict, values: dict, tables: dict) -> None:
         p["out"]["b"][ok],
     )
     n = int(ok.sum())
-    for claim, key in (
-        ("RHW-sym-solution", "antisymmetric"),
-        ("RHW-sym-units", "mirrored_units"),
-        ("RHW-sym-ratio", "ratio_124"),
-    ):
-        k = int(sol[key].sum())
-        low, high = analysis.wilson(k, n)
-        values[claim] = (
-            Measurement(
-                k / n, n=n, note=f"{k:,} of {n:,} converged runs; 95% CI {low:.3f}-{high:.3f}"
-            )
-            if n
-            else Measurement(None, note="no symmetry run converged")
-        )
-    tables["symmetry"] = {
+    return {
         "converged": n,
         **{k: int(sol[k].sum()) for k in ("antisymmetric", "mirrored_units", "ratio_124")},
         "ratio2": sol["ratio2"].tolist(),
@@ -125,15 +102,12 @@ def symmetry_values(out: dict, values: dict, tables: dict) -> None:
     }
 
 
-def encoder_values(out: dict, values: dict, tables: dict) -> None:
+def encoder_table(out: dict) -> Encoder:
+    """The 8-3-8 encoder's hidden codes, over the converged runs."""
     ok = out["converged_at"] >= 0
     codes = analysis.encoder_codes(out["states"]["hidden"][ok])
     n, k = int(ok.sum()), int(codes["distinct"].sum())
-    low, high = analysis.wilson(k, n)
-    values["PDP-encoder"] = Measurement(
-        k / n, n=n, note=f"{k:,} of {n:,} converged runs; 95% CI {low:.3f}-{high:.3f}"
-    )
-    tables["encoder"] = {
+    return {
         "converged": n,
         "distinct": k,
         "near_binary": int(codes["near_binary"].sum()),
@@ -142,11 +116,10 @@ def encoder_values(out: dict, values: dict, tables: dict) -> None:
     }
 
 
-def run(config: Config, *, seed: int) -> Measurements:
+def run(config: Config, *, key: jax.Array) -> Tables:
     """Every task of ``config`` at its scale; see the module docstring."""
-    clock, root = StageClock(), jax.random.key(seed)
+    root = key
     tasks = small_tasks()
-    values: dict[str, Measurement] = {}
     tables: dict = {
         "sweeps": {},
         "modern": {},
@@ -168,13 +141,15 @@ def run(config: Config, *, seed: int) -> Measurements:
     ]
     for name, variant in tqdm(jobs, desc="small tasks", leave=False):
         task = tasks[name]
-        with clock.stage(f"{name} ({variant})"):
+        start = time.perf_counter()
+        with stage(f"{name} ({variant})"):
             out = train_task(task, config, variant, jax.random.fold_in(root, TASK_IDS[name]))
+        seconds = time.perf_counter() - start
         summary = analysis.sweep_summary(out["converged_at"], config.cap(name), task.paper_sweeps)
         summary["loose"] = analysis.sweep_summary(
             out["loose_at"], config.cap(name), task.paper_sweeps
         )
-        summary["seeds_per_second"] = config.seeds / clock.seconds[f"{name} ({variant})"]
+        summary["seeds_per_second"] = config.seeds / seconds
         summary["stuck_runs"] = analysis.stuck_diagnosis(
             out["converged_at"], out["curve"], out["final_deviation"]
         )
@@ -184,34 +159,18 @@ def run(config: Config, *, seed: int) -> Measurements:
         tables["sweeps"][name] = summary
         tables["raw_sweeps"][name] = out["converged_at"].tolist()
         tables["curves"][name] = analysis.log_curve(out["curve"], config.curve_every)
-        if name in SWEEP_CLAIMS:
-            values[SWEEP_CLAIMS[name]] = Measurement(
-                summary.get("paper_in_band", False), n=summary["n"], note=_sweep_note(summary)
-            )
-        if name == "xor_221_eta025":
-            low, high = summary["stuck_ci95"]
-            values["PDP-xor-localmin"] = Measurement(
-                summary["stuck_fraction"],
-                n=summary["n"],
-                note=(
-                    f"{summary['stuck']:,} of {summary['n']:,} runs stuck at "
-                    f"{summary['cap']:,} sweeps; 95% Wilson CI {low:.3f}-{high:.3f}"
-                ),
-            )
         if name == "symmetry":
-            symmetry_values(out, values, tables)
+            tables["symmetry"] = symmetry_table(out)
         if name == "encoder":
-            encoder_values(out, values, tables)
+            tables["encoder"] = encoder_table(out)
 
-    with clock.stage("family trees: cases"):
-        n_cases = len(family_cases().queries)
-    values["RHW-ft-data"] = Measurement(
-        n_cases == 104, note=f"{n_cases} cases derived from the two trees"
-    )
+    with stage("family trees: cases"):
+        tables["family_cases"] = len(family_cases().queries)
     for i, variant in enumerate(tqdm(config.family_variants, desc="family trees", leave=False)):
         main = config.family_seeds or config.seeds
         runs = main if variant in ("paper", "adam_glorot") else max(main // 5, 2)
-        with clock.stage(f"family trees ({variant})"):
+        start = time.perf_counter()
+        with stage(f"family trees ({variant})"):
             summary = run_family(
                 variant,
                 runs,
@@ -220,36 +179,15 @@ def run(config: Config, *, seed: int) -> Measurements:
                 config.curve_every,
                 key=jax.random.fold_in(root, FAMILY_KEY + i),
             )
-        summary["seeds_per_second"] = runs / clock.seconds[f"family trees ({variant})"]
+        summary["seeds_per_second"] = runs / (time.perf_counter() - start)
         tables["family"][variant] = summary
     if config.family_hypotheses:
         # Measured, not graded: what the letter may have left unstated (family_hypotheses.py).
-        with clock.stage("family trees: hypotheses"):
+        with stage("family trees: hypotheses"):
             tables["family_hypotheses"] = run_hypotheses(
                 config.family_hypotheses,
                 config.hypothesis_runs,
                 config.hypothesis_sweeps_cap,
                 key=jax.random.fold_in(root, HYPOTHESES_KEY),
             )
-    if "paper" in tables["family"]:
-        f = tables["family"]["paper"]
-        n = f["n"]
-        counts = ", ".join(f"{k} right: {c:,}" for k, c in enumerate(f["test_right_counts"]))
-        values["RHW-ft-learn"] = Measurement(
-            f["train_all_fraction"],
-            n=n,
-            note=f"mean {f['train_mean']:.1f} of 100 training triples right",
-        )
-        values["RHW-ft-gen"] = Measurement(
-            f["test_all_fraction"], n=n, note=f"held-out triples, runs with {counts}"
-        )
-        values["RHW-ft-gen-2ndrun"] = Measurement(
-            f["test_3plus_fraction"], n=n, note=f"runs with {counts}"
-        )
-        found = ", ".join(f"{k} {v:.2f}" for k, v in f["feature_found_fraction"].items())
-        values["RHW-ft-features"] = Measurement(
-            f["all_features_fraction"],
-            n=n,
-            note=f"share of runs with a unit for each feature: {found}",
-        )
-    return Measurements(values=values, tables=tables, datasets={}, stages=clock.seconds)
+    return tables  # type: ignore[return-value]

@@ -47,6 +47,7 @@ from replications.backprop.family_experiment import (
     held_out_masks,
 )
 from replications.backprop.family_trees import family_cases, family_net
+from replications.backprop.tables import FIG4_SHARE
 from replications.backprop.training import Momentum, run_keys
 
 # Fig. 4 caption: ε = 0.005, α = 0.5 for the first 20 sweeps, then ε = 0.01, α = 0.9.
@@ -55,7 +56,6 @@ MARGIN = 0.2  # the letter's margins; also the yardstick E of every row (see ``t
 ORDER_STREAM = 1_000  # fold_in tag of a run's key for its online case orders (weights: the key)
 # "Fig. 4 appears": the `reproduced` thresholds of claims RHW-ft-learn and RHW-ft-features
 # (claims.toml): at least half the runs learn all 100 triples and have a unit per feature.
-FIG4_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -296,17 +296,3 @@ def run_hypotheses(
             part = jax.tree.map(lambda x, j=j: x[j * runs : (j + 1) * runs], out)
             rows[h.name] = summarize(h, part, np.asarray(masks), sweeps)
     return {"rows": [rows[h.name] for h in chosen], "fig4_share": FIG4_SHARE}
-
-
-def fig4_appears(row: dict, share: float = FIG4_SHARE) -> bool:
-    """Most runs learn all 100 triples and have a person unit for each Fig. 4 feature."""
-    return row["train_all_fraction"] >= share and row["all_features_fraction"] >= share
-
-
-def smallest_change(rows: list[dict]) -> dict | None:
-    """The row with the fewest changes from the letter in which Fig. 4 appears (ties: the
-    one where more runs learn); None if it appears in no row."""
-    found = [r for r in rows if fig4_appears(r)]
-    if not found:
-        return None
-    return min(found, key=lambda r: (len(r["changes"]), -r["train_all_fraction"]))

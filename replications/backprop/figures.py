@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from replications.backprop.config import SMALL_TASKS
+from replications.backprop.tables import SMALL_TASKS
 from shared.plots import PALETTE, new_figure, save_figure
 
 VARIANTS = {

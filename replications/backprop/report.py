@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from replications.backprop.config import FAMILY_VARIANTS, SMALL_TASKS
-from replications.backprop.family_hypotheses import smallest_change
+from replications.backprop.tables import FAMILY_VARIANTS, SMALL_TASKS, smallest_change
 from shared.report import fmt
 
 VARIANTS = {

@@ -12,15 +12,16 @@ import time
 import zlib
 from collections.abc import Iterator
 
+import jax
 import numpy as np
 from tqdm import tqdm
 
 from replications.no_silver_bullet import problems as P
 from replications.no_silver_bullet.config import Config
 from replications.no_silver_bullet.methods import METHODS, Method
-from replications.no_silver_bullet.verdicts import measure_claims
-from shared.claims import Measurements
-from shared.stages import StageClock
+from replications.no_silver_bullet.tables import Tables, best_methods, crossovers
+from shared.record import stage
+from shared.seeds import base_seed
 
 IMAGES = {"usps", "mnist", "permuted_mnist", "cifar10"}
 
@@ -132,10 +133,11 @@ def datasets(config: Config) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def run(config: Config, *, seed: int) -> Measurements:
-    """The matrix and the data-requirement curves from one base seed."""
+def run(config: Config, *, key: jax.Array) -> Tables:
+    """The matrix and the data-requirement curves from one key, ``jax.random.key(S)``: the
+    draws and the methods' seeds derive from the base seed S, as they always have."""
+    seed = base_seed(key)
     P.check_names(config.problems)
-    measured, clock = Measurements(), StageClock()
     errors: dict[tuple[str, str], list[float]] = {}
     seconds: dict[tuple[str, str], list[float]] = {}
     curves: dict[tuple[str, str, int], list[float]] = {}
@@ -144,7 +146,6 @@ def run(config: Config, *, seed: int) -> Measurements:
     for s in range(config.seeds):
         method_seed = seed * 1_000 + s
         for problem in problems_for_seed(config, seed, s):
-            measured.datasets.update(problem.sha256)
             titles[problem.name], notes[problem.name] = problem.title, problem.note
             scored_on[problem.name] = problem.scored_on
             extra = {}
@@ -162,7 +163,7 @@ def run(config: Config, *, seed: int) -> Measurements:
                 if not method.applies(problem):
                     continue
                 bar.set_postfix_str(f"seed {s}: {method.name} on {problem.name}")
-                with clock.stage("matrix"):
+                with stage("matrix"):
                     out = fit_and_score(method, problem, config, method_seed, extra)
                 bar.update()
                 for name in (problem.name, *extra):
@@ -174,7 +175,7 @@ def run(config: Config, *, seed: int) -> Measurements:
                         out[problem.name]
                     )
                 if problem.name in ("mnist", "letters") and method.name in config.curve_methods:
-                    with clock.stage("curves"):
+                    with stage("curves"):
                         for size in curve_sizes(config, problem.name):
                             if size >= len(problem.y_train):
                                 continue
@@ -193,15 +194,18 @@ def run(config: Config, *, seed: int) -> Measurements:
     cells = {}
     for (problem, method), errs in errors.items():
         cells.setdefault(problem, {})[method] = cell_summary(errs, seconds[(problem, method)])
-    measured.tables["matrix"] = {
+    matrix = {
         "problems": [p for p in config.problems if p in cells],
         "titles": titles,
         "notes": notes,
         "methods": {m.name: {"title": m.title, "year": m.year} for m in METHODS.values()},
         "cells": cells,
         "scored_on": {name: scored_on[name] for name in cells},
+        "best": {p: best_methods(c) for p, c in cells.items()},
     }
-    measured.tables["curves"] = curve_tables(curves, config.curve_methods)
-    measure_claims(measured, config)
-    measured.stages = clock.seconds
-    return measured
+    curve = curve_tables(curves, config.curve_methods)
+    return {
+        "matrix": matrix,  # type: ignore[typeddict-item]
+        "curves": curve,
+        "crossovers": {p: crossovers(c) for p, c in curve.items()},
+    }

@@ -8,7 +8,7 @@ import matplotlib
 import matplotlib.ticker
 import numpy as np
 
-from replications.no_silver_bullet.report import by_year
+from replications.no_silver_bullet.tables import by_year
 from shared.plots import PALETTE, new_figure, save_figure
 
 CURVE_TITLES = {"mnist": "MNIST digits", "letters": "letters (UCI, tabular)"}

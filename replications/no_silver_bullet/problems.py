@@ -16,12 +16,23 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from shared.datasets.cifar10 import load_cifar10
-from shared.datasets.mnist import load_mnist
+from shared.datasets.labelled import LabelledData
+from shared.datasets.mnist import load_mnist as _parse_mnist
 from shared.datasets.uci import load_split, load_table
 from shared.datasets.usps import load_usps
 from shared.errors import HypeError
+from shared.record import used
 
-load_mnist = functools.cache(load_mnist)  # parsed once per run, not once per seed
+_parsed_mnist = functools.cache(_parse_mnist)  # parsed once per process, not once per seed
+
+
+def load_mnist() -> LabelledData:
+    """MNIST, parsed once; its files are noted in the record of every run that uses it."""
+    data = _parsed_mnist()
+    used(data.sha256)
+    return data
+
+
 load_cifar10 = functools.cache(load_cifar10)
 load_table = functools.cache(load_table)
 load_usps = functools.cache(load_usps)

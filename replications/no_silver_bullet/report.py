@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from replications.no_silver_bullet.verdicts import best_methods
+from replications.no_silver_bullet.tables import best_methods, by_year
 
 CURVE_TITLES = {"mnist": "MNIST", "letters": "letters (UCI)"}
 
 
 def _number(mean: float, std: float, seeds: int) -> str:
     return f"{mean:.1f} ± {std:.1f}" if seeds > 1 else f"{mean:.1f}"
-
-
-def by_year(methods: dict[str, dict]) -> list[str]:
-    """The methods in the order their bandwagons came."""
-    return sorted(methods, key=lambda name: (methods[name]["year"], name))
 
 
 def matrix_table(matrix: dict[str, Any], seeds: int) -> str:

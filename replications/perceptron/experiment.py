@@ -5,7 +5,6 @@ from __future__ import annotations
 import jax
 import numpy as np
 import scipy.ndimage
-from scipy.stats import spearmanr
 from sklearn.datasets import load_digits
 from tqdm import tqdm
 
@@ -14,9 +13,9 @@ from replications.perceptron.config import Config
 from replications.perceptron.model import train_many_orders
 from replications.perceptron.novikoff import check_task, pair_task
 from replications.perceptron.photo import photo_perceptron_accuracy, retina
-from shared.claims import Measurement, Measurements
+from replications.perceptron.tables import Capacity, NovikoffRow, PhotoRow, Tables
 from shared.datasets import load_mnist
-from shared.stages import StageClock
+from shared.record import stage
 
 
 def datasets(config: Config) -> tuple[str, ...]:
@@ -30,9 +29,7 @@ def parse_pairs(text: str) -> list[tuple[int, int]]:
     return [tuple(int(d) for d in pair.split("-")) for pair in text.split(",") if pair]  # type: ignore[misc]
 
 
-def novikoff_tasks(
-    config: Config, measured: Measurements
-) -> list[tuple[str, np.ndarray, np.ndarray]]:
+def novikoff_tasks(config: Config) -> list[tuple[str, np.ndarray, np.ndarray]]:
     digits = load_digits()
     tasks = [
         (f"digits {a} vs {b}", *pair_task(digits.images, digits.target, a, b, 16.0))
@@ -40,7 +37,6 @@ def novikoff_tasks(
     ]
     if config.mnist_pairs:
         mnist = load_mnist()
-        measured.datasets.update(mnist.sha256)
         tasks += [
             (f"MNIST {a} vs {b}", *pair_task(mnist.x_train, mnist.y_train, a, b, 255.0))
             for a, b in parse_pairs(config.mnist_pairs)
@@ -61,12 +57,12 @@ def padded(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
     )
 
 
-def run_novikoff(config: Config, key: jax.Array, measured: Measurements) -> None:
-    """Claim (a): every order converges, and no run exceeds (R / gamma)^2 mistakes."""
-    rows, skipped = [], []
-    for index, (name, x, y) in enumerate(
-        tqdm(novikoff_tasks(config, measured), desc="Novikoff tasks")
-    ):
+def run_novikoff(config: Config, key: jax.Array) -> tuple[list[NovikoffRow], list[str]]:
+    """Claim (a): every order converges, and no run exceeds (R / gamma)^2 mistakes. Returns the
+    rows of the separable tasks and the names of the others."""
+    rows: list[NovikoffRow] = []
+    skipped = []
+    for index, (name, x, y) in enumerate(tqdm(novikoff_tasks(config), desc="Novikoff tasks")):
         task = check_task(name, x, y)
         if task is None:
             skipped.append(name)
@@ -85,22 +81,12 @@ def run_novikoff(config: Config, key: jax.Array, measured: Measurements) -> None
                 "worst_ratio": float(mistakes.max() / task["bound"]),
             }
         )
-    runs = len(rows) * config.seeds
-    measured.values["PERC-R62-conv"] = Measurement(
-        float(np.mean([r["converged"] for r in rows])), n=runs
-    )
-    measured.values["PERC-NOV-bound"] = Measurement(
-        float(np.mean([r["within_bound"] for r in rows])), n=runs
-    )
-    measured.values["PERC-NOV-tightness"] = Measurement(max(r["worst_ratio"] for r in rows), n=runs)
-    measured.tables["novikoff"] = rows
-    measured.tables["novikoff_not_separable"] = skipped
+    return rows, skipped
 
 
-def photo_data(config: Config, measured: Measurements) -> tuple[np.ndarray, ...]:
+def photo_data(config: Config) -> tuple[np.ndarray, ...]:
     if config.photo_source == "mnist":
         mnist = load_mnist()
-        measured.datasets.update(mnist.sha256)
         return (
             retina(mnist.x_train[: config.photo_train]),
             mnist.y_train[: config.photo_train],
@@ -120,10 +106,10 @@ def photo_data(config: Config, measured: Measurements) -> tuple[np.ndarray, ...]
     )
 
 
-def run_photo(config: Config, key: jax.Array, measured: Measurements) -> None:
+def run_photo(config: Config, key: jax.Array) -> list[PhotoRow]:
     """Claim (b): fixed random A-units + trained R-units learn to tell digits apart."""
-    s_train, y_train, s_test, y_test = photo_data(config, measured)
-    rows = []
+    s_train, y_train, s_test, y_test = photo_data(config)
+    rows: list[PhotoRow] = []
     for n_a in tqdm(config.a_units, desc="photo-perceptron A-units"):
         accuracy = jax.vmap(
             lambda k, n_a=n_a: photo_perceptron_accuracy(
@@ -148,20 +134,10 @@ def run_photo(config: Config, key: jax.Array, measured: Measurements) -> None:
                 "accuracies": accuracy.tolist(),
             }
         )
-    measured.tables["photo"] = rows
-    with_a = [r for r in rows if r["a_units"] > 0]
-    mark_one = min(with_a, key=lambda r: abs(r["a_units"] - 512))
-    measured.values["PERC-MarkI-learns"] = Measurement(
-        mark_one["accuracy_mean"],
-        mark_one["accuracy_std"],
-        n=config.seeds,
-        note=f"{mark_one['a_units']} A-units",
-    )
-    rho = spearmanr([r["a_units"] for r in with_a], [r["accuracy_mean"] for r in with_a]).statistic
-    measured.values["PERC-MarkI-grows"] = Measurement(float(rho), n=len(with_a))
+    return rows
 
 
-def run_capacity(config: Config, key: jax.Array, measured: Measurements) -> None:
+def run_capacity(config: Config, key: jax.Array) -> Capacity:
     """Claim (c): the separable and the learned fractions against Cover's formula."""
     rows = capacity_curve(
         key,
@@ -170,33 +146,27 @@ def run_capacity(config: Config, key: jax.Array, measured: Measurements) -> None
         config.capacity_trials,
         config.capacity_max_epochs,
     )
-    measured.tables["capacity"] = {
+    return {
         "N": config.capacity_dim,
         "trials": config.capacity_trials,
         "max_epochs": config.capacity_max_epochs,
         "rows": rows,
     }
-    n = config.capacity_trials
-    measured.values["COVER-curve"] = Measurement(
-        max(abs(r["separable"] - r["cover"]) for r in rows), n=n
-    )
-    measured.values["COVER-rule"] = Measurement(
-        max(abs(r["learned"] - r["cover"]) for r in rows), n=n
-    )
-    at_2n = [r for r in rows if r["P"] == 2 * config.capacity_dim]
-    if at_2n:
-        measured.values["COVER-2N"] = Measurement(at_2n[0]["separable"], n=n)
 
 
-def run(config: Config, *, seed: int) -> Measurements:
-    """Run the three claims of the perceptron replication from one base seed."""
-    key = jax.random.key(seed)
-    measured, clock = Measurements(), StageClock()
-    with clock.stage("novikoff"):
-        run_novikoff(config, jax.random.fold_in(key, 1), measured)
-    with clock.stage("photo_perceptron"):
-        run_photo(config, jax.random.fold_in(key, 2), measured)
-    with clock.stage("capacity"):
-        run_capacity(config, jax.random.fold_in(key, 3), measured)
-    measured.stages = clock.seconds
-    return measured
+def run(config: Config, *, key: jax.Array) -> Tables:
+    """The three experiments of the perceptron replication from one key (``jax.random.key(seed)``
+    for the base seed); ``measure.measure`` grades the tables."""
+    with stage("novikoff"):
+        novikoff, skipped = run_novikoff(config, jax.random.fold_in(key, 1))
+    with stage("photo_perceptron"):
+        photo = run_photo(config, jax.random.fold_in(key, 2))
+    with stage("capacity"):
+        capacity = run_capacity(config, jax.random.fold_in(key, 3))
+    return {
+        "seeds": config.seeds,
+        "novikoff": novikoff,
+        "novikoff_not_separable": skipped,
+        "photo": photo,
+        "capacity": capacity,
+    }

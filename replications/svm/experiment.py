@@ -1,8 +1,8 @@
 """Cortes & Vapnik 1995, §6.2: USPS Table 2 (degrees 1-7) and the NIST degree-4 machine (Table 3).
 
-``run(config, seed)`` trains ten one-vs-rest polynomial machines per degree with the JAX
-solver of ``solver.py``, C chosen on the training set only (``protocol.py``), and returns
-the measurements graded against ``claims.toml``.
+``run(config, key=jax.random.key(S))`` trains ten one-vs-rest polynomial machines per degree
+with the JAX solver of ``solver.py``, C chosen on the training set only (``protocol.py``), and
+returns the tables that ``measure.measure`` grades against ``claims.toml``.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 
+import jax
 import numpy as np
 from tqdm import tqdm
 
@@ -23,12 +24,10 @@ from replications.svm.protocol import (
     smooth,
 )
 from replications.svm.solver import Machines, fit
-from shared.claims import Measurement, Measurements
+from replications.svm.tables import Mnist, Tables, Usps
 from shared.datasets import load_mnist, load_usps
-from shared.stages import StageClock
-
-PAPER_DIMS = {1: 256, 2: 33_000, 3: 1e6, 4: 1e9, 5: 1e12, 6: 1e14, 7: 1e16}  # Table 2, as printed
-LENET1 = 5.1  # Table 1: LeNet1 raw error on USPS, %
+from shared.record import stage
+from shared.seeds import base_seed
 
 
 def datasets(config: Config) -> tuple[str, ...]:
@@ -68,11 +67,11 @@ def feature_dims(inputs: int, degree: int) -> dict:
     }
 
 
-def usps(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
+def usps(config: Config, seed: int) -> Usps:
     data = load_usps()
     n_train = config.usps_train or len(data.x_train)
     n_test = config.usps_test or len(data.x_test)
-    with clock.stage("usps_prepare"):
+    with stage("usps_prepare"):
         x_train, x_test, scale = scale_inputs(
             smooth(data.x_train[:n_train], config.usps_sigma),
             smooth(data.x_test[:n_test], config.usps_sigma),
@@ -86,7 +85,7 @@ def usps(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
     }
     rows = {}
     for degree in tqdm(config.degrees, desc="USPS degrees"):
-        with clock.stage("usps_select_C"):
+        with stage("usps_select_C"):
             C, cv = choose_c(
                 x_train,
                 y_train,
@@ -97,7 +96,7 @@ def usps(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
                 runs=config.usps_fold_runs,
                 **options,
             )
-        with clock.stage("usps_fit"):
+        with stage("usps_fit"):
             start = time.perf_counter()
             machines = fit(x_train, one_vs_rest(y_train), degree, C, seed=seed, **options)
             seconds = time.perf_counter() - start
@@ -107,7 +106,7 @@ def usps(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
             "fit_seconds": seconds,
             "dims": feature_dims(x_train.shape[1], degree),
         }
-    extra = {
+    extra: dict = {
         "n_train": n_train,
         "n_test": n_test,
         "scale": scale,
@@ -116,9 +115,9 @@ def usps(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
         "fold_runs": config.usps_fold_runs,
     }
     if config.permutation_degree:
-        with clock.stage("usps_permutation"):
+        with stage("usps_permutation"):
             extra["permutation"] = permutation_check(data, n_train, n_test, config, seed, options)
-    return rows, {**extra, "sha256": data.sha256}
+    return {"degrees": rows, **extra}  # type: ignore[typeddict-item]
 
 
 def permutation_check(
@@ -143,7 +142,7 @@ def permutation_check(
     }
 
 
-def mnist(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
+def mnist(config: Config, seed: int) -> Mnist:
     """§6.2.2: "a polynomial of degree 4 ... no preprocessing" on 60,000 / 10,000 digits."""
     data = load_mnist()
     n_train, n_test = config.mnist_train, config.mnist_test
@@ -157,7 +156,7 @@ def mnist(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
         "add": config.add,
         "squared_slacks": config.squared_slacks,
     }
-    with clock.stage("mnist_select_C"):
+    with stage("mnist_select_C"):
         C, valid = choose_c_holdout(
             x_train,
             y_train,
@@ -167,7 +166,7 @@ def mnist(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
             seed,
             **options,
         )
-    with clock.stage("mnist_fit"):
+    with stage("mnist_fit"):
         start = time.perf_counter()
         machines = fit(x_train, one_vs_rest(y_train), config.mnist_degree, C, seed=seed, **options)
         seconds = time.perf_counter() - start
@@ -182,52 +181,16 @@ def mnist(config: Config, seed: int, clock: StageClock) -> tuple[dict, dict]:
         "select": config.mnist_select,
         "support_union": len(machines.sv),
     }
-    return row, data.sha256
+    return row  # type: ignore[return-value]
 
 
-def run(config: Config, *, seed: int) -> Measurements:
-    """Table 2 (USPS) and Table 3 / §6.2.2 (NIST) of Cortes & Vapnik 1995."""
-    clock = StageClock()
-    out = Measurements()
-    rows, extra = usps(config, seed, clock)
-    out.datasets.update(extra.pop("sha256"))
-    out.tables["usps"] = {"degrees": rows, **extra}
-    n_train = extra["n_train"]
-    for d, row in rows.items():
-        key = f"SVN-T2-d{d}"
-        out.values[key] = Measurement(row["test_error"], n=1, note=f"C = {row['C']:g}")
-        out.values[key + "-sv"] = Measurement(float(np.mean(row["support_vectors"])), n=10)
-    sv_ratio = max(100 * max(r["support_vectors"]) / n_train for r in rows.values())
-    binary = max(100 * max(r["binary_test_errors"]) / extra["n_test"] for r in rows.values())
-    out.values["SVN-USPS-bound-sv"] = Measurement(
-        sv_ratio, note="largest #SV / #train of any machine, any degree"
-    )
-    out.values["SVN-USPS-bound-err"] = Measurement(
-        binary, note="largest single-machine test error, any degree"
-    )
-    if "1" in rows:
-        out.values["SVN-USPS-trainerr"] = Measurement(
-            float(np.mean(rows["1"]["train_errors"])), n=10
-        )
-    beats = [r["test_error"] < LENET1 for d, r in rows.items() if int(d) >= 2]
-    out.values["SVN-USPS-vsLeNet1"] = Measurement(bool(beats) and all(beats))
-    dims_ok = [1 / 10 <= PAPER_DIMS[int(d)] / r["dims"]["up_to_d"] <= 10 for d, r in rows.items()]
-    out.values["SVN-T2-dims"] = Measurement(
-        all(dims_ok), note="printed dimension within a factor 10 of the exact count, every degree"
-    )
-    if "permutation" in extra:
-        p = extra["permutation"]
-        out.values["SVN-quote"] = Measurement(
-            p["agreement"] >= 0.995,
-            note=f"{100 * p['agreement']:.2f}% of test predictions unchanged",
-        )
+def run(config: Config, *, key: jax.Array) -> Tables:
+    """Table 2 (USPS) and Table 3 / §6.2.2 (NIST) of Cortes & Vapnik 1995.
+
+    ``key`` is ``jax.random.key(S)``: the folds, the shuffles of the solver and the pixel
+    permutation take the base seed S, as they always have."""
+    seed = base_seed(key)
+    tables: Tables = {"usps": usps(config, seed)}
     if config.mnist:
-        row, sha = mnist(config, seed, clock)
-        out.datasets.update(sha)
-        out.tables["mnist"] = row
-        out.values["SVN-NIST-1.1"] = Measurement(row["test_error"], note=f"C = {row['C']:g}")
-        out.values["SVN-T3-SV"] = Measurement(float(np.mean(row["support_vectors"])), n=10)
-        out.values["SVN-T3-trainerr"] = Measurement(float(np.sum(row["train_errors"])))
-        out.values["SVN-T3-testerr"] = Measurement(float(np.sum(row["binary_test_errors"])))
-    out.stages = clock.seconds
-    return out
+        tables["mnist"] = mnist(config, seed)
+    return tables

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from replications.svm.tables import PAPER_ERROR, PAPER_SV, PAPER_T3_SV, PAPER_T3_TEST
 from shared.plots import PALETTE, new_figure, save_figure
-
-PAPER_ERROR = {1: 12.0, 2: 4.7, 3: 4.4, 4: 4.3, 5: 4.3, 6: 4.2, 7: 4.3}  # Table 2
-PAPER_SV = {1: 200, 2: 127, 3: 148, 4: 165, 5: 175, 6: 185, 7: 190}
-PAPER_T3_SV = [1379, 989, 1958, 1900, 1224, 2024, 1527, 2064, 2332, 2765]  # Table 3
-PAPER_T3_TEST = [19, 14, 35, 35, 36, 49, 32, 43, 48, 63]
 
 
 def make_figures(results: dict, outdir: Path) -> dict[Path, str]:

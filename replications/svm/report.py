@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from replications.svm.experiment import PAPER_DIMS
-from replications.svm.figures import PAPER_ERROR, PAPER_SV, PAPER_T3_SV, PAPER_T3_TEST
+from replications.svm.tables import (
+    PAPER_DIMS,
+    PAPER_ERROR,
+    PAPER_SV,
+    PAPER_T3_SV,
+    PAPER_T3_TEST,
+    PAPER_T3_TRAIN,
+)
 from shared.report import fmt
-
-PAPER_T3_TRAIN = [7, 16, 8, 11, 2, 4, 8, 16, 4, 1]
 
 
 def _range(values: list) -> str:

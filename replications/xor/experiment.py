@@ -17,11 +17,11 @@ from replications.xor.order import (
     farkas_certificate,
     parity_order_table,
 )
-from shared.claims import Measurement, Measurements
-from shared.stages import StageClock
+from replications.xor.tables import Tables
+from shared.record import stage
 
 XOR_INPUTS = all_inputs(2)  # (0,0), (0,1), (1,0), (1,1)
-XOR_LABELS = XOR_INPUTS.sum(axis=1) % 2
+XOR_LABELS = XOR_INPUTS.sum(axis=1) % 2  # tables.XOR_TRUTH
 
 
 def datasets(config: Config) -> tuple[str, ...]:
@@ -79,46 +79,34 @@ def two_layer_xor(x: np.ndarray) -> np.ndarray:
     return (hidden @ np.array([1.0, -1.0]) >= 0.5).astype(float)
 
 
-def run(config: Config, *, seed: int) -> Measurements:
-    """Run the XOR / parity claims from one base seed (only the rule's runs are random)."""
-    measured, clock = Measurements(), StageClock()
-    with clock.stage("single_unit"):
+def run(config: Config, *, key: jax.Array) -> Tables:
+    """The XOR / parity experiments from one key (``jax.random.key(seed)``; only the rule's runs
+    are random); ``measure.measure`` grades the tables."""
+    with stage("single_unit"):
         certificate = farkas_certificate(XOR_INPUTS, XOR_LABELS)
-        measured.values["MP-xor-lp"] = Measurement(certificate is not None)
-        measured.tables["farkas_certificate"] = (
-            [str(v) for v in certificate] if certificate else None
-        )
-        measured.values["MP-xor-best"] = Measurement(
-            best_single_unit_accuracy(XOR_INPUTS, XOR_LABELS)
-        )
-    with clock.stage("perceptron_rule"):
-        keys = jax.random.split(jax.random.key(seed), config.seeds)
+        best = best_single_unit_accuracy(XOR_INPUTS, XOR_LABELS)
+    with stage("perceptron_rule"):
+        keys = jax.random.split(key, config.seeds)
         out = jax.device_get(rule_on_xor(keys, epochs=config.epochs, init_range=config.init_range))
-        never = ~out["converged"]
-        measured.values["MP-xor-rule"] = Measurement(
-            float((never & out["cycles"]).mean()), n=config.seeds
-        )
         periods = out["period"][out["cycles"]]
-        measured.tables["rule"] = {
+        rule = {
             "runs": config.seeds,
             "epochs_watched": config.epochs,
             "converged": int(out["converged"].sum()),
             "cycling": int(out["cycles"].sum()),
+            "cycling_unconverged": int((~out["converged"] & out["cycles"]).sum()),
             "max_abs_weight": float(out["max_weight"].max()),
-            "period_counts": {int(p): int((periods == p).sum()) for p in np.unique(periods)},
+            "period_counts": {str(int(p)): int((periods == p).sum()) for p in np.unique(periods)},
             "example_trajectory": out["trajectory"][0].tolist(),
         }
-    with clock.stage("parity_order"):
+    with stage("parity_order"):
         rows = parity_order_table(config.max_parity_bits)
-        measured.tables["parity_order"] = rows
-        measured.values["MP-parity"] = Measurement(
-            all(r["order"] == r["n"] for r in rows),
-            note=f"checked for every n from 2 to {config.max_parity_bits}",
-        )
-        measured.values["MP-xor-order"] = Measurement(float(rows[0]["order"]))
-    with clock.stage("two_layer"):
-        measured.values["MP-xor-two-layer"] = Measurement(
-            bool(np.array_equal(two_layer_xor(XOR_INPUTS), XOR_LABELS))
-        )
-    measured.stages = clock.seconds
-    return measured
+    with stage("two_layer"):
+        two_layer = two_layer_xor(XOR_INPUTS).tolist()
+    return {
+        "farkas_certificate": [str(v) for v in certificate] if certificate else None,
+        "best_single_unit": float(best),
+        "rule": rule,
+        "parity_order": rows,
+        "two_layer_outputs": two_layer,
+    }

@@ -1,7 +1,8 @@
 """Dataset registry: each loader fetches (cache -> offline mirror -> upstream), verifies, parses.
 
-Loaders return :class:`LabelledData` with the sha256 of every file used, which the
-results file records. Add a dataset family as one module here.
+Loaders return :class:`LabelledData` with the sha256 of every file used, and note those
+files in the run's record (``shared.record.used``), which the results file's provenance keeps.
+Add a dataset family as one module here.
 """
 
 from shared.datasets.fetch import RemoteFile, fetch, sha256_of

@@ -34,6 +34,7 @@ from shared.atomic import atomic_write_bytes
 from shared.datasets.fetch import cache_dir, sha256_of
 from shared.datasets.labelled import LabelledData
 from shared.errors import HypeError
+from shared.record import used
 
 RECORD = 1 + 3 * 32 * 32
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
@@ -265,6 +266,7 @@ def load_cifar10(allow_lossy: bool = True) -> LabelledData:
         )
     train = [parse_cifar_binary(contents[name], name) for name in TRAIN_FILES]
     x_test, y_test = parse_cifar_binary(contents[TEST_FILE], TEST_FILE)
+    used(hashes)
     return LabelledData(
         x_train=np.concatenate([x for x, _ in train]),
         y_train=np.concatenate([y for _, y in train]),

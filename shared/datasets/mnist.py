@@ -5,6 +5,7 @@ from __future__ import annotations
 from shared.datasets.fetch import RemoteFile, fetch
 from shared.datasets.idx import parse_idx
 from shared.datasets.labelled import LabelledData
+from shared.record import used
 
 # The original host (yann.lecun.com) answers 403; these mirrors serve the same files.
 _MIRRORS = (
@@ -43,6 +44,7 @@ def load_mnist() -> LabelledData:
     arrays = {}
     for part, remote in REMOTES.items():
         arrays[part] = parse_idx(fetch(remote).read_bytes(), remote.name)
+    used({r.key: r.sha256 for r in REMOTES.values()})
     return LabelledData(
         x_train=arrays["train_images"],
         y_train=arrays["train_labels"].astype("int32"),

@@ -22,6 +22,7 @@ import numpy as np
 from shared.datasets.fetch import RemoteFile, fetch
 from shared.datasets.labelled import LabelledData
 from shared.errors import HypeError
+from shared.record import used
 
 UCI = "https://archive.ics.uci.edu/ml/machine-learning-databases/"
 _GH = "https://raw.githubusercontent.com/"
@@ -347,6 +348,7 @@ def load_table(name: str) -> Table:
         [np.array([index[classes[k]] for k in yy], np.int32) for _, yy, classes in parts]
     )
     x = np.concatenate([xx for xx, _, _ in parts])
+    used({r.key: r.sha256 for r in remotes})
     return Table(x, y, tuple(names), sha256={r.key: r.sha256 for r in remotes})
 
 
@@ -355,6 +357,7 @@ def load_split(name: str) -> LabelledData:
     if name == "letters":
         r = remote("letter-recognition.data")
         x, y, _ = parse_delimited(fetch(r).read_text(), r.name, width=17, label=0)
+        used({r.key: r.sha256})
         return LabelledData(x[:15000], y[:15000], x[15000:], y[15000:], sha256={r.key: r.sha256})
     if name == "sat-images":
         train, test = remote("sat.trn"), remote("sat.tst")
@@ -366,6 +369,7 @@ def load_split(name: str) -> LabelledData:
         )
         if c_train != c_test:
             raise HypeError("sat.trn and sat.tst have different classes", "fetch both files again")
+        used({train.key: train.sha256, test.key: test.sha256})
         return LabelledData(
             x_train,
             y_train,

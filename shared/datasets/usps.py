@@ -11,6 +11,7 @@ import numpy as np
 from shared.datasets.fetch import RemoteFile, fetch
 from shared.datasets.labelled import LabelledData
 from shared.errors import HypeError
+from shared.record import used
 
 _MIRRORS = (
     "https://hastie.su.domains/ElemStatLearn/datasets/",
@@ -56,6 +57,7 @@ def parse_usps(text: str, name: str = "USPS file") -> tuple[np.ndarray, np.ndarr
 def load_usps() -> LabelledData:
     x_train, y_train = parse_usps(fetch(REMOTES["train"]).read_text(), "zip.train")
     x_test, y_test = parse_usps(fetch(REMOTES["test"]).read_text(), "zip.test")
+    used({r.key: r.sha256 for r in REMOTES.values()})
     return LabelledData(
         x_train, y_train, x_test, y_test, sha256={r.key: r.sha256 for r in REMOTES.values()}
     )

@@ -1,4 +1,5 @@
-"""Which number of the run's tables measures which claim of ``claims.toml``.
+"""The adversarial claims, measured from the run's tables alone: which number of the tables
+measures which claim of ``claims.toml``.
 
 Claim ids follow the two papers (SZ-* Szegedy et al., GSS-* Goodfellow
 et al.), one id per table cell: ``SZ-T2-FC100-on-AE400`` is the error induced on AE400-10
@@ -10,22 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from replications.adversarial.szegedy import TABLE1, TABLE3
+from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3, Tables
 from shared.claims import Measurement
-
-SLUG = {
-    "FC10(1e-4)": "FC10-1e-4",
-    "FC10(1e-2)": "FC10-1e-2",
-    "FC10(1)": "FC10-1",
-    "FC100-100-10": "FC100",
-    "FC200-200-10": "FC200",
-    "AE400-10": "AE400",
-    "FC100-100-10 (P1)": "P1-FC100",
-    "FC123-456-10 (P1)": "P1-FC123",
-    "FC100-100-10' (P2)": "P2-FC100",
-}
-NOISE2 = {"Gaussian noise, sigma 0.1": "noise-0.1", "Gaussian noise, sigma 0.3": "noise-0.3"}
-NOISE4 = {"Gaussian noise, sigma 0.06": "noise-0.06", "Gaussian noise, sigma 0.1": "noise-0.1"}
 
 Getter = Callable[[dict[str, Any]], tuple[float | bool | None, str]]
 
@@ -123,13 +110,14 @@ def _cifar_note(cifar: dict[str, Any]) -> str:
     )
 
 
-def measurements(tables: dict[str, Any]) -> dict[str, Measurement]:
-    """Every claim's measurement, read from the run's tables (the CIFAR-10 ones may be off)."""
+def measure(tables: Tables) -> dict[str, Measurement]:
+    """Every claim of ``claims.toml`` from ``tables`` (see ``tables.Tables``); the CIFAR-10 ones
+    are "not run" when that stage was off."""
     out = {}
     for claim_id, get in getters().items():
-        value, note = get(tables)
+        value, note = get(tables)  # type: ignore[arg-type]
         out[claim_id] = Measurement(value, note=note)
-    return {**out, **cifar_measurements(tables.get("cifar") or {})}
+    return {**out, **cifar_measurements(tables.get("cifar") or {})}  # type: ignore[arg-type]
 
 
 def cifar_measurements(cifar: dict[str, Any]) -> dict[str, Measurement]:

@@ -1,69 +1,31 @@
-"""From the matrix and the curves to the graded claims: who is best where, computed, not chosen."""
+"""The no-silver-bullet claims, measured from the run's tables alone: who is best where, computed,
+not chosen."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from replications.no_silver_bullet.config import Config
-from shared.claims import Measurement, Measurements
+from replications.no_silver_bullet.tables import METHOD_NAMES, Tables, best_methods
+from shared.claims import Measurement
 
-TIE = 1e-9  # equal means (e.g. several methods at 0% on XOR) share "best"
 TREES = ("forest", "adaboost")
-
-
-def best_methods(cells: dict[str, dict]) -> list[str]:
-    """The methods with the lowest mean error on one problem (ties shared)."""
-    low = min(c["mean"] for c in cells.values())
-    return sorted(m for m, c in cells.items() if c["mean"] <= low + TIE)
-
-
-def crossover(sizes: list[int], a: list[float], b: list[float]) -> float | None:
-    """The training-set size at which curve ``a`` stops beating curve ``b`` (or starts), by
-    linear interpolation of the error difference in log(size); None if the sign never changes."""
-    diff = np.asarray(a) - np.asarray(b)
-    for i in range(len(sizes) - 1):
-        if diff[i] == 0 or np.sign(diff[i]) != np.sign(diff[i + 1]):
-            if diff[i] == 0:
-                return float(sizes[i])
-            t = diff[i] / (diff[i] - diff[i + 1])
-            return float(
-                math.exp(math.log(sizes[i]) + t * (math.log(sizes[i + 1]) - math.log(sizes[i])))
-            )
-    return None
-
-
-def crossovers(curve: dict[str, dict[str, dict]]) -> list[dict]:
-    """Every pair of methods whose mean curves cross, with who wins below and above."""
-    rows, names = [], sorted(curve)
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            sizes = sorted(set(map(int, curve[a])) & set(map(int, curve[b])))
-            if len(sizes) < 2:
-                continue
-            ea = [curve[a][str(s)]["mean"] for s in sizes]
-            eb = [curve[b][str(s)]["mean"] for s in sizes]
-            at = crossover(sizes, ea, eb)
-            if at is not None:
-                small_winner = a if ea[0] < eb[0] else b
-                rows.append(
-                    {"below": small_winner, "above": b if small_winner == a else a, "at": at}
-                )
-    return sorted(rows, key=lambda r: r["at"])
 
 
 def _missing(note: str = "not in this profile") -> Measurement:
     return Measurement(None, note=note)
 
 
-def measure_claims(measured: Measurements, config: Config) -> None:
-    """Fill ``measured.values`` from ``measured.tables`` (matrix and curves)."""
-    cells = measured.tables["matrix"]["cells"]
-    values = measured.values
+def _in_order(by_method: dict[str, float]) -> dict[str, float]:
+    """``by_method`` in the experiment's order of the methods (``METHOD_NAMES``)."""
+    return {m: by_method[m] for m in METHOD_NAMES if m in by_method}
+
+
+def measure(tables: Tables) -> dict[str, Measurement]:
+    """Every claim of ``claims.toml`` from ``tables`` (see ``tables.Tables``)."""
+    cells = tables["matrix"]["cells"]
+    values: dict[str, Measurement] = {}
     best = {p: best_methods(c) for p, c in cells.items()}
-    measured.tables["matrix"]["best"] = best
-    n = config.seeds
+    n = len(next(iter(next(iter(cells.values())).values()))["errors"])  # seeds
 
     def cell(problem: str, method: str) -> dict | None:
         return cells.get(problem, {}).get(method)
@@ -71,7 +33,7 @@ def measure_claims(measured: Measurements, config: Config) -> None:
     xor = cell("xor", "perceptron")
     values["NSB-xor-perceptron"] = Measurement(xor["mean"], xor["std"], n) if xor else _missing()
     if "xor" in cells:
-        others = {m: c["mean"] for m, c in cells["xor"].items() if m != "perceptron"}
+        others = _in_order({m: c["mean"] for m, c in cells["xor"].items() if m != "perceptron"})
         values["NSB-xor-others"] = Measurement(
             all(v == 0.0 for v in others.values()),
             n=n,
@@ -100,10 +62,12 @@ def measure_claims(measured: Measurements, config: Config) -> None:
     values["NSB-permuted-forest"] = change("forest", "permuted_mnist")
     values["NSB-permuted-cnn"] = change("cnn", "permuted_mnist")
     if "shifted_mnist" in cells and "mnist" in cells:
-        rise = {
-            m: cells["shifted_mnist"][m]["mean"] - cells["mnist"][m]["mean"]
-            for m in cells["shifted_mnist"]
-        }
+        rise = _in_order(
+            {
+                m: cells["shifted_mnist"][m]["mean"] - cells["mnist"][m]["mean"]
+                for m in cells["shifted_mnist"]
+            }
+        )
         smallest = min(rise, key=rise.get)
         values["NSB-shift-cnn"] = Measurement(
             smallest == "cnn",
@@ -114,9 +78,8 @@ def measure_claims(measured: Measurements, config: Config) -> None:
     else:
         values["NSB-shift-cnn"] = _missing()
 
-    everywhere = [
-        m for m in measured.tables["matrix"]["methods"] if all(m in b for b in best.values())
-    ]
+    methods = tables["matrix"]["methods"]
+    everywhere = [m for m in METHOD_NAMES if m in methods and all(m in b for b in best.values())]
     values["NSB-no-winner"] = Measurement(
         not everywhere,
         n=n,
@@ -141,11 +104,12 @@ def measure_claims(measured: Measurements, config: Config) -> None:
             else _missing()
         )
 
-    curve = measured.tables["curves"].get("mnist", {})
-    measured.tables["crossovers"] = {p: crossovers(c) for p, c in measured.tables["curves"].items()}
+    curve = tables["curves"].get("mnist", {})
     if "cnn" in curve and curve["cnn"]:
         smallest = min(map(int, curve["cnn"]))
-        at_small = {m: c[str(smallest)]["mean"] for m, c in curve.items() if str(smallest) in c}
+        at_small = _in_order(
+            {m: c[str(smallest)]["mean"] for m, c in curve.items() if str(smallest) in c}
+        )
         winner = min(at_small, key=at_small.get)
         values["NSB-small-data"] = Measurement(
             winner != "cnn",
@@ -155,3 +119,4 @@ def measure_claims(measured: Measurements, config: Config) -> None:
         )
     else:
         values["NSB-small-data"] = _missing()
+    return values
