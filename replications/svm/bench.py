@@ -32,7 +32,7 @@ from shared.datasets import load_mnist, load_usps
 from shared.provenance import device_info
 
 C, TOL = 10.0, 1e-3
-MNIST_SIZES = (2_500, 5_000, 10_000)  # the largest: libsvm takes about two minutes on 2 cores
+MNIST_SIZES = (2_500, 5_000, 10_000)  # libsvm grows ~n^2: larger sizes take too long here
 MNIST_FULL = 60_000
 
 
