@@ -211,6 +211,7 @@ def solve(
     point is recomputed exactly; the solve ends there, or goes on from the points useful by it.
     """
     machines, m = y.shape
+    alpha, grad = alpha.copy(), grad.copy()  # filled in place, stretch by stretch
     rows = np.arange(machines)[:, None]
     everything = np.ones(m, bool)
     idx, valid = _padded([np.arange(m)] * machines, m)
@@ -226,7 +227,7 @@ def solve(
         steps += int(its.max())
         if (gap <= tol).all() or steps >= max_iter:
             grad = exact_gradient(kmat, y, alpha)  # float64 updates drift: start again exact
-            if valid.all() and idx.shape[1] == m or steps >= max_iter:
+            if (valid.all() and idx.shape[1] == m) or steps >= max_iter:
                 return alpha, grad, steps
             if (kkt_gap(y, alpha, grad, upper) <= tol).all():
                 return alpha, grad, steps
