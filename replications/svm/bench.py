@@ -7,8 +7,11 @@ same machines with the same kernel, C and stopping tolerance, side by side in on
 - **MNIST, degree 4** (the §6.2.2 setting): one fit per side on growing subsets of the
   training set (ours timed on its second fit of each size, the first one compiling). A
   60,000-digit libsvm fit takes hours on a CPU, so both times are extrapolated to 60,000 with
-  the growth rate measured between the two largest subsets (t ~ n^k), and
-  labelled as extrapolations.
+  the growth rate measured between the two largest subsets (t ~ n^k), and labelled as
+  extrapolations. Ours at 60,000 is not extrapolated on the page: the solver switches to
+  chunking there, so the row takes the fit time the published paper run measured (its load
+  and commit are in ``site/results/svm.json``); libsvm's cache no longer holds the kernel at
+  that size either, so its extrapolation is, if anything, low.
 
 libsvm trains one machine at a time, on one core, with its kernel-row cache and shrinking; our
 ten machines share one kernel matrix and run as one vmapped SMO with shrinking
@@ -17,6 +20,7 @@ ten machines share one kernel matrix and run as one vmapped SMO with shrinking
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import statistics
@@ -31,6 +35,7 @@ from replications.svm.protocol import one_vs_rest, scale_inputs, smooth
 from replications.svm.solver import fit
 from shared.datasets import load_mnist, load_usps
 from shared.provenance import device_info
+from shared.registry import RESULTS_DIR
 
 C, TOL = 10.0, 1e-3
 MNIST_SIZES = (2_500, 5_000, 10_000)  # libsvm grows ~n^2: larger sizes take too long here
@@ -131,6 +136,15 @@ def mnist(sizes: tuple[int, ...] = MNIST_SIZES) -> dict[str, Any]:
     }
 
 
+def _paper_run_fit() -> float | None:
+    """The 60,000-digit MNIST fit time of the published paper run (``site/results/svm.json``)."""
+    path = RESULTS_DIR / "svm.json"
+    if not path.exists():
+        return None
+    mnist = json.loads(path.read_text())["tables"].get("mnist")
+    return mnist["fit_seconds"] if mnist else None
+
+
 def run(rounds: int = 3) -> dict[str, Any]:
     """USPS (median of alternating rounds) and the MNIST ladder, both sides in one run."""
     on_usps, on_mnist = usps(rounds), mnist()
@@ -148,30 +162,36 @@ def run(rounds: int = 3) -> dict[str, Any]:
             **extra,
         }
 
-    return {
-        "ratios": [
+    ratios = [
+        ratio(
+            "USPS fit, 7,291 digits, degree 3",
+            on_usps["ours_seconds"],
+            on_usps["libsvm_seconds"],
+        ),
+        ratio(
+            "the same, our compilation included",
+            on_usps["ours_seconds_with_compile"],
+            on_usps["libsvm_seconds"],
+        ),
+        ratio(
+            f"MNIST fit, {largest['n']:,} digits, degree 4",
+            largest["ours_seconds"],
+            largest["libsvm_seconds"],
+        ),
+    ]
+    full = _paper_run_fit()
+    if full is not None:  # our 60,000-digit fit switches to chunking: its own time, not n^k's
+        ratios.append(
             ratio(
-                "USPS fit, 7,291 digits, degree 3",
-                on_usps["ours_seconds"],
-                on_usps["libsvm_seconds"],
-            ),
-            ratio(
-                "the same, our compilation included",
-                on_usps["ours_seconds_with_compile"],
-                on_usps["libsvm_seconds"],
-            ),
-            ratio(
-                f"MNIST fit, {largest['n']:,} digits, degree 4",
-                largest["ours_seconds"],
-                largest["libsvm_seconds"],
-            ),
-            ratio(
-                "MNIST fit, 60,000 digits, degree 4",
-                on_mnist["extrapolated_60000_ours_seconds"],
+                "MNIST fit, 60,000 digits, degree 4: ours as the published paper run measured it, "
+                "libsvm's",
+                full,
                 on_mnist["extrapolated_60000_libsvm_seconds"],
                 extrapolated=True,
-            ),
-        ],
+            )
+        )
+    return {
+        "ratios": ratios,
         "usps": on_usps,
         "mnist": on_mnist,
         "libsvm": f"scikit-learn {sklearn.__version__} SVC, one core, cache_size 1000 MB",
@@ -181,6 +201,4 @@ def run(rounds: int = 3) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    import json
-
     print(json.dumps(run(), indent=1))
