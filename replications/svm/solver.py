@@ -146,7 +146,6 @@ def _smo_one(kmat, diag, idx, valid, y, alpha, grad, upper, tol, max_iter):
         # land exactly on a bound when the step is clipped, so the index sets stay exact
         new_i = jnp.where(step >= room_i, jnp.where(y[i] > 0, upper, 0.0), alpha[i] + y[i] * step)
         new_j = jnp.where(step >= room_j, jnp.where(y[j] > 0, 0.0, upper), alpha[j] - y[j] * step)
-        new_i, new_j = jnp.where(gap > tol, new_i, alpha[i]), jnp.where(gap > tol, new_j, alpha[j])
         alpha = alpha.at[i].set(new_i).at[j].set(new_j)
         grad = grad + y * step * (k_i - k_j)
         return it + 1, alpha, grad, gap
@@ -169,14 +168,21 @@ def smo(kmat, idx, valid, y, alpha, grad, upper, tol, max_iter):
     return solve(kmat, diag, idx, valid, y, alpha, grad, upper, tol, max_iter)
 
 
-def _useful(y, alpha, grad, upper, valid) -> np.ndarray:
-    """The points SMO may still pick (libsvm's shrinking test, Fan, Chen & Lin 2005, §5): free
-    ones, those only in I_up scoring above min_{I_low}, those only in I_low below max_{I_up}."""
+def _extremes(y, alpha, grad, upper, valid=True):
+    """On the host, per machine: the scores -y G, libsvm's index sets I_up and I_low (as
+    :func:`_select`), m = max_{I_up} score and M = min_{I_low} score (kept as (machines, 1))."""
     score = -y * grad
     up = valid & np.where(y > 0, alpha < upper, alpha > 0)
     low = valid & np.where(y > 0, alpha > 0, alpha < upper)
     m = np.where(up, score, -np.inf).max(-1, keepdims=True)
     big_m = np.where(low, score, np.inf).min(-1, keepdims=True)
+    return score, up, low, m, big_m
+
+
+def _useful(y, alpha, grad, upper, valid) -> np.ndarray:
+    """The points SMO may still pick (libsvm's shrinking test, Fan, Chen & Lin 2005, §5): free
+    ones, those only in I_up scoring above min_{I_low}, those only in I_low below max_{I_up}."""
+    score, up, low, m, big_m = _extremes(y, alpha, grad, upper, valid)
     return (up & low) | (up & (score > big_m)) | (low & (score < m))
 
 
@@ -241,11 +247,9 @@ def solve(
 
 def bias_of(y: np.ndarray, alpha: np.ndarray, grad: np.ndarray, upper: float) -> np.ndarray:
     """b from the free support vectors (y_t f(x_t) = 1 there), else the middle of the KKT gap."""
-    score = -y * grad
+    score, _, _, m, big_m = _extremes(y, alpha, grad, upper)
     free = (alpha > 0) & (alpha < upper)
-    up = np.where(y > 0, alpha < upper, alpha > 0)
-    low = np.where(y > 0, alpha > 0, alpha < upper)
-    middle = 0.5 * (np.where(up, score, -np.inf).max(1) + np.where(low, score, np.inf).min(1))
+    middle = 0.5 * (m + big_m)[:, 0]
     count = free.sum(1)
     mean_free = np.where(free, score, 0.0).sum(1) / np.maximum(count, 1)
     return np.where(count > 0, mean_free, middle)
@@ -253,10 +257,8 @@ def bias_of(y: np.ndarray, alpha: np.ndarray, grad: np.ndarray, upper: float) ->
 
 def kkt_gap(y: np.ndarray, alpha: np.ndarray, grad: np.ndarray, upper: float) -> np.ndarray:
     """The maximal-violating-pair gap of each machine (0 at the optimum)."""
-    score = -y * grad
-    up = np.where(y > 0, alpha < upper, alpha > 0)
-    low = np.where(y > 0, alpha > 0, alpha < upper)
-    return np.where(up, score, -np.inf).max(1) - np.where(low, score, np.inf).min(1)
+    _, _, _, m, big_m = _extremes(y, alpha, grad, upper)
+    return (m - big_m)[:, 0]
 
 
 @dataclass
@@ -368,11 +370,7 @@ def _fit(
         if (gap <= tol).all() or rounds >= max_rounds:
             break
         # the worst violators of each machine outside the chunk join it
-        score = -y * grad
-        up = np.where(y > 0, alpha < upper, alpha > 0)
-        low = np.where(y > 0, alpha > 0, alpha < upper)
-        m = np.where(up, score, -np.inf).max(1, keepdims=True)
-        big_m = np.where(low, score, np.inf).min(1, keepdims=True)
+        score, up, low, m, big_m = _extremes(y, alpha, grad, upper)
         violation = np.maximum(
             np.where(up, score - big_m, -np.inf), np.where(low, m - score, -np.inf)
         )
