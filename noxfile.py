@@ -23,7 +23,7 @@ from shared.registry import all_replications  # noqa: E402  (reads TOML only: no
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["lint", "tests"]
-PASSED_ENV = ("HYPE_DATA_MIRROR", "HYPE_DATA_DIR", "HYPE_CHECKPOINT_DIR", "XLA_FLAGS", "HYPE_DEBUG")
+PASSED_ENV = ("HYPE_DATA_MIRROR", "HYPE_DATA_DIR", "HYPE_STATE_DIR", "XLA_FLAGS", "HYPE_DEBUG")
 SITE_ENV = {"NO_MKDOCS_2_WARNING": "1"}  # Material's banner about MkDocs 2; the site avoids plugins
 
 
@@ -56,6 +56,8 @@ def replication_options(session: nox.Session) -> tuple[list[str], list[str]]:
     parser.add_argument("--seeds", type=int, default=None)
     parser.add_argument("--device", choices=("auto", "cpu", "gpu"), default="auto")
     parser.add_argument("--publish", action="store_true")
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--stop-after", default=None)
     args, unknown = parser.parse_known_args(session.posargs)
     if unknown:
         session.error(
@@ -71,6 +73,10 @@ def replication_options(session: nox.Session) -> tuple[list[str], list[str]]:
         options += ["--seeds", str(args.seeds)]
     if args.publish:
         options.append("--publish")
+    if args.workers is not None:
+        options += ["--workers", str(args.workers)]
+    if args.stop_after is not None:
+        options += ["--stop-after", args.stop_after]
     return options, ["cuda"] if args.device == "gpu" else []
 
 
@@ -99,7 +105,7 @@ for _r in all_replications():
         _r.name,
         f"{_r.title} ({_r.paper}); published paper run: {_r.runtime}. "
         "Options: -- --profile paper|smoke (adversarial: also cpu) --seed S --seeds N "
-        "--device auto|cpu|gpu --publish --help",
+        "--device auto|cpu|gpu --publish --workers N --stop-after 2h --help",
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shared.errors import HypeError
+from shared.jobs import controlled
 from shared.registry import Replication, all_replications, get
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ environment variables:
   HYPE_DATA_MIRROR     folder holding the upstream data files under their own names
                        (e.g. mnist/train-images-idx3-ubyte.gz); searched before any download
   HYPE_DATA_DIR        the data cache (default: the user cache folder)
-  HYPE_CHECKPOINT_DIR  where long runs checkpoint (default: runs/checkpoints)
+  HYPE_STATE_DIR       where long runs keep their state: finished jobs and checkpoints
+                       (default: state/ in the repository, meant to be committed)
   HYPE_DEBUG=1         show the traceback of an internal error
 """
 
@@ -113,6 +115,54 @@ def check_device(device: str) -> None:
         )
 
 
+def long_run_control(
+    replication: Replication,
+    config: Any,
+    profile: str,
+    seed: int,
+    n_seeds: int | None,
+    workers: int | None,
+    stop_after: str | None,
+    device: str,
+    *,
+    clean_only: bool,
+) -> Any:
+    """How a replication made of keyed jobs (``shared.jobs``) runs: its state folder
+    (``state/<name>/<profile>-seed<S>``; none for a profile that keeps no state, e.g. smoke),
+    the workers (default: one per core on a CPU, each with one thread; one on a GPU) and when
+    to stop."""
+    from shared.jobs import Budget, Control, cpu_threads, parse_duration, state_root
+
+    stop_at = time.time() + parse_duration(stop_after) if stop_after is not None else None
+    if workers is not None and workers < 1:
+        raise HypeError(f"--workers must be >= 1, got {workers}", "pass a positive integer")
+    keeps_state = getattr(config, "checkpoint", False)
+    on_gpu = device == "gpu" or (device == "auto" and _default_backend() != "cpu")
+    if on_gpu:
+        workers, threads = 1, None
+    elif workers is None and not keeps_state:
+        workers, threads = 1, None  # a short profile runs its jobs here
+    else:
+        workers, threads = workers or cpu_threads(), 1
+    state = None
+    if keeps_state:
+        suffix = f"-seeds{n_seeds}" if n_seeds is not None else ""
+        state = state_root() / replication.name / f"{profile}-seed{seed}{suffix}"
+    return Control(
+        workers=workers,
+        threads=threads,
+        budget=Budget(stop_at),
+        state=state,
+        clean_only=clean_only,
+    )
+
+
+def _default_backend() -> str:
+    import jax
+
+    return jax.default_backend()
+
+
 def run_and_measure(
     replication: Replication, config: Any, seed: int
 ) -> tuple[dict[str, Any], dict[str, Measurement], RunRecord]:
@@ -140,6 +190,8 @@ def replicate(
     quiet: bool = False,
     publish: bool = False,
     device: str = "auto",
+    workers: int | None = None,
+    stop_after: str | None = None,
 ) -> dict[str, Any]:
     """Run one replication end to end, write its results file atomically and draw its figures
     beside it (``where.figures``). The site does not read those figures: its build draws every
@@ -172,11 +224,23 @@ def replicate(
     )
     destinations.check_writable(where.results.parent, where.figures)
     check_device(device)
+    ctl = long_run_control(
+        replication,
+        config,
+        profile,
+        seed,
+        n_seeds,
+        workers,
+        stop_after,
+        device,
+        clean_only=where.published and not git["dirty"],
+    )
     experiment = replication.module("experiment")
     require(experiment.datasets(config))  # missing or corrupt data stops the run here
 
     start = time.perf_counter()
-    tables, measured, record = run_and_measure(replication, config, seed)
+    with controlled(ctl):
+        tables, measured, record = run_and_measure(replication, config, seed)
     stages = {**record.stages, "total": time.perf_counter() - start}
     command = f"nox -s {replication.session} -- --profile {profile} --seed {seed}"
     if n_seeds is not None:
@@ -194,6 +258,10 @@ def replicate(
         dataclasses.asdict(config) if dataclasses.is_dataclass(config) else repr(config)
     )
     provenance["published"] = where.published
+    if record.jobs:
+        provenance["jobs"] = record.jobs
+        provenance["state"] = os.path.relpath(ctl.state) if ctl.state else None
+        provenance["workers"] = ctl.workers
     results = build_results(replication.name, profile, claims, tables, measured, provenance)
     write_results(where.results, results)
     # Figures are drawn from the results alone, after they are written (a failure here never
@@ -292,6 +360,21 @@ def parser() -> argparse.ArgumentParser:
         help="publish a paper run into site/results even from a modified tree (recorded)",
     )
     run.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="long runs (alexnet): jobs trained side by side, one thread each on a CPU "
+        "(default: one per core; 2 single-thread workers train 1.6x faster than 1 two-thread "
+        "one on a 2-core CPU)",
+    )
+    run.add_argument(
+        "--stop-after",
+        default=None,
+        metavar="DURATION",
+        help="long runs: stop at the last epoch boundary before DURATION (2h, 90m, 1h30m) with "
+        "every state saved; the same command continues",
+    )
+    run.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -329,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
                 args.out,
                 publish=args.publish,
                 device=args.device,
+                workers=args.workers,
+                stop_after=args.stop_after,
             )
         elif args.command == "compare":
             return compare_command(args.first, args.second)
@@ -349,7 +434,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing left to say
         return 0
     except KeyboardInterrupt:
-        print("interrupted: the previous results file is untouched", file=sys.stderr)
+        print(
+            "interrupted: the previous results file is untouched (a long run's finished jobs "
+            "and last epoch are kept in state/: the same command continues)",
+            file=sys.stderr,
+        )
         return 130
     except Exception as error:  # a bug, not a user error: one line unless asked for more
         if os.environ.get("HYPE_DEBUG"):

@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 
 @dataclass
 class RunRecord:
-    """``datasets``: data file -> sha256 of its content; ``stages``: wall seconds per stage."""
+    """``datasets``: data file -> sha256 of its content; ``stages``: wall seconds per stage;
+    ``jobs``: per stage of a long run, its finished jobs (``shared.jobs``: key, commit, clean
+    tree, device, threads, wall time)."""
 
     datasets: dict[str, str] = field(default_factory=dict)
     stages: dict[str, float] = field(default_factory=dict)
+    jobs: dict[str, list[dict]] = field(default_factory=dict)
 
 
 _current: ContextVar[RunRecord | None] = ContextVar("hype_run_record", default=None)
@@ -55,3 +58,10 @@ def used(sha256: Mapping[str, str]) -> None:
     record = _current.get()
     if record is not None:
         record.datasets.update(sha256)
+
+
+def note_jobs(stage_name: str, jobs: list[dict]) -> None:
+    """Note the finished jobs of a stage of a long run (their provenance)."""
+    record = _current.get()
+    if record is not None:
+        record.jobs[stage_name] = jobs

@@ -83,39 +83,6 @@ def tiny_split(n: int = 64) -> train.Split:
     )
 
 
-def test_an_interrupted_job_resumes_to_the_same_result(tmp_path, monkeypatch) -> None:
-    job = train.Job(
-        name="t",
-        model="four_layer",
-        options=(("activation", "relu"), ("lrn", False), ("pool_size", 3)),
-        learning_rate=0.01,
-        weight_decay=5e-4,
-        schedule=train.Schedule.PLATEAU,
-        max_epochs=3,
-        batch_size=32,
-        patience=1,
-        lr_drops=1,
-    )
-    data, key = tiny_split(), jax.random.key(3)
-    monkeypatch.setenv("HYPE_CHECKPOINT_DIR", str(tmp_path / "straight"))
-    straight = train.run_job(job, data, key=key)
-    monkeypatch.setenv("HYPE_CHECKPOINT_DIR", str(tmp_path / "cut"))
-    real_save = train.save_checkpoint
-
-    def save_then_stop(*args, **kwargs):
-        real_save(*args, **kwargs)
-        raise KeyboardInterrupt  # the run is killed right after its first checkpoint
-
-    monkeypatch.setattr(train, "save_checkpoint", save_then_stop)
-    with pytest.raises(KeyboardInterrupt):
-        train.run_job(job, data, key=key)
-    monkeypatch.setattr(train, "save_checkpoint", real_save)
-    resumed = train.run_job(job, data, key=key)
-    assert resumed == straight
-    assert train.run_job(job, data, key=key) == straight  # done: read back, not re-run
-    assert straight["epochs"] == 3 and len(straight["val_error"]) == 3
-
-
 @pytest.mark.needs_data("cifar10")
 @pytest.mark.slow
 def test_smoke_profile_end_to_end(tmp_path) -> None:

@@ -87,7 +87,7 @@ def test_help_lists_replications_environment_and_examples_and_exits_0(capsys):
         "alexnet",
         "HYPE_DATA_MIRROR",
         "HYPE_DATA_DIR",
-        "HYPE_CHECKPOINT_DIR",
+        "HYPE_STATE_DIR",
         "HYPE_DEBUG",
         "--device",
         "--publish",

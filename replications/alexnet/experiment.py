@@ -1,6 +1,6 @@
 """The AlexNet replication on CIFAR-10: ``run(config, key=jax.random.key(S)) -> Tables``.
 
-Stages (each a set of resumable training jobs, see ``train.py``):
+Stages (each a set of keyed, resumable training jobs, see ``train.py`` and ``shared.jobs``):
 
 - ``fig1``: ReLU vs tanh four-layer nets, no regularisation, a learning-rate sweep per
   activation (seed 0), then every seed at the chosen rate: epochs to 25% training error
@@ -10,13 +10,23 @@ Stages (each a set of resumable training jobs, see ``train.py``):
 - ``dropout``: an AlexNet-style net for 32x32 images with and without dropout 0.5 in FC6/FC7
   (§4.2; Hinton et al. 2012): train-test gap and epochs to converge;
 - the parameter count of the ImageNet AlexNet (§3.5 / abstract), built and counted.
+
+Every stage's jobs go to one pool of workers (``shared.jobs.run_tasks``) in the order above; a
+sweep is one task (each rate's budget is the best so far), the seeds at its chosen rate start
+when it is done. A run stopped by its budget (``--stop-after``) returns the tables of the
+stages whose jobs are all finished and, for the others, how many of their jobs are; the same
+command continues from the state folder.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 import math
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jax
@@ -24,16 +34,20 @@ import numpy as np
 
 from replications.alexnet.config import Config
 from replications.alexnet.model import imagenet_alexnet_parameters
-from replications.alexnet.tables import Fig1, Tables, Variant
-from replications.alexnet.train import Job, Schedule, Split, epochs_to_converge, run_job
+from replications.alexnet.tables import Fig1, SweepRow, Tables, Variant
+from replications.alexnet.train import Job, Schedule, Split, epochs_to_converge, finished, run_job
 from shared.datasets.cifar10 import load_cifar10
-from shared.record import stage
+from shared.jobs import Budget, JobStore, Progress, Task, control, run_tasks
+from shared.record import note_jobs, stage
 
 FOUR_LAYER_VARIANTS = {  # §3.3 and §3.4 switches on the four-layer net
     "plain": (("activation", "relu"), ("lrn", False), ("pool_size", 3)),
     "lrn": (("activation", "relu"), ("lrn", True), ("pool_size", 3)),
     "pool2": (("activation", "relu"), ("lrn", False), ("pool_size", 2)),
 }
+DROPOUT_VARIANTS = {"dropout": 0.5, "no_dropout": 0.0}  # §4.2, in FC6 and FC7
+STAGE_TABLES = {"fig1": "fig1", "lrn_pool": "four_layer", "dropout": "small_alexnet"}
+ACTIVATIONS = ("relu", "tanh")
 
 
 def datasets(config: Config) -> tuple[str, ...]:
@@ -49,93 +63,83 @@ def load_split(config: Config) -> tuple[Split, str]:
     val = slice(n_all - config.n_val, n_all)
     test = np.linspace(0, len(data.x_test) - 1, config.n_test).round().astype(int)
     x_train, y_train = data.x_train[: config.n_train], data.y_train[: config.n_train]
-    fingerprint = hashlib.sha256(
-        json.dumps(
-            [data.sha256, config.n_train, config.n_val, config.n_test], sort_keys=True
-        ).encode()
-    ).hexdigest()
-    split = Split(
+    arrays = (
         x_train,
         y_train,
         data.x_train[val],
         data.y_train[val],
         data.x_test[test],
         data.y_test[test],
-        mean=x_train.astype(np.float64).mean(axis=0).astype(np.float32),
-        fingerprint=fingerprint,
+        x_train.astype(np.float64).mean(axis=0).astype(np.float32),
     )
-    return split, data.note
+    return Split(*arrays[:6], mean=arrays[6], fingerprint=fingerprint(arrays)), data.note
 
 
-def fig1(config: Config, data: Split, key: jax.Array) -> dict[str, Fig1]:
-    """Fig. 1: epochs to 25% training error, ReLU vs tanh, each at its fastest learning rate."""
-    sweep, runs, chosen = [], {}, {}
-    for activation in ("relu", "tanh"):
-        options = (("activation", activation), ("lrn", False), ("pool_size", 3))
-        best, cap = math.inf, config.fig1_max_epochs
-        for learning_rate in config.fig1_learning_rates:
-            # A rate cannot win once it is slower than the best so far: stop it there (same
-            # choice, less compute).
-            job = Job(
-                name=f"fig1-{activation}-lr{learning_rate:g}-s0",
-                model="four_layer",
-                options=options,
-                learning_rate=learning_rate,
-                weight_decay=0.0,
-                schedule=Schedule.TARGET,
-                max_epochs=cap,
-                batch_size=config.batch_size,
-                target_error=config.fig1_target_error,
-            )
-            history = run_job(
-                job, data, key=jax.random.fold_in(key, 0), checkpoint=config.checkpoint
-            )
-            reached = history["reached"]
-            sweep.append(
-                {
-                    "activation": activation,
-                    "lr": learning_rate,
-                    "epochs": reached,
-                    "budget": cap,
-                    "diverged": history["diverged"],
-                }
-            )
-            if reached is not None and reached < best:
-                best, chosen[activation], runs[(activation, 0)] = reached, learning_rate, history
-                cap = max(1, math.ceil(best))
-        learning_rate = chosen.get(activation, config.fig1_learning_rates[0])
-        for seed in range(1, config.seeds):
-            job = Job(
-                name=f"fig1-{activation}-lr{learning_rate:g}-s{seed}",
-                model="four_layer",
-                options=options,
-                learning_rate=learning_rate,
-                weight_decay=0.0,
-                schedule=Schedule.TARGET,
-                max_epochs=config.fig1_max_epochs,
-                batch_size=config.batch_size,
-                target_error=config.fig1_target_error,
-            )
-            runs[(activation, seed)] = run_job(
-                job, data, key=jax.random.fold_in(key, seed), checkpoint=config.checkpoint
-            )
-
-    epochs = {
-        a: [(runs[(a, s)]["reached"] if (a, s) in runs else None) for s in range(config.seeds)]
-        for a in ("relu", "tanh")
-    }
-    table: Fig1 = {
-        "sweep": sweep,
-        "chosen_lr": chosen,
-        "epochs": epochs,  # type: ignore[typeddict-item]
-        "budget": config.fig1_max_epochs,
-        "target_error": config.fig1_target_error,
-        "curves": {f"{a}-s{s}": runs[(a, s)]["checks"] for (a, s) in sorted(runs)},
-    }
-    return {"fig1": table}
+def fingerprint(arrays: tuple[np.ndarray, ...]) -> str:
+    """sha256 of the arrays' shapes, types and bytes: the data part of every job's key."""
+    digest = hashlib.sha256()
+    for array in arrays:
+        digest.update(f"{array.shape}{array.dtype}".encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
 
 
-def _plateau_job(name: str, model: str, options: tuple, config: Config) -> Job:
+Obtain = Callable[[Job, int], dict[str, Any] | None]  # (job, seed index) -> history or None
+
+
+def fig1_job(config: Config, activation: str, learning_rate: float, seed: int, cap: int) -> Job:
+    """A Fig. 1 run: the four-layer net, no regularisation, constant rate, until the target.
+    Seed 0 of every swept rate is named by its rate; the other seeds run the chosen one."""
+    return Job(
+        name=f"fig1-{activation}-lr{learning_rate:g}-s0"
+        if seed == 0
+        else f"fig1-{activation}-s{seed}",
+        model="four_layer",
+        options=(("activation", activation), ("lrn", False), ("pool_size", 3)),
+        learning_rate=learning_rate,
+        weight_decay=0.0,
+        schedule=Schedule.TARGET,
+        max_epochs=cap,
+        batch_size=config.batch_size,
+        target_error=config.fig1_target_error,
+    )
+
+
+def walk_sweep(
+    config: Config, activation: str, obtain: Obtain
+) -> tuple[list[SweepRow], float | None, dict[str, Any] | None] | None:
+    """Fig. 1's sweep on seed 0, rate by rate in the config's order: each rate's budget is the
+    best epochs so far, rounded up (a slower rate cannot win: same choice, less compute).
+    Returns (rows, chosen rate, its history), or None while one of its jobs is unfinished."""
+    rows: list[SweepRow] = []
+    best, cap, chosen, winner = math.inf, config.fig1_max_epochs, None, None
+    for learning_rate in config.fig1_learning_rates:
+        history = obtain(fig1_job(config, activation, learning_rate, 0, cap), 0)
+        if history is None:
+            return None
+        reached = history["reached"]
+        rows.append(
+            {
+                "activation": activation,
+                "lr": learning_rate,
+                "epochs": reached,
+                "budget": cap,
+                "diverged": history["diverged"],
+            }
+        )
+        if reached is not None and reached < best:
+            best, chosen, winner = reached, learning_rate, history
+            cap = max(1, math.ceil(best))
+    return rows, chosen, winner
+
+
+def seed_job(config: Config, activation: str, chosen: float | None, seed: int) -> Job:
+    rate = chosen if chosen is not None else config.fig1_learning_rates[0]
+    return fig1_job(config, activation, rate, seed, config.fig1_max_epochs)
+
+
+def plateau_job(name: str, model: str, options: tuple, config: Config) -> Job:
+    """A §5 run: rate 0.01, weight decay, divided by 10 on validation plateaus three times."""
     return Job(
         name=name,
         model=model,
@@ -148,6 +152,133 @@ def _plateau_job(name: str, model: str, options: tuple, config: Config) -> Job:
         patience=config.patience,
         lr_drops=config.lr_drops,
     )
+
+
+def lrn_pool_jobs(config: Config) -> dict[str, list[Job]]:
+    return {
+        variant: [
+            plateau_job(f"four-{variant}-s{s}", "four_layer", options, config)
+            for s in range(config.seeds)
+        ]
+        for variant, options in FOUR_LAYER_VARIANTS.items()
+    }
+
+
+def dropout_jobs(config: Config) -> dict[str, list[Job]]:
+    return {
+        variant: [
+            plateau_job(f"small-{variant}-s{s}", "small_alexnet", (("dropout_rate", rate),), config)
+            for s in range(config.seeds)
+        ]
+        for variant, rate in DROPOUT_VARIANTS.items()
+    }
+
+
+class Stage:
+    """What the tasks of one stage need, picklable for the workers: the data, the stage's key
+    (as key data), the state folder and the threads each job computes with."""
+
+    def __init__(
+        self, config: Config, data: Split, key: jax.Array, folder: Path, threads: int | None
+    ) -> None:
+        self.config, self.data, self.folder, self.threads = config, data, folder, threads
+        self.key_data = np.asarray(jax.random.key_data(key))
+
+    def key(self, seed: int) -> jax.Array:
+        return jax.random.fold_in(jax.random.wrap_key_data(self.key_data), seed)
+
+    def train(self, budget: Budget | None) -> Obtain:
+        store = JobStore(self.folder)
+        return lambda job, seed: run_job(
+            job, self.data, key=self.key(seed), store=store, threads=self.threads, budget=budget
+        )
+
+    def lookup(self) -> Obtain:
+        store = JobStore(self.folder)
+        return lambda job, seed: finished(
+            job, self.data, key=self.key(seed), store=store, threads=self.threads
+        )
+
+
+def sweep_task(stage: Stage, activation: str, *, budget: Budget) -> None:
+    walk_sweep(stage.config, activation, stage.train(budget))
+
+
+def sweep_done(stage: Stage, activation: str) -> bool:
+    return walk_sweep(stage.config, activation, stage.lookup()) is not None
+
+
+def seed_task(stage: Stage, activation: str, seed: int, *, budget: Budget) -> None:
+    swept = walk_sweep(stage.config, activation, stage.lookup())
+    if swept is not None:
+        stage.train(budget)(seed_job(stage.config, activation, swept[1], seed), seed)
+
+
+def job_task(stage: Stage, job: Job, seed: int, *, budget: Budget) -> None:
+    stage.train(budget)(job, seed)
+
+
+def tasks(stages: dict[str, Stage]) -> tuple[list[Task], dict[str, str]]:
+    """Every task of the stages, in the order they should take the workers (Fig. 1 first), and
+    every job name with its stage (for the progress count)."""
+    todo: list[Task] = []
+    names: dict[str, str] = {}
+    if "fig1" in stages:
+        fig1, config = stages["fig1"], stages["fig1"].config
+        for activation in ACTIVATIONS:
+            sweep = [f"fig1-{activation}-lr{r:g}-s0" for r in config.fig1_learning_rates]
+            todo.append(
+                Task(f"fig1-{activation}-sweep", sweep_task, (fig1, activation), tuple(sweep))
+            )
+            names.update(dict.fromkeys(sweep, "fig1"))
+        for activation in ACTIVATIONS:
+            for seed in range(1, config.seeds):
+                name = f"fig1-{activation}-s{seed}"
+                ready = functools.partial(sweep_done, fig1, activation)
+                todo.append(Task(name, seed_task, (fig1, activation, seed), (name,), ready))
+                names[name] = "fig1"
+    for stage_name, plan in (("lrn_pool", lrn_pool_jobs), ("dropout", dropout_jobs)):
+        if stage_name in stages:
+            for jobs in plan(stages[stage_name].config).values():
+                for seed, job in enumerate(jobs):
+                    todo.append(
+                        Task(job.name, job_task, (stages[stage_name], job, seed), (job.name,))
+                    )
+                    names[job.name] = stage_name
+    return todo, names
+
+
+def fig1_table(stage: Stage) -> Fig1 | None:
+    """Fig. 1: epochs to 25% training error, ReLU vs tanh, each at its fastest learning rate."""
+    config, obtain = stage.config, stage.lookup()
+    sweep: list[SweepRow] = []
+    chosen: dict[str, float] = {}
+    runs: dict[tuple[str, int], dict[str, Any]] = {}
+    for activation in ACTIVATIONS:
+        swept = walk_sweep(config, activation, obtain)
+        if swept is None:
+            return None
+        rows, rate, winner = swept
+        sweep += rows
+        if rate is not None:
+            chosen[activation], runs[(activation, 0)] = rate, winner  # type: ignore[assignment]
+        for seed in range(1, config.seeds):
+            history = obtain(seed_job(config, activation, rate, seed), seed)
+            if history is None:
+                return None
+            runs[(activation, seed)] = history
+    epochs = {
+        a: [(runs[(a, s)]["reached"] if (a, s) in runs else None) for s in range(config.seeds)]
+        for a in ACTIVATIONS
+    }
+    return {
+        "sweep": sweep,
+        "chosen_lr": chosen,
+        "epochs": epochs,  # type: ignore[typeddict-item]
+        "budget": config.fig1_max_epochs,
+        "target_error": config.fig1_target_error,
+        "curves": {f"{a}-s{s}": runs[(a, s)]["checks"] for (a, s) in sorted(runs)},
+    }
 
 
 def _summaries(histories: list[dict[str, Any]], within: float) -> Variant:
@@ -166,53 +297,69 @@ def _summaries(histories: list[dict[str, Any]], within: float) -> Variant:
     }
 
 
-def lrn_pool(config: Config, data: Split, key: jax.Array) -> dict[str, dict[str, Variant]]:
-    """§3.3 (LRN) and §3.4 (overlapping pooling) on the four-layer net, §5 recipe."""
-    rows = {}
-    for variant, options in FOUR_LAYER_VARIANTS.items():
-        histories = [
-            run_job(
-                _plateau_job(f"four-{variant}-s{s}", "four_layer", options, config),
-                data,
-                key=jax.random.fold_in(key, s),
-                checkpoint=config.checkpoint,
-            )
-            for s in range(config.seeds)
-        ]
-        rows[variant] = _summaries(histories, config.converged_within)
-    return {"four_layer": rows}
+def plateau_table(stage: Stage, plan: Callable[[Config], dict[str, list[Job]]]) -> dict | None:
+    """§3.3 / §3.4 (lrn_pool) or §4.2 (dropout): one row per variant, once every job is done."""
+    obtain, rows = stage.lookup(), {}
+    for variant, jobs in plan(stage.config).items():
+        histories = [obtain(job, seed) for seed, job in enumerate(jobs)]
+        if None in histories:
+            return None
+        rows[variant] = _summaries(histories, stage.config.converged_within)  # type: ignore[arg-type]
+    return rows
 
 
-def dropout(config: Config, data: Split, key: jax.Array) -> dict[str, dict[str, Variant]]:
-    """§4.2: the small AlexNet with and without dropout 0.5 in FC6 and FC7."""
-    rows = {}
-    for name, rate in (("dropout", 0.5), ("no_dropout", 0.0)):
-        histories = [
-            run_job(
-                _plateau_job(
-                    f"small-{name}-s{s}", "small_alexnet", (("dropout_rate", rate),), config
-                ),
-                data,
-                key=jax.random.fold_in(key, s),
-                checkpoint=config.checkpoint,
-            )
-            for s in range(config.seeds)
-        ]
-        rows[name] = _summaries(histories, config.converged_within)
-    return {"small_alexnet": rows}
+def stage_jobs(store: JobStore, names: dict[str, str], stage_name: str) -> list[dict[str, Any]]:
+    """Provenance of a stage: each finished job's key and where, when and how long it ran."""
+    jobs = []
+    for name in sorted(n for n, s in names.items() if s == stage_name):
+        record = store.record(name)
+        if record is not None:
+            jobs.append({"name": name, "key": record["key"][:16], **record["run"]})
+    return jobs
 
 
 def run(config: Config, *, key: jax.Array) -> Tables:
-    """Every stage of ``config.stages``; keys fold_in(key, stage index) then fold_in(., seed
-    index), with ``key = jax.random.key(S)`` for the base seed S."""
+    """Every stage of ``config.stages`` as far as the run's budget allows (``shared.jobs``'s
+    ``control()``: workers, threads, stop time, state folder); keys fold_in(key, stage index)
+    then fold_in(., seed index), with ``key = jax.random.key(S)`` for the base seed S."""
     with stage("data"):
         data, note = load_split(config)
     with stage("parameter count"):
         count = imagenet_alexnet_parameters()
     tables: dict[str, Any] = {"data_note": note, "parameters": count, "devices": jax.device_count()}
-    stages = {"fig1": fig1, "lrn_pool": lrn_pool, "dropout": dropout}
-    for index, (name, run_stage) in enumerate(stages.items()):
-        if name in config.stages:
-            with stage(name):
-                tables.update(run_stage(config, data, jax.random.fold_in(key, index)))
+    ctl = control()
+    with tempfile.TemporaryDirectory(prefix="hype-alexnet-") as scratch:
+        folder = ctl.state or Path(scratch)
+        stages = {
+            name: Stage(config, data, jax.random.fold_in(key, index), folder, ctl.threads)
+            for index, name in enumerate(STAGE_TABLES)
+            if name in config.stages
+        }
+        todo, names = tasks(stages)
+        store = JobStore(folder)
+        progress = Progress(store, names, ctl.workers)
+        print(f"alexnet: {progress.line()} (state: {folder})", file=sys.stderr)
+        with stage("training"):
+            run_tasks(
+                todo, workers=ctl.workers, threads=ctl.threads, budget=ctl.budget, progress=progress
+            )
+        builders = {
+            "fig1": fig1_table,
+            "lrn_pool": functools.partial(plateau_table, plan=lrn_pool_jobs),
+            "dropout": functools.partial(plateau_table, plan=dropout_jobs),
+        }
+        pending: dict[str, dict[str, int]] = {}
+        for name, stage_ in stages.items():
+            jobs = stage_jobs(store, names, name)
+            table = builders[name](stage_)
+            unclean = [j["name"] for j in jobs if j["dirty"] is not False]
+            if table is not None and not (ctl.clean_only and unclean):
+                tables[STAGE_TABLES[name]] = table
+            else:
+                total = sum(1 for s in names.values() if s == name)
+                pending[name] = {"done": len(jobs), "total": total, "unclean": len(unclean)}
+            note_jobs(name, jobs)
+        if pending:
+            tables["pending"] = pending
+        print(f"alexnet: {progress.line()}", file=sys.stderr)
     return tables  # type: ignore[return-value]

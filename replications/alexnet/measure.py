@@ -85,24 +85,36 @@ def dropout(rows: dict[str, Variant]) -> dict[str, Measurement]:
     }
 
 
-STAGES = {  # table -> (how it is measured, the claims it gives)
-    "fig1": (fig1, ("AX-relu-fig1", "AX-relu-faster")),
+STAGES = {  # table -> (its stage, how it is measured, the claims it gives)
+    "fig1": ("fig1", fig1, ("AX-relu-fig1", "AX-relu-faster")),
     "four_layer": (
+        "lrn_pool",
         lrn_pool,
         ("AX-lrn-cifar", "AX-lrn-cifar-with", "AX-overlap-pool", "AX-overlap-overfit"),
     ),
-    "small_alexnet": (dropout, ("AX-dropout-gap", "AX-dropout")),
+    "small_alexnet": ("dropout", dropout, ("AX-dropout-gap", "AX-dropout")),
 }
+
+
+def not_yet(pending: dict[str, int]) -> str:
+    """The note of a claim whose stage is still running."""
+    note = f"not run yet: {pending['done']} of {pending['total']} jobs done"
+    if pending.get("unclean"):
+        note += f" ({pending['unclean']} from a modified tree, to be re-run)"
+    return note
 
 
 def measure(tables: Tables) -> dict[str, Measurement]:
     """Every claim of ``claims.toml`` from ``tables`` (see ``tables.Tables``); the claims of a
-    stage the profile did not run are "not run"."""
+    stage still running say how many of its jobs are done; those of a stage the profile does
+    not run say so."""
     count = tables["parameters"]
     values = {"AX-size": Measurement(count / 1e6, n=1, note=f"{count:,} parameters")}
-    for name, (measure_stage, ids) in STAGES.items():
+    pending = tables.get("pending", {})
+    for name, (stage, measure_stage, ids) in STAGES.items():
         if name in tables:
             values.update(measure_stage(tables[name]))  # type: ignore[operator, literal-required]
         else:
-            values.update({i: Measurement(None, note=NOT_IN_PROFILE) for i in ids})
+            note = not_yet(pending[stage]) if stage in pending else NOT_IN_PROFILE
+            values.update({i: Measurement(None, note=note) for i in ids})
     return values

@@ -40,6 +40,14 @@ class Variant(TypedDict):
     val_error: list[list[float]]  # per epoch
 
 
+class Pending(TypedDict):
+    """A stage whose jobs are not all finished (the run stopped first, ``--stop-after``)."""
+
+    done: int
+    total: int
+    unclean: int  # finished from a modified tree: a published stage needs none
+
+
 class Tables(TypedDict):
     data_note: str  # "" for the genuine CIFAR-10, else what the JPEG-degraded copy is
     parameters: int  # the ImageNet AlexNet, built and counted
@@ -47,3 +55,4 @@ class Tables(TypedDict):
     fig1: NotRequired[Fig1]  # stage "fig1"
     four_layer: NotRequired[dict[str, Variant]]  # stage "lrn_pool": plain, lrn, pool2
     small_alexnet: NotRequired[dict[str, Variant]]  # stage "dropout": dropout, no_dropout
+    pending: NotRequired[dict[str, Pending]]  # stage name -> its jobs done so far

@@ -13,18 +13,22 @@ third epoch on) has stalled (dead ReLUs or saturated units do not come back at a
 it stops and is reported as such.
 
 Each epoch is one XLA program over the training set held on the devices (``Stepper.train_steps``);
-its per-step losses and errors come back at the end and are read as the checks above. A job
-checkpoints after every epoch (params, optimiser state, history) and records its outcome
-when done; re-running the same job resumes or returns the recorded outcome. Data order and
+its per-step losses and errors come back at the end and are read as the checks above. A job is
+a keyed job of ``shared.jobs``: its key covers the ``Job``, the seed key, the data's checksum,
+the code in ``JOB_CODE``, the versions, the platform and the threads. It checkpoints after every
+epoch (params, optimiser state, history, wall time so far) and records its outcome when done;
+re-running the same job (same key) resumes or returns the recorded outcome. Data order and
 dropout masks derive from the keys and the epoch/step number, so a resumed run is the same run.
 """
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import json
 import math
-import os
+import multiprocessing
+import sys
+import time
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -37,11 +41,16 @@ from flax import nnx
 from tqdm.auto import tqdm
 
 from replications.alexnet.model import FourLayerNet, SmallAlexNet
-from shared.atomic import atomic_write_bytes
-from shared.registry import ROOT
+from shared.jobs import Budget, JobStore, environment, job_key, run_facts
 from shared.training import DeviceSet, Stepper, load_checkpoint, paper_sgd, save_checkpoint
 
 MODELS = {"four_layer": FourLayerNet, "small_alexnet": SmallAlexNet}
+JOB_CODE = (  # the code that decides a job's numbers: a change here retrains (shared.jobs)
+    "replications.alexnet.model",
+    "replications.alexnet.train",
+    "shared.training",
+    "shared.xla",
+)
 
 
 class Schedule(StrEnum):
@@ -53,7 +62,7 @@ class Schedule(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class Job:
-    """Everything that defines one training run (its identity for checkpoints)."""
+    """Everything that defines one training run (with the seed key, its settings in the key)."""
 
     name: str
     model: str
@@ -88,7 +97,7 @@ class Split:
     mean: (
         np.ndarray
     )  # per-pixel mean of x_train (§2: "subtracting the mean activity ... from each pixel")
-    fingerprint: str  # identifies the data (sha256s and sizes) in checkpoint names
+    fingerprint: str  # sha256 of the arrays and the mean: the data part of every job's key
 
 
 def subtract_mean(x: jax.Array, mean: jax.Array) -> jax.Array:
@@ -96,27 +105,49 @@ def subtract_mean(x: jax.Array, mean: jax.Array) -> jax.Array:
     return x.astype(jnp.float32) - mean
 
 
-def checkpoint_root() -> Path:
-    return Path(os.environ.get("HYPE_CHECKPOINT_DIR") or ROOT / "runs" / "checkpoints") / "alexnet"
+def key_of(job: Job, data: Split, seed_key: jax.Array, threads: int | None) -> str:
+    """The job's key (``shared.jobs.job_key``), from any process: ``threads`` is what the job
+    computes with (None: this process's own)."""
+    settings = {**asdict(job), "seed_key": np.asarray(jax.random.key_data(seed_key)).tolist()}
+    return job_key(settings, data.fingerprint, environment(JOB_CODE, threads))
 
 
-def _job_id(job: Job, data: Split, seed_key: jax.Array) -> str:
-    text = json.dumps(
-        [asdict(job), data.fingerprint, np.asarray(jax.random.key_data(seed_key)).tolist()],
-        sort_keys=True,
-    )
-    return f"{job.name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+def finished(
+    job: Job, data: Split, *, key: jax.Array, store: JobStore, threads: int | None
+) -> dict[str, Any] | None:
+    """The recorded history of ``job`` if it finished with today's key, else None."""
+    record = store.finished(job.name, key_of(job, data, key, threads))
+    return None if record is None else record["result"]
 
 
-def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -> dict[str, Any]:
+_EPOCH_SECONDS: dict[str, float] = {}  # model -> the last epoch's wall time in this process
+
+
+def run_job(
+    job: Job,
+    data: Split,
+    *,
+    key: jax.Array,
+    store: JobStore,
+    threads: int | None = None,
+    budget: Budget | None = None,
+) -> dict[str, Any] | None:
     """Train ``job`` from ``key`` (init = fold_in(key, 0), data order 1, dropout 2) and return its
     history: ``checks`` (epoch, running train error) and, per epoch, validation error and learning
-    rate; ``plateau`` jobs add the final test error and test-mode training error."""
-    folder = checkpoint_root()
-    job_id = _job_id(job, data, key)
-    done_file, state_file = folder / f"{job_id}.json", folder / f"{job_id}.npz"
-    if checkpoint and done_file.is_file():
-        return json.loads(done_file.read_text())
+    rate; ``plateau`` jobs add the final test error and test-mode training error. A finished job
+    with the same key is read back; a checkpoint with the same key is resumed. None: the
+    ``budget`` ran out first (the last epoch's checkpoint is kept)."""
+    job_id = key_of(job, data, key, threads)
+    state_file = store.checkpoint_path(job.name)
+    record = store.finished(job.name, job_id)
+    if record is not None:
+        return record["result"]
+    if store.record(job.name) is not None or _stale(state_file, job_id):
+        print(
+            f"{job.name}: its key changed (code, data, versions or settings): retraining",
+            file=sys.stderr,
+        )
+        state_file.unlink(missing_ok=True)
 
     model = MODELS[job.model](**dict(job.options), rngs=nnx.Rngs(params=jax.random.fold_in(key, 0)))
     stepper = Stepper(
@@ -139,12 +170,13 @@ def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -
         "stalled": False,
         "reached": None,
     }
-    run = {"epoch": 0, "best": math.inf, "since": 0, "drops": 0, "stop": False}
-    resumed = load_checkpoint(state_file, stepper.state()) if checkpoint else None
+    run = {"epoch": 0, "best": math.inf, "since": 0, "drops": 0, "stop": False, "seconds": 0.0}
+    resumed = load_checkpoint(state_file, stepper.state())
     if resumed is not None:
         stepper.restore(resumed[0])
         history, run = resumed[1]["history"], resumed[1]["run"]
 
+    in_worker = multiprocessing.parent_process() is not None  # the run's bar counts jobs there
     bar = tqdm(
         total=job.max_epochs * steps,
         initial=run["epoch"] * steps,
@@ -152,8 +184,13 @@ def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -
         unit="step",
         mininterval=10,
         leave=False,
+        disable=in_worker,
     )
     while not run["stop"] and run["epoch"] < job.max_epochs:
+        if budget is not None and not budget.allows(_EPOCH_SECONDS.get(job.model, 0.0)):
+            bar.close()
+            return None  # the last epoch's checkpoint is the state the next run resumes
+        began = time.perf_counter()
         epoch = run["epoch"]
         order = np.asarray(
             jax.random.permutation(jax.random.fold_in(jax.random.fold_in(key, 1), epoch), n)
@@ -180,17 +217,35 @@ def run_job(job: Job, data: Split, *, key: jax.Array, checkpoint: bool = True) -
             history["stalled"], history["diverged"], run["stop"] = True, True, True
         if job.schedule is Schedule.PLATEAU and not run["stop"]:
             _plateau(job, stepper, held["val"], history, run)
-        if checkpoint and not run["stop"]:
-            save_checkpoint(state_file, stepper.state(), {"history": history, "run": run})
+        _EPOCH_SECONDS[job.model] = time.perf_counter() - began
+        run["seconds"] += _EPOCH_SECONDS[job.model]
+        if not run["stop"]:
+            meta = {"key": job_id, "history": history, "run": run}
+            save_checkpoint(state_file, stepper.state(), meta)
     bar.close()
+    began = time.perf_counter()
     if job.schedule is Schedule.PLATEAU and not history["diverged"]:
         history["test_error"] = stepper.error_rate(held["test"])
         history["train_error"] = stepper.error_rate(held["train"])
     history["epochs"] = run["epoch"]
-    if checkpoint:
-        atomic_write_bytes(done_file, json.dumps(history).encode())
-        state_file.unlink(missing_ok=True)
+    facts = run_facts()
+    facts.update(
+        wall_seconds=round(run["seconds"] + time.perf_counter() - began, 1),
+        finished_utc=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    store.finish(job.name, job_id, history, facts, environment(JOB_CODE, threads))
     return history
+
+
+def _stale(state_file: Path, job_id: str) -> bool:
+    """Whether a checkpoint is there that another key wrote (or that cannot be read)."""
+    if not state_file.is_file():
+        return False
+    try:
+        with np.load(state_file, allow_pickle=False) as saved:
+            return json.loads(bytes(saved["meta"]).decode()).get("key") != job_id
+    except (OSError, ValueError, KeyError):
+        return True
 
 
 def _read_checks(
