@@ -57,8 +57,8 @@ def epilog() -> str:
         lines.append(f"  {r.name:17}{r.year}  {r.runtime}")
     lines += [
         "",
-        "profiles: paper (the paper's scale; the only one published) and smoke (seconds,",
-        "  for tests); adversarial also has cpu (shortened for a CPU, never published)",
+        "profiles: paper (the paper's scale; published) and smoke (seconds, for tests);",
+        "  adversarial also has cpu (shortened for a CPU; published, as cpu, until a paper run is)",
         "",
         ENVIRONMENT,
         "examples:",

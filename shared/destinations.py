@@ -7,6 +7,8 @@
   own, ``runs/<name>/<UTC time>-<profile>-seed<S>/``, said on the console.
 - ``--publish`` publishes a ``paper`` run from a modified tree; the results file records
   ``dirty: true`` and the page says so. It is refused for any other profile or seeds.
+- A replication's stand-in profile (``shared.profiles``; adversarial: ``cpu``) publishes as
+  ``paper`` does while no ``paper`` run is published, under its own name.
 
 Both folders are checked for writing before the run starts, so a long run is never lost to a
 read-only folder at the end.
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.errors import HypeError
+from shared.profiles import publishable
 from shared.registry import FIGURES_DIR, RESULTS_DIR, ROOT, Replication
 
 RUNS_DIR = ROOT / "runs"
@@ -46,22 +49,24 @@ def choose(
 ) -> Destination:
     """Where this run's results go (see the module docstring)."""
     default_seeds = seed == 0 and n_seeds is None
-    if publish and not (profile == "paper" and default_seeds):
+    shown = profile in publishable(replication)  # paper, or a stand-in while no paper run is out
+    if publish and not (shown and default_seeds):
         raise HypeError(
-            "--publish is only for the paper profile with its default seeds",
+            "--publish is only for the paper profile (or a stand-in, shared.profiles) with its "
+            "default seeds",
             "drop --publish (the run goes to runs/), or drop --profile/--seed/--seeds",
         )
     if out is not None:
         return Destination(out, out.parent / "figures" / replication.name, False, f"--out {out}")
-    if profile == "paper" and default_seeds and (dirty is False or publish):
+    if shown and default_seeds and (dirty is False or publish):
         reason = "published" + (" from a modified tree (recorded as dirty)" if dirty else "")
         return Destination(
             RESULTS_DIR / f"{replication.name}.json", FIGURES_DIR / replication.name, True, reason
         )
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
     folder = RUNS_DIR / replication.name / f"{stamp}-{profile}-seed{seed}"
-    if profile != "paper":
-        reason = f"not published: the {profile} profile never feeds the site"
+    if not shown:
+        reason = f"not published: the {profile} profile does not feed the site now"
     elif not default_seeds:
         reason = (
             "not published: only the default seeds (--seed 0, the profile's --seeds) feed the site"
