@@ -21,6 +21,16 @@ of :mod:`shared.tolerances` and its inputs, and the working is put in front of `
 ``at_least`` / ``at_most`` compare with ``threshold`` (and ``partly_threshold``); ``holds``
 takes a boolean measurement. The verdict is always computed here, never typed in, and
 the tolerance is fixed before the run: the reason goes in ``why``.
+
+A claim measured on a substitute setup (another model or data set than the one the paper's
+number is about, not merely another copy of the same data) says so::
+
+    substitute = { paper = "the paper's convolutional maxout net", ours = "a four-layer
+    convnet after 2 epochs", profiles = ["cpu"] }   # profiles: where it applies (default: all)
+
+The site then grades it ``substitute`` (:func:`label`), whatever its rule gives on the
+substitute: a number from another net can neither confirm nor refute the paper's. The rule's
+outcome on the substitute is still computed (``grade``) and shown beside it.
 """
 
 from __future__ import annotations
@@ -44,6 +54,7 @@ class Verdict(StrEnum):
     PARTLY = "partly"
     NOT_REPRODUCED = "not reproduced"
     NOT_RUN = "not run"
+    SUBSTITUTE = "substitute"  # measured on another setup than the paper's: see ``label``
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,16 @@ class Claim:
         ""  # the data set the measurement is computed on, where a caveat may apply ("cifar10")
     )
     tolerance_from: dict[str, Any] | None = None  # a formula of shared/tolerances.py and its inputs
+    substitute: dict[str, Any] | None = None  # {paper, ours, profiles?}: see the module docstring
+
+    def substituted(self, profile: str) -> dict[str, str] | None:
+        """What the paper used and what we used, when a run of ``profile`` substitutes."""
+        if self.substitute is None:
+            return None
+        profiles = self.substitute.get("profiles")
+        if profiles is not None and profile not in profiles:
+            return None
+        return {"paper": self.substitute["paper"], "ours": self.substitute["ours"]}
 
     @property
     def uncertain(self) -> bool:
@@ -156,6 +177,12 @@ def _claim_from(entry: dict[str, Any], where: Path) -> Claim:
         problems.append(f"rule {claim.rule!r} needs a threshold")
     if not claim.why.strip():
         problems.append("every claim needs the reason for its tolerance in 'why'")
+    if claim.substitute is not None and (
+        not isinstance(claim.substitute, dict)
+        or not {"paper", "ours"} <= set(claim.substitute) <= {"paper", "ours", "profiles"}
+        or not all(str(claim.substitute[k]).strip() for k in ("paper", "ours"))
+    ):
+        problems.append("substitute needs 'paper' and 'ours' (and optionally 'profiles')")
     if problems:
         raise HypeError(f"{where}: claim {claim.id!r}: " + "; ".join(problems), "fix claims.toml")
     return claim
@@ -201,3 +228,14 @@ def grade(claim: Claim, measurement: Measurement | None) -> Verdict:
     if claim.partly_threshold is not None and sign * (value - claim.partly_threshold) >= 0:
         return Verdict.PARTLY
     return Verdict.NOT_REPRODUCED
+
+
+def label(claim: Claim, rule_verdict: str, profile: str) -> str:
+    """The verdict the site shows: ``substitute`` for a claim a run of ``profile`` measured on a
+    substitute setup that it could measure at all, else the rule's verdict. A number from
+    another model or data set can neither confirm nor refute the paper's: "reproduced" would
+    claim more than was tested, "partly" would read as a near miss on the paper's setup, and
+    "not reproduced" would blame the paper for our substitution."""
+    if rule_verdict != Verdict.NOT_RUN and claim.substituted(profile):
+        return str(Verdict.SUBSTITUTE)
+    return rule_verdict

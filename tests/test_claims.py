@@ -159,3 +159,43 @@ def test_a_bad_formula_is_a_clear_error(tmp_path, extra, message):
     path.write_text(text)
     with pytest.raises(HypeError, match=message):
         load_claims(path)
+
+
+# --- substitute setups ----------------------------------------------------------------------------
+
+
+def test_a_claim_on_a_substitute_setup_never_reads_reproduced():
+    """Whatever the rule gives on the substitute, the verdict shown is ``substitute``, for the
+    profiles the marker names; where the paper's own setup is run, the rule's verdict stands."""
+    from shared.claims import label
+
+    marked = claim(
+        rule="holds",
+        substitute={"paper": "their net", "ours": "a small net", "profiles": ["cpu"]},
+    )
+    for rule_verdict in ("reproduced", "partly", "not reproduced"):
+        assert label(marked, rule_verdict, "cpu") == "substitute"
+        assert label(marked, rule_verdict, "paper") == rule_verdict
+    assert label(marked, "not run", "cpu") == "not run"  # nothing measured, nothing substituted
+    everywhere = claim(rule="holds", substitute={"paper": "100 trees", "ours": "50 trees"})
+    assert everywhere.substituted("paper") == {"paper": "100 trees", "ours": "50 trees"}
+    assert label(claim(rule="holds"), "reproduced", "cpu") == "reproduced"
+
+
+def test_a_substitute_marker_must_say_both_setups(tmp_path):
+    path = tmp_path / "claims.toml"
+    path.write_text(
+        '[[claim]]\nid = "X-1"\nstatement = "s"\nsource = "p"\nconfidence = "primary"\n'
+        'rule = "holds"\nwhy = "w"\nsubstitute = { paper = "their net" }\n'
+    )
+    with pytest.raises(HypeError, match="substitute needs 'paper' and 'ours'"):
+        load_claims(path)
+
+
+def test_the_cifar_claims_are_substitutes_only_in_the_cpu_profile():
+    from shared.registry import get
+
+    claims = {c.id: c for c in load_claims(get("adversarial").claims_file)}
+    for claim_id in ("GSS-cifar", "GSS-cifar-conf"):
+        assert claims[claim_id].substituted("cpu")["ours"].startswith("the AlexNet replication's")
+        assert claims[claim_id].substituted("paper") is None  # the paper profile runs their net
