@@ -2,11 +2,20 @@
 
 A number on the site is called checked only when such a record says so. The record holds
 
-- ``checks``: a second results file compared with another claim by claim (``shared.compare``):
-  a run at another seed (``second-seed``), on another device (``second-device``), or the same
-  run made again (``regenerated``). Per claim: both values, both verdicts, and whether the
-  verdict stayed the same; per side: commit, device, seed and profile. A newer check of a kind
-  replaces the older one of that kind;
+- ``checks``: a second results file compared with another claim by claim (``shared.compare``).
+  Each kind means exactly one thing, and ``make_check`` refuses anything else with one line:
+
+  - ``regenerated``: same code, same profile, same seed, same platform, run again; every
+    value compared for equality (``identical``);
+  - ``second-seed``: same code and profile, another base seed;
+  - ``second-device``: same code, profile and seed, on another platform (a GPU for a CPU run).
+
+  "Same code": the two commits are equal, or ``git diff`` between them over the paths that make
+  the numbers (``shared/``, ``replications/<name>/``, ``pyproject.toml``, ``uv.lock``) is empty;
+  neither tree dirty; the same package versions. "Same profile": the same profile name, and each
+  file's stored config is that profile's (``shared.profiles.check_profile``). Per claim: both
+  values, both verdicts, whether the verdict stayed the same and whether the value is identical;
+  per side: commit, device, seed and profile. A newer check of a kind replaces the older one;
 - ``references``: tests that hold an implementation against a reference one (libsvm,
   scikit-learn), recorded only after the test has just passed here, with the commit.
 
@@ -33,6 +42,7 @@ from typing import Any
 
 from shared.atomic import atomic_write_bytes
 from shared.errors import HypeError
+from shared.profiles import check_profile
 from shared.registry import RESULTS_DIR, ROOT, get
 
 VERIFICATION_DIR = RESULTS_DIR / "verification"
@@ -65,19 +75,99 @@ def side(results: dict[str, Any], path: Path) -> dict[str, Any]:
         "seed": p.get("base_seed"),
         "seeds": p.get("n_seeds"),
         "profile": results["profile"],
+        "versions": p.get("versions"),
         "finished_utc": p.get("finished_utc"),
     }
 
 
+def code_paths(name: str) -> tuple[str, ...]:
+    """The paths whose content makes a replication's numbers (besides the data)."""
+    return ("shared", f"replications/{name}", "pyproject.toml", "uv.lock")
+
+
+def same_code(first: str, second: str, name: str) -> str:
+    """How two commits run the same code for ``name``, in words, or "" when they do not: the
+    same commit, or no difference between them under ``code_paths``. A commit git does not
+    know stops here (a shallow clone: fetch the history)."""
+    if first == second:
+        return "same commit"
+    try:
+        diff = subprocess.run(
+            ["git", "diff", "--quiet", first, second, "--", *code_paths(name)],
+            cwd=ROOT,
+            capture_output=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise HypeError(f"cannot run git to compare the code ({error})", "install git") from None
+    if diff.returncode > 1:
+        raise HypeError(
+            f"git knows no commit {first[:7]} or {second[:7]}",
+            "fetch the full history (git fetch --unshallow) and try again",
+        )
+    if diff.returncode == 1:
+        return ""
+    return f"same code: no change under {', '.join(code_paths(name))} between the two commits"
+
+
+def definition_problem(kind: str, a: dict[str, Any], b: dict[str, Any], name: str) -> str:
+    """Why two sides (as ``side`` stores them) are not a check of ``kind``, or "" when they are.
+    The record test holds every stored check to this, as ``make_check`` holds every new one."""
+    if a["profile"] != b["profile"]:
+        return f"the profiles differ ({a['profile']} and {b['profile']})"
+    if a.get("dirty") is not False or b.get("dirty") is not False:
+        return "a side was run from a tree with uncommitted changes (or its state is unknown)"
+    if a.get("versions") != b.get("versions"):
+        return "the package versions differ (or are not recorded)"
+    if not same_code(str(a["commit"]), str(b["commit"]), name):
+        return (
+            f"the code differs: commits {str(a['commit'])[:7]} and {str(b['commit'])[:7]} "
+            f"change {', '.join(code_paths(name))}"
+        )
+    if a["seeds"] != b["seeds"]:
+        return f"the seed counts differ ({a['seeds']} and {b['seeds']})"
+    if kind == "second-seed" and a["seed"] == b["seed"]:
+        return f"both sides ran seed {a['seed']}"
+    if kind != "second-seed" and a["seed"] != b["seed"]:
+        return f"the seeds differ ({a['seed']} and {b['seed']})"
+    if kind == "second-device" and a["platform"] == b["platform"]:
+        return f"both sides ran on {a['platform']}"
+    if kind == "regenerated" and a["platform"] != b["platform"]:
+        return f"the platforms differ ({a['platform']} and {b['platform']})"
+    return ""
+
+
+FIXES = {
+    "regenerated": "a regenerated check is the same commit's code, profile and seed run again",
+    "second-seed": "a second-seed check is the same code and profile at another --seed",
+    "second-device": "a second-device check is the same code, profile and seed on another platform",
+}
+
+
 def make_check(first: Path, second: Path, kind: str) -> dict[str, Any]:
-    """Compare two results files of one replication; the check as it is stored in the record."""
+    """Compare two results files of one replication; the check as it is stored in the record.
+    Anything that is not a check of ``kind`` (see the module docstring) is refused, one line."""
     from shared.compare import compare
     from shared.results import read_results
 
     if kind not in KINDS:
         raise HypeError(f"unknown kind {kind!r}", f"choose one of: {', '.join(KINDS)}")
-    comparison = compare(first, second)  # reads, validates and re-grades both files
     a, b = read_results(first), read_results(second)
+    if a["replication"] != b["replication"]:
+        raise HypeError(
+            f"{first} is {a['replication']} but {second} is {b['replication']}: not a {kind} check",
+            FIXES[kind],
+        )
+    for results, path in ((a, first), (b, second)):
+        check_profile(results, path)
+    sides = side(a, first), side(b, second)
+    if problem := definition_problem(kind, *sides, a["replication"]):
+        raise HypeError(f"not a {kind} check: {problem}", FIXES[kind])
+    comparison = compare(first, second)  # reads, validates and re-grades both files
+    stored = {
+        key: {row["id"]: row.get("ours") for row in results["claims"]}
+        for key, results in (("a", a), ("b", b))
+    }
     claims = [
         {
             "id": row.id,
@@ -88,14 +178,16 @@ def make_check(first: Path, second: Path, kind: str) -> dict[str, Any]:
             "verdicts": "changed" if row.changed else "same",
             "difference": row.difference,
             "within_tolerance": row.within_tolerance,
+            "identical": stored["a"].get(row.id) == stored["b"].get(row.id),
         }
         for row in comparison.rows
     ]
     return {
         "kind": kind,
         "recorded_utc": _now(),
-        "first": side(a, first),
-        "second": side(b, second),
+        "code": same_code(str(sides[0]["commit"]), str(sides[1]["commit"]), a["replication"]),
+        "first": sides[0],
+        "second": sides[1],
         "claims": claims,
     }
 
@@ -255,9 +347,11 @@ class ClaimCheck:
     """One check of one claim, as the site shows it."""
 
     label: str  # "second seed (seed 1)"
+    kind: str  # "second-seed", "second-device" or "regenerated"
     published: str  # the verdict on the site (the published side's)
     other: str  # the verdict of the other run
     other_value: Any
+    identical: bool | None  # the two values are equal (None in an older record)
     current: bool  # the published side is still the file the site shows
     commit: str  # the published side's commit, named when the check is out of date
 
@@ -266,22 +360,43 @@ class ClaimCheck:
         return self.published == self.other
 
     @property
+    def measured(self) -> bool:
+        """Both runs measured the claim: only then is there a verdict to compare."""
+        return "not run" not in (self.published, self.other)
+
+    @property
     def verified(self) -> bool:
-        """Counted as checked: current, the verdict held, and there was a verdict to hold."""
-        return self.current and self.same and self.published != "not run"
+        """Counted as checked: current, measured on both sides, and the verdict held."""
+        return self.current and self.measured and self.same
 
     @property
     def changed(self) -> bool:
-        return self.current and not self.same
+        """Counted as changed: current, measured on both sides, and the verdict moved."""
+        return self.current and self.measured and not self.same
 
     def __str__(self) -> str:
-        if self.same:
+        if not self.measured:
             text = f"{self.label}: " + (
-                "not run there either" if self.published == "not run" else "same verdict"
+                "not run there either"
+                if self.same
+                else f"not run {'here' if self.published == 'not run' else 'there'}, "
+                "so not compared"
             )
+        elif self.same:
+            text = f"{self.label}: same verdict"
         else:
             text = f"{self.label}: {self.other} instead of {self.published}"
+        if self.kind == "regenerated" and self.measured and self.identical is not None:
+            text += (
+                ", identical value"
+                if self.identical
+                else f", value differs ({_short(self.other_value)} there)"
+            )
         return text if self.current else f"{text}, against an earlier run ({self.commit[:7]})"
+
+
+def _short(value: Any) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
 def claim_checks(
@@ -302,9 +417,11 @@ def claim_checks(
             found.setdefault(row["id"], []).append(
                 ClaimCheck(
                     label=describe(check, other),
+                    kind=check["kind"],
                     published=verdicts[0],
                     other=verdicts[1],
                     other_value=row["first"] if flipped else row["second"],
+                    identical=row.get("identical"),
                     current=is_published(published, results),
                     commit=str(published.get("commit") or ""),
                 )
@@ -389,9 +506,15 @@ def _print_check(check: dict[str, Any]) -> None:
             f"commit {str(s['commit'])[:7]}{' dirty' if s['dirty'] else ''})"
         )
     same = len(check["claims"]) - len(changed)
+    identical = sum(1 for row in check["claims"] if row["identical"])
     print(
-        f"{check['kind']}: {same} of {len(check['claims'])} verdicts the same"
+        f"{check['kind']} ({check['code']}): {same} of {len(check['claims'])} verdicts the same"
         + (f"; changed: {', '.join(changed)}" if changed else "")
+        + (
+            f"; {identical} of {len(check['claims'])} values identical"
+            if check["kind"] == "regenerated"
+            else ""
+        )
     )
 
 
