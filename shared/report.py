@@ -2,9 +2,11 @@
 
 Pages never hold a number typed by hand: they include ``_generated/...`` fragments with
 pymdownx snippets (``--8<-- "_generated/perceptron/claims.md"``). This module writes
-those fragments from ``site/results/*.json`` (``paper`` profile only) and the verification
-records beside them (``site/results/verification/*.json``), and a "not run yet" placeholder
-for any fragment a page includes that has no results behind it.
+those fragments from ``site/results/*.json`` (``paper`` runs, or a replication's stand-in
+profile, named on every number it made: ``shared.profiles``) and the verification records
+beside them (``site/results/verification/*.json``), and a "not run yet" placeholder for any
+fragment a page includes that has no results behind it. A results file whose stored config is
+not its named profile's is refused (``shared.profiles.check_profile``).
 
 Everything here happens when the site is built (``python -m shared.cli report``, which
 ``nox -s site`` runs before ``mkdocs build``), from the stored measurements alone: the claims
@@ -14,21 +16,28 @@ are graded again by today's ``claims.toml``, and every figure is drawn again by 
 So a changed tolerance, wording, caption or colour never needs a re-run.
 
 The landing page opens with what held (``held.md``: one line per era, its headline claim);
-every claim row carries a ready-to-paste citation and what has been checked twice.
+every claim row carries what its n counts and what its ± is, a ready-to-paste citation and what
+has been checked twice. Each page offers its claims as CSV and its results file as JSON
+(``docs/data/``, a build output like the figures).
 """
 
 from __future__ import annotations
 
-import json
+import csv
+import io
 import math
 import re
+import shutil
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from shared.atomic import atomic_write_bytes
-from shared.claims import load_claims
+from shared.claims import label, load_claims
 from shared.errors import HypeError
-from shared.registry import RESULTS_DIR, ROOT, Replication, all_replications
+from shared.performance import performance_table
+from shared.profiles import check_profile, shown_profiles
+from shared.registry import RESULTS_DIR, ROOT, Replication, all_replications, get
 from shared.results import read_results, regrade
 from shared.verification import (
     ClaimCheck,
@@ -46,6 +55,9 @@ MARKS = {  # the verdict's icon alone (title: its word on hover), for tallies
     "reproduced": ':material-check-circle:{ .verdict-yes title="reproduced" }',
     "partly": ':material-circle-half-full:{ .verdict-partly title="partly" }',
     "not reproduced": ':material-close-circle:{ .verdict-no title="not reproduced" }',
+    "substitute": (
+        ':material-swap-horizontal-circle-outline:{ .verdict-substitute title="substitute" }'
+    ),
     "not run": ':material-minus-circle-outline:{ .verdict-none title="not run" }',
 }
 ICONS = {verdict: f"{mark} {verdict}" for verdict, mark in MARKS.items()}
@@ -63,6 +75,7 @@ HEADLINES = {
 }
 PROJECT = "History of Hype"
 AUTHORS = "History of Hype contributors"
+DATA = "data"  # docs/data/: each page's claims as CSV and its results file, for download
 NOT_RUN = (
     '!!! note "Not run yet"\n    No `paper`-profile results file exists for this replication yet.\n'
 )
@@ -117,6 +130,64 @@ def format_ours(row: dict[str, Any]) -> str:
     return text
 
 
+def _samples(name: str) -> tuple[tuple[str, str, str | None], ...] | None:
+    """The replication's ``SAMPLES`` (its ``report.py``): what n counts and what ± is."""
+    replication = get(name)
+    return (
+        getattr(replication.module("report"), "SAMPLES", None)
+        if replication.has("report")
+        else None
+    )
+
+
+def sample_text(name: str, row: dict[str, Any]) -> str:
+    """What n counts and what ± is for one measured value, in words ("" when not measured):
+    "n = 100 random 10% hold-outs ...; ± is the standard deviation ... (standard error of the
+    mean 0.20, the ± over the square root of n)". A value from one run says so."""
+    ours = row.get("ours")
+    if not ours or ours["value"] is None:
+        return ""
+    n, std = ours.get("n", 1), ours.get("std")
+    if n <= 1 and std is None:
+        return "n = 1: a single run, no spread"
+    samples = _samples(name)
+    words = next(
+        (
+            (counts, spread)
+            for prefix, counts, spread in samples or ()
+            if row["id"].startswith(prefix)
+        ),
+        None,
+    )
+    if words is None and samples is None:  # a replication whose report.py does not say yet
+        return f"n = {n:,} (what n counts is not yet described for this replication)"
+    if words is None or (std is not None and words[1] is None):
+        raise HypeError(
+            f"claim {row['id']} has n = {n:,}{' and a ±' if std is not None else ''}, but "
+            f"replications/{name}/report.py's SAMPLES does not say what "
+            f"{'n counts' if words is None else 'its ± is'}",
+            "add an entry for it to SAMPLES",
+        )
+    counts, spread = words
+    text = f"n = {n:,} {counts}"
+    if std is not None:
+        error = _number(std / math.sqrt(n), row, 2)
+        text += (
+            f"; ± is the {spread} (standard error of the mean {error}, the ± over the square "
+            "root of n)"
+        )
+    return text
+
+
+def _value(row: dict[str, Any]) -> str:
+    """Our value with its ± where it has one, without n (the sample line says what n is)."""
+    ours = row["ours"]
+    text = _number(ours["value"], row, row.get("digits", 3))
+    if ours.get("std") is not None and ours.get("n", 1) > 1:
+        text += f" ± {_number(ours['std'], row, 2)}"
+    return text
+
+
 def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -142,10 +213,70 @@ def caveat(results: dict[str, Any], row: dict[str, Any]) -> str:
 
 
 UNCERTAIN = ' :material-alert:{ title="paper value uncertain: from recall or disputed" }'
+UNCERTAIN_TEXT = "the paper's value is from recall or disputed, not read from the paper"
 
 
 def _flag(row: dict[str, Any]) -> str:
     return UNCERTAIN if row.get("confidence") == "uncertain" else ""
+
+
+def legend(rows: list[dict[str, Any]] | None = None, results: dict[str, Any] | None = None) -> str:
+    """The key to the marks of a claims table (every mark when ``rows`` is None): the verdicts,
+    the warning sign and the data caveat, in words a touch screen can read (no hover)."""
+    parts = [" · ".join(ICONS.values()) + " ([what each means](methods.md#claims-and-verdicts))"]
+    if rows is None or any(row.get("confidence") == "uncertain" for row in rows):
+        parts.append(f":material-alert: {UNCERTAIN_TEXT}")
+    if rows is None or (results and any(caveat_text(results, row) for row in rows)):
+        parts.append(f":material-alert-outline: {CAVEAT_TEXT}")
+    return "Key: " + "; ".join(parts) + "."
+
+
+# --- profiles and substitutes --------------------------------------------------------------------
+
+
+def stand_in_text(results: dict[str, Any]) -> str:
+    """The words a number from a stand-in profile carries everywhere it is shown, or ""."""
+    profile = results["profile"]
+    if profile == "paper":
+        return ""
+    return (
+        f"shortened CPU settings (the `{profile}` profile), not the papers' recipes, until a "
+        f"`paper` run replaces them; re-make: {results['provenance']['command']}"
+    )
+
+
+def profile_banner(results: dict[str, Any]) -> str:
+    """The top of a page whose numbers come from a stand-in profile (empty for a paper run)."""
+    if results["profile"] == "paper":
+        return ""
+    profile, command = results["profile"], results["provenance"]["command"]
+    return (
+        f'!!! warning "Shortened CPU settings: the `{profile}` profile, not the papers\' recipes"\n'
+        f"    Every number on this page comes from a run of the `{profile}` profile, which "
+        "trains each model for a fixed, short number of epochs so that a CPU can run it (see "
+        "the recipes below for what this run used). It stands in until a run of the `paper` "
+        "profile (the papers' recipes, which need a GPU) replaces it. Every claim row and "
+        "citation says so. Re-make these numbers with:\n\n"
+        f"        {command}\n"
+    )
+
+
+def substitute_text(row: dict[str, Any]) -> str:
+    """A claim measured on a substitute setup, in words, or ""."""
+    sub = row.get("substitute")
+    if not sub:
+        return ""
+    return f"measured on a substitute: {sub['ours']}; the paper: {sub['paper']}"
+
+
+def _verdict_words(row: dict[str, Any]) -> str:
+    """The verdict with its criterion; for a substitute, what the rule gives on it."""
+    if row["verdict"] == "substitute":
+        return (
+            f"substitute (another setup than the paper's, so neither confirmed nor refuted; "
+            f"on it, {row['criterion']} gives '{row['rule_verdict']}')"
+        )
+    return f"{row['verdict']} ({row['criterion']})"
 
 
 # --- citations -----------------------------------------------------------------------------------
@@ -170,17 +301,26 @@ def _commit(results: dict[str, Any]) -> str:
 
 
 def _findings(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCheck]) -> str:
-    """Both values (each with its caveat), the verdict, what was checked, the commit."""
-    ours = format_ours(row) + (f", {note}" if (note := caveat_text(results, row)) else "")
+    """Both values (each with its caveat), what n and ± are, the verdict, what was checked, the
+    run's profile where it is a stand-in, the commit."""
+    measured = row.get("ours") and row["ours"]["value"] is not None
+    ours = (
+        (_value(row) + f" ({sample_text(results['replication'], row)})")
+        if measured
+        else (format_ours(row))
+    )
+    for note in (caveat_text(results, row), substitute_text(row)):
+        ours += f", {note}" if note else ""
     if row.get("measured_as"):  # the claim was reworded after the run: say what was measured
         ours += f', measured as worded at run time: "{row["measured_as"]}"'
     paper = format_paper(row) + (
         " (uncertain: from recall or disputed)" if row.get("confidence") == "uncertain" else ""
     )
     checked = status(checks) if checks else "not yet checked by a second run"
+    run = f"Run: {note}. " if (note := stand_in_text(results)) else ""
     return (
-        f"Ours: {ours}; paper: {paper}. Verdict: {row['verdict']} ({row['criterion']}). "
-        f"Checked: {checked}. Commit {_commit(results)}"
+        f"Ours: {ours}; paper: {paper}. Verdict: {_verdict_words(row)}. "
+        f"Checked: {checked}. {run}Commit {_commit(results)}"
     )
 
 
@@ -194,8 +334,43 @@ def citation_text(results: dict[str, Any], row: dict[str, Any], checks: list[Cla
     )
 
 
+# LaTeX for the characters outside ASCII that reach a BibTeX field (classic BibTeX reads bytes).
+LATEX_CHARACTERS = {
+    "±": r"$\pm$",
+    "§": r"\S{}",
+    "×": r"$\times$",
+    "·": r"$\cdot$",
+    "–": "--",
+    "—": "---",
+    "−": "-",
+    "≤": r"$\leq$",
+    "≥": r"$\geq$",
+    "≈": r"$\approx$",
+    "→": r"$\rightarrow$",
+    "√": r"$\surd$",
+    "²": r"$^{2}$",
+    "‘": "`",
+    "’": "'",
+    "“": "``",
+    "”": "''",
+    "′": "'",
+    "…": r"\ldots{}",
+    "α": r"$\alpha$",
+    "γ": r"$\gamma$",
+    "ε": r"$\varepsilon$",
+    "η": r"$\eta$",
+    "λ": r"$\lambda$",
+    "ρ": r"$\rho$",
+    "σ": r"$\sigma$",
+    "\u00a0": "~",
+}
+ACCENTS = {"\u0301": "'", "\u0300": "`", "\u0308": '"', "\u0302": "^", "\u0303": "~", "\u0327": "c"}
+
+
 def _latex(text: str) -> str:
-    """Text safe inside a BibTeX field: LaTeX's special characters escaped."""
+    r"""Text safe inside a BibTeX field, in ASCII: LaTeX's special characters escaped, every other
+    character as its LaTeX command (``±`` -> ``$\pm$``, ``é`` -> ``\'{e}``). A character with
+    no known LaTeX stops the build, so no entry ever carries raw UTF-8."""
     special = {
         "\\": r"\textbackslash{}",
         "{": r"\{",
@@ -208,11 +383,27 @@ def _latex(text: str) -> str:
         "^": r"\^{}",
         "~": r"\~{}",
     }
-    return "".join(special.get(ch, ch) for ch in text)
+    out = []
+    for ch in text:
+        if ch in special:
+            out.append(special[ch])
+        elif ch.isascii():
+            out.append(ch)
+        elif ch in LATEX_CHARACTERS:
+            out.append(LATEX_CHARACTERS[ch])
+        else:
+            base, *marks = unicodedata.normalize("NFD", ch)
+            if not (base.isascii() and len(marks) == 1 and marks[0] in ACCENTS):
+                raise HypeError(
+                    f"no LaTeX for {ch!r} (U+{ord(ch):04X}) in a citation",
+                    "add it to LATEX_CHARACTERS in shared/report.py",
+                )
+            out.append(f"\\{ACCENTS[marks[0]]}{{{base}}}")
+    return "".join(out)
 
 
 def citation_bibtex(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCheck]) -> str:
-    """The same citation as a BibTeX ``@misc`` entry keyed ``hype:<claim id>``."""
+    """The same citation as a BibTeX ``@misc`` entry keyed ``hype:<claim id>``, in ASCII."""
     year = str(results["provenance"].get("finished_utc", ""))[:4]
     link = page_link(results["replication"], row["id"])
     where = (
@@ -228,6 +419,20 @@ def citation_bibtex(results: dict[str, Any], row: dict[str, Any], checks: list[C
         f"  title        = {{{title}}},\n"
         f"  year         = {{{year}}},\n{where}"
         f"  note         = {{{_latex(note)}}}\n}}"
+    )
+
+
+def software_bibtex(version: str, commit: str, year: str) -> str:
+    """The ``@software`` entry of the project, with the version and the commit the site was
+    built from (cite.md includes it, so it never drifts from the build)."""
+    return (
+        "@software{history_of_hype,\n"
+        "  title   = {History of Hype: landmark machine-learning results re-run with fixed "
+        "seeds},\n"
+        f"  author  = {{{{{AUTHORS}}}}},\n"
+        f"  version = {{{version}}},\n"
+        f"  note    = {{commit {commit}}},\n"
+        f"  year    = {{{year}}}\n}}"
     )
 
 
@@ -261,10 +466,14 @@ def cite_details(results: dict[str, Any], row: dict[str, Any], checks: list[Clai
 
 def claims_table(results: dict[str, Any], record: dict[str, Any] | None = None) -> str:
     """The standard claims table of a replication page: per row the claim (its id never
-    wrapped), both values with any data caveat beside ours, the criterion, the verdict with
-    what has been checked twice, and the citation. Then notes, checks and references."""
+    wrapped, its anchor answering to the id as written too), both values with what n counts and
+    what ± is and any caveat beside ours, the criterion, the verdict with what has been checked
+    twice, and the citation. Then the key, notes, downloads and checks."""
     checks = claim_checks(record, results)
+    name = results["replication"]
     lines = [
+        legend(results["claims"], results),
+        "",
         '<div class="claims" markdown>',
         "",
         "| claim | paper | ours | criterion (fixed before the run) | verdict |",
@@ -278,15 +487,22 @@ def claims_table(results: dict[str, Any], record: dict[str, Any] | None = None) 
             if row.get("measured_as")
             else ""
         )
+        as_written = f'<span id="{row["id"]}"></span>' if row["id"] != anchor(row["id"]) else ""
         claim = (
-            f'<span id="{anchor(row["id"])}" class="claim-id">**{row["id"]}**</span>'
+            f'{as_written}<span id="{anchor(row["id"])}" class="claim-id">**{row["id"]}**</span>'
             f"{_flag(row)}<br>{_cell(row['statement'])}{reworded}<br>"
             f"<small>{_cell(row['source'])} · {row['confidence']}</small>"
             f"{cite_details(results, row, mine)}"
         )
-        ours = _cell(format_ours(row)) + caveat(results, row)
+        ours = _ours_cell(results, row)
         criterion = f"{_cell(row['criterion'])}<br><small>{_cell(row['why'])}</small>"
         verdict = f'{ICONS[row["verdict"]]}<br><small class="checked">{_cell(status(mine))}</small>'
+        if row["verdict"] == "substitute":
+            verdict = (
+                f"{ICONS['substitute']}<br><small>on the substitute the rule gives: "
+                f"{row['rule_verdict']}</small>"
+                f'<br><small class="checked">{_cell(status(mine))}</small>'
+            )
         lines.append(f"| {claim} | {_cell(format_paper(row))} | {ours} | {criterion} | {verdict} |")
     lines += ["", "</div>"]
     notes = [
@@ -296,8 +512,96 @@ def claims_table(results: dict[str, Any], record: dict[str, Any] | None = None) 
     ]
     if notes:
         lines += ["", "Notes on the measurements:", "", *notes]
-    lines += ["", checks_block(results, record)]
+    lines += ["", downloads_line(name), "", checks_block(results, record)]
     return "\n".join(lines)
+
+
+def _ours_cell(results: dict[str, Any], row: dict[str, Any]) -> str:
+    """Our value, then (small) what n counts and what ± is, the substitute and the stand-in."""
+    if not row.get("ours") or row["ours"]["value"] is None:
+        return _cell(format_ours(row))
+    small = [sample_text(results["replication"], row)]
+    if row.get("substitute"):
+        small.append(f":material-swap-horizontal: {substitute_text(row)}")
+    if results["profile"] != "paper":
+        small.append(f"`{results['profile']}` profile: shortened CPU settings")
+    return (
+        _cell(_value(row))
+        + caveat(results, row)
+        + "".join(f"<br><small>{_cell(text)}</small>" for text in small)
+    )
+
+
+def downloads_line(name: str) -> str:
+    """Links to this page's numbers as files, for a writer or a meta-analysis."""
+    return (
+        f"**Download:** [the claims as CSV]({DATA}/{name}-claims.csv) · "
+        f"[the results file (JSON)]({DATA}/{name}.json), as committed "
+        f"(`site/results/{name}.json`)."
+    )
+
+
+CSV_FIELDS = (
+    "id",
+    "statement",
+    "source",
+    "confidence",
+    "paper",
+    "unit",
+    "percent",
+    "ours",
+    "plus_minus",
+    "n",
+    "n_and_plus_minus",
+    "note",
+    "criterion",
+    "verdict",
+    "rule_verdict",
+    "substitute_paper",
+    "substitute_ours",
+    "profile",
+    "commit",
+    "checked",
+    "page",
+)
+
+
+def claims_csv(results: dict[str, Any], record: dict[str, Any] | None) -> str:
+    """Every claim row of a page as CSV, the numbers as stored (fractions stay fractions: see
+    ``percent``), with what n and ± are, the verdict, the run's profile and commit."""
+    checks = claim_checks(record, results)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in results["claims"]:
+        ours = row.get("ours") or {}
+        sub = row.get("substitute") or {}
+        writer.writerow(
+            {
+                "id": row["id"],
+                "statement": row["statement"],
+                "source": row["source"],
+                "confidence": row.get("confidence", ""),
+                "paper": row["paper"],
+                "unit": row.get("unit", ""),
+                "percent": bool(row.get("percent")),
+                "ours": ours.get("value"),
+                "plus_minus": ours.get("std"),
+                "n": ours.get("n"),
+                "n_and_plus_minus": sample_text(results["replication"], row),
+                "note": ours.get("note", ""),
+                "criterion": row["criterion"],
+                "verdict": row["verdict"],
+                "rule_verdict": row.get("rule_verdict", row["verdict"]),
+                "substitute_paper": sub.get("paper", ""),
+                "substitute_ours": sub.get("ours", ""),
+                "profile": results["profile"],
+                "commit": _commit(results),
+                "checked": status(checks.get(row["id"], [])),
+                "page": page_link(results["replication"], row["id"]),
+            }
+        )
+    return out.getvalue()
 
 
 def checks_block(results: dict[str, Any], record: dict[str, Any] | None) -> str:
@@ -317,18 +621,29 @@ def checks_block(results: dict[str, Any], record: dict[str, Any] | None) -> str:
             if is_published(second, results) and not is_published(first, results)
             else (first, second)
         )
-        same = sum(1 for c in check["claims"] if c["verdicts"] == "same")
-        dirty = " (uncommitted changes)" if other.get("dirty") else ""
+        rows = check["claims"]
+        both = [c for c in rows if "not run" not in (c["first_verdict"], c["second_verdict"])]
+        same = sum(1 for c in both if c["verdicts"] == "same")
+        identical = (
+            f"{sum(1 for c in rows if c.get('identical'))} of {len(rows)} values identical, "
+            if check["kind"] == "regenerated"
+            else ""
+        )
+        unmeasured = (
+            f" ({len(rows) - len(both)} not measured on both sides, so not compared)"
+            if len(both) < len(rows)
+            else ""
+        )
         stale = (
             ""
             if is_published(published, results)
             else " (against an earlier published run, so not counted)"
         )
         lines.append(
-            f"- {describe(check, other)}: {same} of {len(check['claims'])} verdicts the "
-            f"same; the other run: `{other['file']}`, {other['profile']} profile, "
-            f"seed {other['seed']}, {other['device']}, commit "
-            f"`{str(other['commit'])[:7]}`{dirty}; "
+            f"- {describe(check, other)}: {identical}{same} of {len(both)} verdicts the "
+            f"same{unmeasured}; the other run: `{other['file']}`, {other['profile']} profile, "
+            f"seed {other['seed']}, {other['device']}, commit `{str(other['commit'])[:7]}` "
+            f"({check.get('code', 'same commit')}); "
             f"recorded {str(check.get('recorded_utc', ''))[:10]}{stale}"
         )
     for ref in record["references"]:
@@ -352,7 +667,9 @@ def provenance_block(results: dict[str, Any]) -> str:
         "Re-make every number on this page with:\n\n"
         f"```bash\n{p['command']}\n```\n\n"
         "| what | value |\n| --- | --- |\n"
-        f"| profile | `{p['profile']}` |\n"
+        f"| profile | `{p['profile']}`"
+        + (" (shortened CPU settings, standing in for `paper`)" if p["profile"] != "paper" else "")
+        + " |\n"
         f"| base seed; seeds | {p['base_seed']}; "
         f"{p['n_seeds'] if p['n_seeds'] is not None else '–'} |\n"
         f"| commit | `{commit}`{dirty} |\n"
@@ -391,6 +708,12 @@ def figures_block(figures: dict[str, str], name: str) -> str:
     )
 
 
+def figure_fragment(file: str, caption: str, name: str) -> str:
+    """One figure with its caption right under it, for a page that shows it on its own (the
+    landing page's heat map): the caption carries its key, so the reader has both together."""
+    return f"![{_cell(caption)}](figures/{name}/{file})\n/// caption\n{caption}\n///\n"
+
+
 def verdict_counts(results: dict[str, Any]) -> dict[str, int]:
     counts = dict.fromkeys(ICONS, 0)
     for row in results["claims"]:
@@ -422,8 +745,13 @@ def summary_table(loaded: dict[str, dict[str, Any]], replications: list[Replicat
             f"{_cell(format_ours(row))}{caveat(results, row)} | {ICONS[row['verdict']]} |"
             for row in results["claims"]
         ]
+        standin = (
+            f" (the `{results['profile']}` profile: shortened CPU settings)"
+            if results["profile"] != "paper"
+            else ""
+        )
         folds.append(
-            f'??? note "{r.year} · {r.title}: every claim"\n\n'
+            f'??? note "{r.year} · {r.title}: every claim{standin}"\n\n'
             + "\n".join("    " + x for x in rows)
             + "\n"
         )
@@ -490,9 +818,8 @@ def held_table(
 ) -> str:
     """The landing page's answer to "what held?": one line per era (its verdict tally, the claim
     it is remembered by, what has been checked twice), then the totals."""
-    legend = " · ".join(ICONS.values())
     lines = [
-        f"Verdicts: {legend}.",
+        legend(),
         "",
         '<div class="held" markdown>',
         "",
@@ -503,6 +830,8 @@ def held_table(
     for r in replications:
         results = loaded.get(r.name)
         era = f"**{r.year}** · [{r.title}]({r.name}.md)<br><small>{_cell(r.paper)}</small>"
+        if results is not None and (note := stand_in_text(results)):
+            era += f"<br><small>:material-alert-outline: {_cell(note)}</small>"
         if results is None:
             lines.append(f"| {era} | not run yet | {_headline_cell(r, None)} | – |")
             continue
@@ -534,6 +863,8 @@ def timeline(loaded: dict[str, dict[str, Any]], replications: list[Replication])
         else:
             counts = verdict_counts(results)
             tally = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+            if note := stand_in_text(results):
+                tally += f" ({note})"
         blocks.append(
             f"### {r.year} · [{r.title}]({r.name}.md)\n\n*{r.paper}*\n\n{r.summary}\n\n"
             f"**What re-running it shows:** {tally}.\n"
@@ -541,73 +872,46 @@ def timeline(loaded: dict[str, dict[str, Any]], replications: list[Replication])
     return "\n".join(blocks)
 
 
-def _speed(value: float, unit: str) -> str:
-    return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.3g} {unit}"
-
-
-def _read_bench(path: Path) -> dict[str, Any]:
-    try:
-        record = json.loads(path.read_text())
-        record["bench"], record["provenance"], record["replication"]  # noqa: B018
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
-        raise HypeError(
-            f"{path} is not a bench record ({error!r})", "re-run: nox -s bench -- NAME --publish"
-        ) from None
-    return record
-
-
-def performance_table(bench_dir: Path) -> str:
-    """One row per ratio of every published bench file (``site/results/bench/<name>-<device>.json``,
-    written by ``nox -s bench -- <name> --publish``), with its device, date, load and commit."""
-    files = sorted(bench_dir.glob("*.json")) if bench_dir.exists() else []
-    rows = []
-    for path in files:
-        record = _read_bench(path)
-        bench, p = record["bench"], record["provenance"]
-        if "ratios" not in bench:
-            raise HypeError(
-                f"{path} has no `ratios` (an older bench format)",
-                f"re-run: nox -s bench -- {record['replication']} --publish",
-            )
-        device = p["device"]
-        where = (
-            f"{device['count']} × {device['kind']} ({device['cpu']}, {device['cpu_count']} cores)"
-        )
-        load = bench.get("load_average_1_5_15_min")
-        commit = (p["git"]["commit"] or "unknown")[:7] + (" (dirty)" if p["git"]["dirty"] else "")
-        for ratio in bench["ratios"]:
-            mark = " (extrapolated)" if ratio.get("extrapolated") else ""
-            rows.append(
-                f"| {record['replication']} | {ratio['what']}{mark} "
-                f"| {_speed(ratio['ours'], ratio['unit'])} "
-                f"| {_speed(ratio['peer'], ratio['unit'])}: {ratio['peer_name']} "
-                f"| **{ratio['ratio']:.2f}x** | {where} | {bench.get('measured_utc', '–')} "
-                f"| {f'{load[0]:.2f}' if load else '–'} | `{commit}` |"
-            )
-    if not rows:
-        return '!!! note "Not run yet"\n    No bench has been published yet.\n'
-    return (
-        "| bench | what | ours | peer | speed ratio, ours ÷ peer | device | measured (UTC) "
-        "| load (1 min) | commit |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
-        + "\n".join(rows)
-        + "\n"
-    )
-
-
-def _load_paper_results(
+def _load_published_results(
     replication: Replication, results_dir: Path = RESULTS_DIR
 ) -> dict[str, Any] | None:
+    """The replication's published results, graded by today's claims and labelled (a claim on a
+    substitute setup: ``substitute``), or None without a file. A file of a profile the site does
+    not show, or whose stored config is not its profile's, is refused with one line."""
     path = results_dir / f"{replication.name}.json"
     if not path.exists():
         return None
     results = read_results(path)
-    if results["profile"] != "paper":
+    if results["profile"] not in shown_profiles(replication):
         raise HypeError(
-            f"{path} holds a {results['profile']!r} run; the site shows only `paper` runs",
+            f"{path} holds a {results['profile']!r} run; the site shows "
+            f"{' or '.join(shown_profiles(replication))} runs of {replication.name}",
             f"re-run: nox -s {replication.session}",
         )
+    check_profile(results, path)
     results.pop("figures", None)  # captions an older run stored: the build draws its own
-    return regrade(results, load_claims(replication.claims_file))  # verdicts by today's claims.toml
+    claims = load_claims(replication.claims_file)
+    results = regrade(results, claims)  # verdicts by today's claims.toml
+    return label_rows(results, {c.id: c for c in claims})
+
+
+def label_rows(results: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
+    """The rows with the verdict the site shows (``shared.claims.label``): a claim this run's
+    profile measured on a substitute setup reads ``substitute``, its rule's verdict kept in
+    ``rule_verdict`` and what was substituted in ``substitute``."""
+    rows = []
+    for row in results["claims"]:
+        claim = claims[row["id"]]
+        shown = label(claim, row["verdict"], results["profile"])
+        if shown != row["verdict"]:
+            row = {
+                **row,
+                "verdict": shown,
+                "rule_verdict": row["verdict"],
+                "substitute": claim.substituted(results["profile"]),
+            }
+        rows.append(row)
+    return {**results, "claims": rows}
 
 
 def _write(path: Path, text: str, written: list[Path]) -> None:
@@ -625,17 +929,34 @@ def included_fragments(docs: Path = DOCS) -> set[str]:
     return found
 
 
+def _build_commit() -> tuple[str, str]:
+    """The commit the site is built from and its year, for the project's ``@software`` entry."""
+    from shared.provenance import _git
+
+    commit = _git("rev-parse", "HEAD") or "unknown"
+    year = _git("log", "-1", "--format=%cd", "--date=format:%Y") or ""
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    return commit + (" (with uncommitted changes)" if dirty else ""), year
+
+
+def _project_version() -> str:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
 def write_site_fragments(results_dir: Path = RESULTS_DIR, docs: Path = DOCS) -> list[Path]:
-    """Write every generated fragment of the site and draw every figure of every published
-    results file (``docs/figures/<name>/``); returns the paths written, figures included.
-    ``results_dir`` and ``docs`` are the site's own folders unless a test points elsewhere."""
+    """Write every generated fragment of the site, draw every figure of every published results
+    file (``docs/figures/<name>/``) and put each page's downloads in ``docs/data/``; returns the
+    paths written. ``results_dir`` and ``docs`` are the site's own folders unless a test points
+    elsewhere."""
     written: list[Path] = []
-    generated, figures_dir = docs / "_generated", docs / "figures"
+    generated, figures_dir, data = docs / "_generated", docs / "figures", docs / DATA
     replications = all_replications()
     loaded = {
         r.name: res
         for r in replications
-        if (res := _load_paper_results(r, results_dir)) is not None
+        if (res := _load_published_results(r, results_dir)) is not None
     }
     records = {r.name: read_record(r.name, results_dir / "verification") for r in replications}
     for r in replications:
@@ -647,10 +968,26 @@ def write_site_fragments(results_dir: Path = RESULTS_DIR, docs: Path = DOCS) -> 
         written += [figures_dir / r.name / file for file in drawn]
         _write(folder / "claims.md", claims_table(results, records[r.name]), written)
         _write(folder / "provenance.md", provenance_block(results), written)
+        _write(folder / "profile.md", profile_banner(results), written)
         _write(folder / "figures.md", figures_block(drawn, r.name), written)
+        for file, caption in drawn.items():
+            _write(
+                folder / f"figure-{Path(file).stem}.md",
+                figure_fragment(file, caption, r.name),
+                written,
+            )
+        _write(data / f"{r.name}-claims.csv", claims_csv(results, records[r.name]), written)
+        data.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(results_dir / f"{r.name}.json", data / f"{r.name}.json")  # as committed
+        written.append(data / f"{r.name}.json")
         extra = r.module("report").fragments(results) if r.has("report") else {}
         for key, text in extra.items():
             _write(folder / f"{key}.md", text, written)
+    for stale in data.iterdir() if data.is_dir() else ():  # a replication no longer published
+        if stale.is_file() and stale not in written:
+            stale.unlink()
+    commit, year = _build_commit()
+    _write(generated / "software.md", software_block(_project_version(), commit, year), written)
     _write(generated / "held.md", held_table(loaded, replications, records), written)
     _write(generated / "summary.md", summary_table(loaded, replications), written)
     _write(generated / "timeline.md", timeline(loaded, replications), written)
@@ -660,3 +997,12 @@ def write_site_fragments(results_dir: Path = RESULTS_DIR, docs: Path = DOCS) -> 
         if path not in written:
             _write(path, NOT_RUN, written)
     return written
+
+
+def software_block(version: str, commit: str, year: str) -> str:
+    """cite.md's entry for the project: the version, and the commit this site was built from."""
+    return (
+        f"Version {version}, built from commit `{commit}`.\n\n"
+        '<div class="bibtex" markdown>\n\n'
+        f"```bibtex\n{software_bibtex(version, commit, year)}\n```\n\n</div>\n"
+    )

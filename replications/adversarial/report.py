@@ -11,6 +11,10 @@ from typing import Any
 from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3
 from shared.report import fmt
 
+# What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
+# row and in the Cite text (shared.report.sample_text). Every number here is from one run (n = 1).
+SAMPLES: tuple[tuple[str, str, str | None], ...] = ()
+
 
 def _paper(results: dict[str, Any]) -> dict[str, Any]:
     return {row["id"]: row for row in results["claims"]}

@@ -30,7 +30,11 @@ def heat_map(matrix: dict, outdir: Path) -> Path:
     ax = axes[0, 0]
     cmap = matplotlib.colormaps["RdYlGn_r"].copy()
     cmap.set_bad("#dddddd")
-    ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    # The key beside the map: colours are relative to each row's best, not absolute errors.
+    key = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02, ticks=[0, 0.5, 1])
+    key.ax.set_yticklabels(["row's best", "1.5x its error", "2x or worse"], fontsize=7)
+    key.set_label("colour: error relative to the row's best", fontsize=7)
     for i, p in enumerate(problems):
         for j, m in enumerate(methods):
             cell = matrix["cells"][p].get(m)
@@ -92,8 +96,10 @@ def make_figures(results: dict, outdir: Path) -> dict[Path, str]:
     drawn = {
         heat_map(tables["matrix"], outdir): (
             "Mean test error (%) of every method on every problem; the best of each row in bold. "
-            "Colour: how far each cell is from its row's best (green: the best; red: twice its "
-            "error or worse). Grey: the method does not apply (the CNN needs an image)."
+            "Colour is relative to each row's own best, not the error itself (key at the right): "
+            "green is the row's best, red twice its error or 20 points worse, so a green cell "
+            "can be a high error on a hard problem (CIFAR-10) and a red one a low error on an "
+            "easy one. Grey: the method does not apply (the CNN needs an image)."
         )
     }
     if tables["curves"]:

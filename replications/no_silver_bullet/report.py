@@ -6,6 +6,22 @@ from typing import Any
 
 from replications.no_silver_bullet.tables import best_methods, by_year
 
+# What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
+# row and in the Cite text (shared.report.sample_text).
+SAMPLES = (
+    (
+        "NSB-permuted-",
+        "seeds, each a fresh draw of the data and of every model",
+        "standard deviation over the seeds of each seed's change",
+    ),
+    (
+        "NSB-",
+        "seeds, each a fresh draw of the data and of every model",
+        "standard deviation of the error over the seeds",
+    ),
+)
+
+
 CURVE_TITLES = {"mnist": "MNIST", "letters": "letters (UCI)"}
 
 

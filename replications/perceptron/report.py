@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from shared.report import fmt
 
+# What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
+# row and in the Cite text (shared.report.sample_text).
+SAMPLES = (
+    ("PERC-R62-", "runs: every separable task x the seeds' presentation orders", None),
+    ("PERC-NOV-", "runs: every separable task x the seeds' presentation orders", None),
+    (
+        "PERC-MarkI-learns",
+        "seeds, each a new random wiring of the A-units and a new training order",
+        "standard deviation of the test accuracy over the seeds",
+    ),
+    ("PERC-MarkI-grows", "A-unit counts, each with its mean test accuracy over the seeds", None),
+    ("COVER-", "random dichotomies at each number of points P", None),
+)
+
 
 def fragments(results: dict) -> dict[str, str]:
     tables = results["tables"]

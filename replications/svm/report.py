@@ -12,6 +12,14 @@ from replications.svm.tables import (
 )
 from shared.report import fmt
 
+# What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
+# row and in the Cite text (shared.report.sample_text).
+SAMPLES = (
+    ("SVN-T2-d", "one-vs-rest machines (the value is their mean)", None),
+    ("SVN-USPS-trainerr", "one-vs-rest machines (the value is their mean)", None),
+    ("SVN-T3-SV", "one-vs-rest machines (the value is their mean)", None),
+)
+
 
 def _range(values: list) -> str:
     values = [v for v in values if v is not None]
