@@ -26,7 +26,7 @@ def heat_map(matrix: dict, outdir: Path) -> Path:
             if m in row:
                 excess = row[m]["mean"] - best
                 grid[i, j] = min(1.0, excess / max(best, 20.0 if best == 0 else best))
-    fig, axes = new_figure(7.6, 0.5 * len(problems) + 1.6)
+    fig, axes = new_figure(8.8, 0.5 * len(problems) + 1.6)  # wide enough for the key too
     ax = axes[0, 0]
     cmap = matplotlib.colormaps["RdYlGn_r"].copy()
     cmap.set_bad("#dddddd")
