@@ -532,6 +532,15 @@ def _ours_cell(results: dict[str, Any], row: dict[str, Any]) -> str:
     )
 
 
+def _ours_summary(results: dict[str, Any], row: dict[str, Any]) -> str:
+    """Our value for the landing page's tables: the value, its caveat, and in small type what
+    n counts and what ± is (the same words as the claim's row)."""
+    if not row.get("ours") or row["ours"]["value"] is None:
+        return _cell(format_ours(row))
+    words = sample_text(results["replication"], row)
+    return f"{_cell(_value(row))}{caveat(results, row)} <small>({_cell(words)})</small>"
+
+
 def downloads_line(name: str) -> str:
     """Links to this page's numbers as files, for a writer or a meta-analysis."""
     return (
@@ -742,7 +751,7 @@ def summary_table(loaded: dict[str, dict[str, Any]], replications: list[Replicat
         rows = ["| claim | paper | ours | verdict |", "| --- | --- | --- | --- |"]
         rows += [
             f"| [{row['id']}]({r.name}.md#{anchor(row['id'])}) | {_cell(format_paper(row))} | "
-            f"{_cell(format_ours(row))}{caveat(results, row)} | {ICONS[row['verdict']]} |"
+            f"{_ours_summary(results, row)} | {ICONS[row['verdict']]} |"
             for row in results["claims"]
         ]
         standin = (
@@ -803,7 +812,7 @@ def _headline_cell(r: Replication, results: dict[str, Any] | None) -> str:
         statement = next(c.statement for c in load_claims(r.claims_file) if c.id == claim_id)
         return f'<span class="claim-id">**{claim_id}**</span>: {_cell(statement)}<br>not run yet'
     row = next(row for row in results["claims"] if row["id"] == claim_id)
-    ours = _cell(format_ours(row)) + caveat(results, row)
+    ours = _ours_summary(results, row)
     return (
         f'[<span class="claim-id">**{claim_id}**</span>]({r.name}.md#{anchor(claim_id)})'
         f"{_flag(row)}: {_cell(row['statement'])}<br>"
@@ -831,7 +840,7 @@ def held_table(
         results = loaded.get(r.name)
         era = f"**{r.year}** · [{r.title}]({r.name}.md)<br><small>{_cell(r.paper)}</small>"
         if results is not None and (note := stand_in_text(results)):
-            era += f"<br><small>:material-alert-outline: {_cell(note)}</small>"
+            era += f"<br><small>**{_cell(note)}**</small>"
         if results is None:
             lines.append(f"| {era} | not run yet | {_headline_cell(r, None)} | – |")
             continue
