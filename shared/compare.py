@@ -21,6 +21,7 @@ from shared.claims import Claim, Measurement, grade, load_claims
 from shared.errors import HypeError
 from shared.registry import get
 from shared.results import read_results
+from shared.run_options import SCALED_DOWN
 
 
 @dataclass(frozen=True)
@@ -184,12 +185,9 @@ def print_comparison(comparison: Comparison) -> None:
     if comparison.differences:
         console.print(f"A and B differ in {comparison.describe(list(comparison.differences))}")
     console.print(table)
-    scaled = [p for p in dict.fromkeys(comparison.profiles) if p != "paper"]
-    if scaled:
-        console.print(
-            f"the {' and '.join(scaled)} profile is scaled down: its verdicts grade toy-scale "
-            "numbers against the paper's and say nothing of the paper's claims"
-        )
+    for profile in dict.fromkeys(comparison.profiles):
+        if profile != "paper":
+            console.print(SCALED_DOWN.format(profile=profile))
     console.print(f"A: {comparison.sides[0]}\nB: {comparison.sides[1]}")
     same = len(comparison.rows) - len(comparison.changed)
     console.print(
