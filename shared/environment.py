@@ -27,6 +27,8 @@ VARIABLES = {
     "HYPE_SOURCE_COMMIT": "the commit of a copy of the tree that has no git (recorded)",
     "HYPE_SOURCE_TREE_CLEAN": "1: that copy has no uncommitted changes",
     "HYPE_CHROMIUM": "the Chromium binary `nox -s site-check` drives",
+    "HYPE_SITE_URL": "the site's published address (https://...): citations and the sitemap\n"
+    "carry it (default: none, a page is named by its path)",
 }
 
 
@@ -97,6 +99,11 @@ def check_environment(environ: Mapping[str, str] | None = None) -> None:
             raise HypeError(
                 f"HYPE_SOURCE_COMMIT={value!r} is not a commit hash",
                 "set it to the output of `git rev-parse HEAD` where the copy was made",
+            )
+        elif name == "HYPE_SITE_URL" and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+            raise HypeError(
+                f"HYPE_SITE_URL={value!r} is not an http(s) address",
+                "set it to the site's address, e.g. https://USER.github.io/REPO/, or unset it",
             )
         elif name == "HYPE_CHROMIUM" and not (Path(value).is_file() and os.access(value, os.X_OK)):
             raise HypeError(

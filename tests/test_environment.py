@@ -18,6 +18,7 @@ def test_usable_values_pass(tmp_path):
             "HYPE_DEBUG": "1",
             "HYPE_SOURCE_COMMIT": "653e38c",
             "HYPE_SOURCE_TREE_CLEAN": "0",
+            "HYPE_SITE_URL": "https://example.github.io/history-of-hype/",
             "HYPE_CACHE": "",  # empty: as if unset
             "PATH": "/usr/bin",  # not ours
         }
@@ -36,6 +37,7 @@ def test_usable_values_pass(tmp_path):
         ("HYPE_SOURCE_TREE_CLEAN", "yes", "is not 0 or 1"),
         ("HYPE_SOURCE_COMMIT", "main", "is not a commit hash"),
         ("HYPE_CHROMIUM", "{tmp}", "is not an executable file"),
+        ("HYPE_SITE_URL", "example.org/hype", "is not an http"),
     ],
 )
 def test_an_unusable_value_is_one_line_with_the_fix(tmp_path, name, value, said):
