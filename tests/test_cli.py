@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -153,6 +154,7 @@ def test_gpu_requested_without_one_is_one_line_before_any_work(tmp_path, monkeyp
     if jax.default_backend() == "gpu":
         pytest.skip("this machine has a GPU")
     _run_must_not_start(monkeypatch)
+    monkeypatch.setenv("JAX_PLATFORMS", os.environ.get("JAX_PLATFORMS", ""))  # main sets cuda
     argv = ["replicate", "xor", "--profile", "smoke", "--device", "gpu"]
     assert cli.main([*argv, "--out", str(tmp_path / "x.json")]) == 2
     err = capsys.readouterr().err
