@@ -332,9 +332,9 @@ def report_command(verbose: bool = False) -> None:
     )
     missing = [r.name for r in all_replications() if not (RESULTS_DIR / f"{r.name}.json").exists()]
     if missing:
+        pages = "its page says" if len(missing) == 1 else "their pages say"
         print(
-            f"warning: no published results for {', '.join(missing)}: "
-            "their pages say 'Not run yet'",
+            f"warning: no published results for {', '.join(missing)}: {pages} 'Not run yet'",
             file=sys.stderr,
         )
 

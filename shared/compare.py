@@ -183,11 +183,12 @@ def print_comparison(comparison: Comparison) -> None:
         )
     console = Console()
     if comparison.differences:
-        console.print(f"A and B differ in {comparison.describe(list(comparison.differences))}")
+        differ = comparison.describe(list(comparison.differences))
+        console.print(f"A and B differ in {differ}", soft_wrap=True)  # one line, never wrapped
     console.print(table)
     for profile in dict.fromkeys(comparison.profiles):
         if profile != "paper":
-            console.print(SCALED_DOWN.format(profile=profile))
+            console.print(SCALED_DOWN.format(profile=profile), soft_wrap=True)
     console.print(f"A: {comparison.sides[0]}\nB: {comparison.sides[1]}")
     same = len(comparison.rows) - len(comparison.changed)
     console.print(
