@@ -72,22 +72,23 @@ def check_device(device: str) -> None:
     """``--device gpu`` without a usable GPU stops here, before any work."""
     if device != "gpu":
         return
-    fix = (
-        "drop --device gpu to run on the CPU, or install the CUDA build of JAX "
-        "(nox does: `nox -s replicate-NAME -- --device gpu`)"
-    )
-    if not any(importlib.util.find_spec(f"jax_cuda{v}_plugin") for v in (12, 13)):
-        raise HypeError("--device gpu, but the CUDA build of JAX is not installed", fix)
     import jax
 
     try:
         gpus = jax.devices("gpu")
-    except Exception as error:  # RuntimeError, or (jax 0.10) an AssertionError with no message
-        gpus, reason = [], (str(error).splitlines() or [type(error).__name__])[0][:160]
+    except Exception as error:  # RuntimeError, or (jax 0.10, no CUDA plugin) a bare AssertionError
+        gpus, reason = [], (str(error).splitlines() or [""])[0][:160]
+        if not reason:  # say what the empty message means, where we can tell
+            cuda = any(importlib.util.find_spec(f"jax_cuda{v}_plugin") for v in (12, 13))
+            reason = type(error).__name__ if cuda else "the CUDA build of JAX is not installed"
     else:
         reason = "JAX sees none"
     if not gpus:
-        raise HypeError(f"--device gpu, but no GPU is usable ({reason})", fix)
+        raise HypeError(
+            f"--device gpu, but no GPU is usable ({reason})",
+            "drop --device gpu to run on the CPU, or install the CUDA build of JAX "
+            "(nox does: `nox -s replicate-NAME -- --device gpu`)",
+        )
 
 
 def long_run_control(

@@ -162,8 +162,9 @@ def test_gpu_requested_without_one_is_one_line_before_any_work(tmp_path, monkeyp
     assert not tmp_path.joinpath("x.json").exists()
 
 
-def test_a_gpu_backend_failing_with_an_empty_assertion_is_one_line(tmp_path, monkeypatch, capsys):
-    """jax 0.10 with the CUDA plugin but no usable GPU: ``jax.devices("gpu")`` fails with a bare
+@pytest.mark.parametrize("plugin", [True, False])
+def test_a_gpu_backend_failing_with_an_empty_assertion_is_one_line(plugin, monkeypatch):
+    """jax 0.10 without a usable CUDA backend: ``jax.devices("gpu")`` fails with a bare
     AssertionError (no message) rather than a RuntimeError."""
     import importlib.util
 
@@ -176,10 +177,15 @@ def test_a_gpu_backend_failing_with_an_empty_assertion_is_one_line(tmp_path, mon
     monkeypatch.setattr(
         importlib.util,
         "find_spec",
-        lambda name, *a: object() if name == "jax_cuda12_plugin" else real_find_spec(name, *a),
+        lambda name, *a: (
+            (object() if plugin else None)
+            if name.startswith("jax_cuda")
+            else real_find_spec(name, *a)
+        ),
     )
     monkeypatch.setattr(jax, "devices", no_backend)
-    with pytest.raises(cli.HypeError, match=r"no GPU is usable \(AssertionError\)"):
+    reason = "AssertionError" if plugin else "the CUDA build of JAX is not installed"
+    with pytest.raises(cli.HypeError, match=rf"no GPU is usable \({reason}\) -> drop"):
         cli.check_device("gpu")
 
 
