@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import UTC, datetime
 
 from shared import compile_cache
 from shared.destinations import RUNS_DIR
+from shared.environment import check_environment
 from shared.errors import HypeError
-from shared.registry import RESULTS_DIR, ROOT, all_replications, get
+from shared.registry import RESULTS_DIR, all_replications, get
 from shared.results import write_results
 from shared.xla import configure
 
@@ -46,11 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         help="write into site/results/bench/ (default: runs/bench/)",
     )
     args = parser.parse_args(argv)
-    compile_cache.configure(enabled=False)  # before JAX starts: compile times stay a first run's
-    configure()  # before JAX starts
-    from shared.provenance import device_info, git_state, package_versions  # imports JAX
-
     try:
+        check_environment()
+        compile_cache.configure(enabled=False)  # before JAX starts: compile stays a first run's
+        configure()  # before JAX starts
+        from shared.provenance import device_info, git_state, package_versions  # imports JAX
+
         chosen = [get(n) for n in args.names] if args.names else all_replications()
         for replication in chosen:
             if not replication.has("bench"):
@@ -76,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             folder = RESULTS_DIR / "bench" if args.publish else RUNS_DIR / "bench"
             path = folder / f"{replication.name}-{record['provenance']['device']['platform']}.json"
             write_results(path, record)
-            print(f"wrote {path.relative_to(ROOT)}")
+            print(f"wrote {os.path.relpath(path)}")
             print(f"compilation: {COMPILATION}")
             print(json.dumps(measured, indent=1))
     except HypeError as error:
