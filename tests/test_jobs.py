@@ -250,3 +250,28 @@ def test_the_page_of_a_stopped_run_says_which_stages_are_in(tmp_path, monkeypatc
     assert "jobs done" in rows["AX-lrn-cifar"]["ours"]["note"]
     drawn = {path.name for path in figures.make_figures(results, tmp_path / "figures")}
     assert drawn == {"fig1_relu_tanh.png", "fig1_sweeps.png"}
+
+
+def test_the_measured_time_of_a_carried_run_is_its_jobs_hours(tmp_path) -> None:
+    from shared.registry import measured_runtime
+
+    job = {"wall_seconds": 5400.0, "cpu_threads": 1}
+    results = {
+        "provenance": {
+            "wall_seconds": {"total": 60.0},  # this session's stretch only
+            "device": {"platform": "cpu", "cpu_count": 2, "cpu": "AMD EPYC"},
+            "jobs": {"fig1": [job, job], "lrn_pool": [job]},
+        },
+        "tables": {"pending": {"lrn_pool": {"done": 1, "total": 9}}},
+    }
+    path = tmp_path / "alexnet.json"
+    path.write_text(json.dumps(results))
+    assert measured_runtime(path) == (
+        "4.5 h of jobs on a 2-core AMD EPYC CPU, 1 thread(s) per job so far "
+        "(3 jobs finished, 8 to go)"
+    )
+    del results["tables"]["pending"]
+    path.write_text(json.dumps(results))
+    assert measured_runtime(path).startswith("4.5 h of jobs on") and "so far" not in (
+        measured_runtime(path)
+    )
