@@ -101,7 +101,9 @@ def measured_runtime(path: Path) -> str:
     if not jobs:
         return f"{_duration(seconds)} on {where}"
     threads = {job.get("cpu_threads") for job in jobs}
-    per_job = f", {threads.pop()} thread(s) per job" if len(threads) == 1 else ""
+    per_job = (
+        f", {min(threads)} thread(s) per job" if len(threads) == 1 and None not in threads else ""
+    )
     total = sum(float(job["wall_seconds"]) for job in jobs)
     done = f"{_duration(total)} of jobs on {where}{per_job}"
     if pending:
