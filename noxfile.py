@@ -18,7 +18,10 @@ from pathlib import Path
 import nox
 
 sys.path.insert(0, str(Path(__file__).parent))
-from shared.registry import all_replications  # noqa: E402  (reads TOML only: no JAX needed here)
+# These read TOML, JSON and argparse only: nothing needs to be installed for `nox -l` or `--help`.
+from shared.registry import all_replications  # noqa: E402
+from shared.run_options import nox_parser  # noqa: E402
+from shared.runtimes import profile_times  # noqa: E402
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
@@ -42,47 +45,32 @@ def install(session: nox.Session, *extras: str) -> None:
         session.install("-e", f".[{','.join(extras)}]" if extras else ".")
 
 
-def replication_options(session: nox.Session) -> tuple[list[str], list[str]]:
-    """Parse the options after ``--`` (so a typo fails here, with a clear message); returns the
-    CLI options and the extras to install (``cuda`` for ``--device gpu``). ``--help`` shows the
-    CLI's own help and ends the session successfully."""
+def replication_options(session: nox.Session, *, out: bool = True) -> list[str]:
+    """Check the options after ``--`` against the CLI's own definitions (``shared.run_options``:
+    nox accepts exactly what the CLI accepts), so a typo fails here in one line; ``--help``
+    shows that help in nox's form and ends the session. Returns the extras to install
+    (``cuda`` for ``--device gpu``); the options go to the CLI as they were given."""
+    parser = nox_parser(session.name, out=out)
     if {"-h", "--help"} & set(session.posargs):
-        install(session)
-        session.run("python", "-m", "shared.cli", "replicate", "--help")
+        print(parser.format_help())
         session.skip("help shown")
-    parser = argparse.ArgumentParser(prog=f"nox -s {session.name} --", add_help=False)
-    parser.add_argument("--profile", default="paper")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--seeds", type=int, default=None)
-    parser.add_argument("--device", choices=("auto", "cpu", "gpu"), default="auto")
-    parser.add_argument("--publish", action="store_true")
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--stop-after", default=None)
-    args, unknown = parser.parse_known_args(session.posargs)
+    see = f"(see `nox -s {session.name} -- --help`)"
+    try:
+        args, unknown = parser.parse_known_args(session.posargs)
+    except argparse.ArgumentError as error:
+        session.error(f"{error} {see}")
     if unknown:
-        session.error(
-            f"unknown option(s) after `--`: {' '.join(unknown)} "
-            f"(see `nox -s {session.name} -- --help`)"
-        )
+        session.error(f"unknown option(s) after `--`: {' '.join(unknown)} {see}")
     if args.device == "gpu" and shutil.which("nvidia-smi") is None:
         session.error(
             "--device gpu, but no NVIDIA GPU here (nvidia-smi is not on PATH): drop --device gpu"
         )
-    options = ["--profile", args.profile, "--seed", str(args.seed), "--device", args.device]
-    if args.seeds is not None:
-        options += ["--seeds", str(args.seeds)]
-    if args.publish:
-        options.append("--publish")
-    if args.workers is not None:
-        options += ["--workers", str(args.workers)]
-    if args.stop_after is not None:
-        options += ["--stop-after", args.stop_after]
-    return options, ["cuda"] if args.device == "gpu" else []
+    return ["cuda"] if args.device == "gpu" else []
 
 
 def _make_replicate_session(name: str, doc: str) -> None:
     def replicate(session: nox.Session) -> None:
-        options, extras = replication_options(session)
+        extras = replication_options(session)
         install(session, *extras)
         session.run(
             "python",
@@ -90,7 +78,7 @@ def _make_replicate_session(name: str, doc: str) -> None:
             "shared.cli",
             "replicate",
             name,
-            *options,
+            *session.posargs,
             env={k: v for k in PASSED_ENV if (v := session.env.get(k))},
         )
 
@@ -101,18 +89,15 @@ def _make_replicate_session(name: str, doc: str) -> None:
 
 
 for _r in all_replications():
-    _make_replicate_session(
-        _r.name,
-        f"{_r.title} ({_r.paper}); published paper run: {_r.runtime}. "
-        "Options: -- --profile paper|smoke (adversarial: also cpu) --seed S --seeds N "
-        "--device auto|cpu|gpu --publish --workers N --stop-after 2h --help",
-    )
+    _times = "; ".join(f"{p}: {t}" for p, t in profile_times(_r).items())
+    _make_replicate_session(_r.name, f"{_r.title} ({_r.paper}); {_times}; options: -- --help")
 
 
 @nox.session(name="replicate-all", default=False, tags=["replicate"])
 def replicate_all(session: nox.Session) -> None:
-    """Every replication in turn, oldest first (hours on a CPU)."""
-    options, extras = replication_options(session)
+    """Every replication in turn, oldest first (hours on a CPU); the options of replicate-NAME
+    but --out."""
+    extras = replication_options(session, out=False)
     install(session, *extras)
     for r in all_replications():
         session.run(
@@ -121,16 +106,17 @@ def replicate_all(session: nox.Session) -> None:
             "shared.cli",
             "replicate",
             r.name,
-            *options,
+            *session.posargs,
             env={k: v for k in PASSED_ENV if (v := session.env.get(k))},
         )
 
 
 @nox.session(default=False)
 def compare(session: nox.Session) -> None:
-    """Two results files claim by claim: values, verdicts, difference, within tolerance (exit 1 if a verdict changes)."""  # noqa: E501
-    if len(session.posargs) != 2:
-        session.error("usage: nox -s compare -- A.json B.json")
+    """Two results files claim by claim: values, verdicts, difference, within tolerance (exit 1 if a verdict changes; files of another profile or seed count need --force)."""  # noqa: E501
+    files = [arg for arg in session.posargs if not arg.startswith("-")]
+    if len(files) != 2 or set(session.posargs) - {*files, "--force"}:
+        session.error("usage: nox -s compare -- A.json B.json [--force]")
     install(session)
     session.run("python", "-m", "shared.cli", "compare", *session.posargs)
 
@@ -174,9 +160,11 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def site(session: nox.Session) -> None:
-    """Grade and draw from site/results/*.json into the pages, then `mkdocs build --strict` (a minute)."""  # noqa: E501
+    """Grade and draw from site/results/*.json into the pages, then `mkdocs build --strict` (a minute; -- --verbose lists the files written)."""  # noqa: E501
+    if set(session.posargs) - {"--verbose"}:
+        session.error("usage: nox -s site [-- --verbose]")
     install(session, "site")
-    session.run("python", "-m", "shared.cli", "report")
+    session.run("python", "-m", "shared.cli", "report", *session.posargs)
     session.run("mkdocs", "build", "--strict", "-f", "site/mkdocs.yml", env=SITE_ENV)
 
 

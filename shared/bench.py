@@ -9,21 +9,32 @@ measured in full, ``extrapolated: true``. The site's performance page shows thos
 The results go to ``runs/bench/<name>-<device>.json`` with provenance; ``--publish`` writes them to
 ``site/results/bench/<name>-<device>.json`` instead (the site's performance numbers, one file
 per device kind). Nothing here is a timed test.
+
+JAX's persistent compilation cache is off here (``shared.compile_cache``), so a figure that
+includes our compilation is a first run's, whatever ran before; each record says which those are.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import UTC, datetime
 
+from shared import compile_cache
 from shared.destinations import RUNS_DIR
+from shared.environment import check_environment
 from shared.errors import HypeError
-from shared.provenance import device_info, git_state, package_versions
-from shared.registry import RESULTS_DIR, ROOT, all_replications, get
+from shared.registry import RESULTS_DIR, all_replications, get
 from shared.results import write_results
 from shared.xla import configure
+
+COMPILATION = (
+    "our compilation is included only where a figure says so (a key ending in _with_compile, a "
+    "ratio row 'our compilation included'), measured with the persistent compilation cache off, "
+    "as a first run pays it; every other figure is of programs already compiled"
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,8 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         help="write into site/results/bench/ (default: runs/bench/)",
     )
     args = parser.parse_args(argv)
-    configure()  # before JAX starts
     try:
+        check_environment()
+        compile_cache.configure(enabled=False)  # before JAX starts: compile stays a first run's
+        configure()  # before JAX starts
+        from shared.provenance import device_info, git_state, package_versions  # imports JAX
+
         chosen = [get(n) for n in args.names] if args.names else all_replications()
         for replication in chosen:
             if not replication.has("bench"):
@@ -50,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== {replication.name}", flush=True)
             measured = replication.module("bench").run()
             measured["measured_utc"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+            measured["compilation"] = COMPILATION
             record = {
                 "schema": 1,
                 "replication": replication.name,
@@ -63,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             folder = RESULTS_DIR / "bench" if args.publish else RUNS_DIR / "bench"
             path = folder / f"{replication.name}-{record['provenance']['device']['platform']}.json"
             write_results(path, record)
-            print(f"wrote {path.relative_to(ROOT)}")
+            print(f"wrote {os.path.relpath(path)}")
+            print(f"compilation: {COMPILATION}")
             print(json.dumps(measured, indent=1))
     except HypeError as error:
         print(f"error: {error}", file=sys.stderr)

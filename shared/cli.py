@@ -16,9 +16,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shared.environment import check_environment
 from shared.errors import HypeError
 from shared.jobs import controlled
-from shared.registry import Replication, all_replications, get
+from shared.registry import RESULTS_DIR, Replication, all_replications, get
+from shared.run_options import SCALED_DOWN, add_run_options, epilog
+from shared.runtimes import profile_times
 
 if TYPE_CHECKING:
     from shared.claims import Measurement
@@ -40,36 +43,6 @@ INSTALL = (
     "install the project first: `pip install -e .` in the repository (or run through nox: "
     "`pip install nox uv`, then `nox -s replicate-xor`)"
 )
-ENVIRONMENT = """\
-environment variables:
-  HYPE_DATA_MIRROR     folder holding the upstream data files under their own names
-                       (e.g. mnist/train-images-idx3-ubyte.gz); searched before any download
-  HYPE_DATA_DIR        the data cache (default: the user cache folder)
-  HYPE_STATE_DIR       where long runs keep their state: finished jobs and checkpoints
-                       (default: state/ in the repository, meant to be committed)
-  HYPE_DEBUG=1         show the traceback of an internal error
-"""
-
-
-def epilog() -> str:
-    lines = ["replications (name, year, measured time of the published paper run):"]
-    for r in all_replications():
-        lines.append(f"  {r.name:17}{r.year}  {r.runtime}")
-    lines += [
-        "",
-        "profiles: paper (the paper's scale; published) and smoke (seconds, for tests);",
-        "  adversarial also has cpu (shortened for a CPU; published, as cpu, until a paper run is)",
-        "",
-        ENVIRONMENT,
-        "examples:",
-        "  python -m shared.cli replicate xor --profile smoke      # seconds, into runs/",
-        "  python -m shared.cli replicate perceptron               "
-        "# paper scale: publishes from a clean tree",
-        "  python -m shared.cli replicate alexnet --device gpu     # stop at once if no GPU",
-        "  python -m shared.cli compare site/results/svm.json runs/svm/<run>/svm.json",
-        "  python -m shared.cli list",
-    ]
-    return "\n".join(lines)
 
 
 def missing_packages() -> list[str]:
@@ -96,15 +69,18 @@ def make_config(replication: Replication, profile: str, n_seeds: int | None) -> 
 
 
 def check_device(device: str) -> None:
-    """``--device gpu`` without a GPU stops here, before any work."""
+    """``--device gpu`` without a usable GPU stops here, before any work."""
     if device != "gpu":
         return
     import jax
 
     try:
         gpus = jax.devices("gpu")
-    except RuntimeError as error:
-        gpus, reason = [], str(error).splitlines()[0][:160]
+    except Exception as error:  # RuntimeError, or (jax 0.10, no CUDA plugin) a bare AssertionError
+        gpus, reason = [], (str(error).splitlines() or [""])[0][:160]
+        if not reason:  # say what the empty message means, where we can tell
+            cuda = any(importlib.util.find_spec(f"jax_cuda{v}_plugin") for v in (12, 13))
+            reason = type(error).__name__ if cuda else "the CUDA build of JAX is not installed"
     else:
         reason = "JAX sees none"
     if not gpus:
@@ -197,12 +173,6 @@ def replicate(
     beside it (``where.figures``). The site does not read those figures: its build draws every
     figure again from the published results file (``report``), so a caption or colour changed
     later needs no re-run."""
-    from shared import destinations
-    from shared.claims import load_claims
-    from shared.datasets.needs import require
-    from shared.provenance import collect, git_state
-    from shared.results import build_results, write_results
-
     replication = get(name)
     if not 0 <= seed < 2**32:  # jax.random.key keeps 32 bits of a seed
         raise HypeError(
@@ -210,6 +180,14 @@ def replicate(
         )
     if n_seeds is not None and n_seeds < 1:
         raise HypeError(f"--seeds must be >= 1, got {n_seeds}", "pass a positive integer")
+    check_device(device)  # before the imports below start JAX on whatever device there is
+
+    from shared import destinations
+    from shared.claims import load_claims
+    from shared.datasets.needs import require
+    from shared.provenance import collect, git_state
+    from shared.results import build_results, write_results
+
     claims = load_claims(replication.claims_file)
     config = make_config(replication, profile, n_seeds)
     git = git_state(f"replications/{replication.name}")
@@ -223,7 +201,6 @@ def replicate(
         out=out,
     )
     destinations.check_writable(where.results.parent, where.figures)
-    check_device(device)
     ctl = long_run_control(
         replication,
         config,
@@ -278,8 +255,9 @@ def replicate(
 def print_claims(
     results: dict[str, Any], path: Path, reason: str = "", figures: Path | None = None
 ) -> None:
-    """The claims table, readable at 80 columns: ids never cut, the criterion wraps; then where
-    the results (and the figures, when drawn) went."""
+    """The claims table, readable at 80 columns: ids never cut, the criterion wraps; a scaled-down
+    profile's table says under it that its verdicts mean nothing for the paper; then where the
+    results (and the figures, when drawn) went."""
     from rich.console import Console
     from rich.table import Table
 
@@ -287,7 +265,13 @@ def print_claims(
 
     colours = {"reproduced": "green", "partly": "yellow", "not reproduced": "red", "not run": "dim"}
     widest = max((len(row["id"]) for row in results["claims"]), default=5)
-    table = Table(title=f"{results['replication']} ({results['profile']} profile)", expand=False)
+    profile = results["profile"]
+    table = Table(
+        title=f"{results['replication']} ({profile} profile)",
+        caption=None if profile == "paper" else SCALED_DOWN.format(profile=profile),
+        caption_justify="left",
+        expand=False,
+    )
     table.add_column("claim", no_wrap=True, min_width=widest)
     table.add_column("paper", overflow="fold")
     table.add_column("ours", overflow="fold")
@@ -316,12 +300,44 @@ def print_claims(
         console.print(f"figures in {os.path.relpath(figures)}/")
 
 
-def compare_command(first: Path, second: Path) -> int:
+def compare_command(first: Path, second: Path, force: bool = False) -> int:
+    """Exit 1 when a verdict changed; files of another profile or seed count are refused (exit
+    2) unless ``force``."""
     from shared.compare import compare, print_comparison
 
     comparison = compare(first, second)
+    if comparison.not_comparable and not force:
+        raise HypeError(
+            f"A and B differ in {comparison.describe(comparison.not_comparable)}: their numbers "
+            "are not at one scale",
+            "compare runs of one profile and seed count, or pass --force",
+        )
     print_comparison(comparison)
     return 1 if comparison.changed else 0
+
+
+def report_command(verbose: bool = False) -> None:
+    """Write the site's fragments and figures; say how many, where, and what is missing (every
+    path with ``verbose``)."""
+    from shared.report import DOCS, write_site_fragments
+
+    written = write_site_fragments()
+    if verbose:
+        for path in written:
+            print(os.path.relpath(path))
+    figures = sum(1 for path in written if DOCS / "figures" in path.parents)
+    print(
+        f"wrote {len(written) - figures} fragments to {os.path.relpath(DOCS / '_generated')}/ "
+        f"and {figures} figures to {os.path.relpath(DOCS / 'figures')}/"
+        + ("" if verbose else " (--verbose lists them)")
+    )
+    missing = [r.name for r in all_replications() if not (RESULTS_DIR / f"{r.name}.json").exists()]
+    if missing:
+        pages = "its page says" if len(missing) == 1 else "their pages say"
+        print(
+            f"warning: no published results for {', '.join(missing)}: {pages} 'Not run yet'",
+            file=sys.stderr,
+        )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -339,55 +355,22 @@ def parser() -> argparse.ArgumentParser:
         epilog=epilog(),
     )
     run.add_argument("name", help="replication name, e.g. perceptron or random-forest")
-    run.add_argument(
-        "--profile", default="paper", help="paper (the paper's scale, default) or smoke (seconds)"
-    )
-    run.add_argument(
-        "--seed", type=int, default=0, help="base seed; every key derives from it (default 0)"
-    )
-    run.add_argument(
-        "--seeds", type=int, default=None, help="number of seeds/repeats (default: the profile's)"
-    )
-    run.add_argument(
-        "--device",
-        choices=("auto", "cpu", "gpu"),
-        default="auto",
-        help="where JAX runs (default: auto); gpu stops at once if there is none",
-    )
-    run.add_argument(
-        "--publish",
-        action="store_true",
-        help="publish a paper run into site/results even from a modified tree (recorded)",
-    )
-    run.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help="long runs (alexnet): jobs trained side by side, one thread each on a CPU "
-        "(default: one per core; 2 single-thread workers train 1.6x faster than 1 two-thread "
-        "one on a 2-core CPU)",
-    )
-    run.add_argument(
-        "--stop-after",
-        default=None,
-        metavar="DURATION",
-        help="long runs: stop at the last epoch boundary before DURATION (2h, 90m, 1h30m) with "
-        "every state saved; the same command continues",
-    )
-    run.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="results path (default: chosen by profile, see above)",
-    )
+    add_run_options(run)
     compare = commands.add_parser(
-        "compare", help="compare two results files claim by claim (exit 1 if a verdict changes)"
+        "compare",
+        help="compare two results files claim by claim (exit 1 if a verdict changes)",
     )
     compare.add_argument("first", type=Path)
     compare.add_argument("second", type=Path)
-    commands.add_parser(
+    compare.add_argument(
+        "--force",
+        action="store_true",
+        help="compare files of different profiles or seed counts (refused otherwise)",
+    )
+    report = commands.add_parser(
         "report", help="write the site's generated fragments and draw its figures from site/results"
     )
+    report.add_argument("--verbose", action="store_true", help="list every file written")
     commands.add_parser("list", help="the replications, their commands and measured run times")
     return main_parser
 
@@ -395,14 +378,17 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        check_environment()
         if args.command in ("replicate", "compare", "report") and (missing := missing_packages()):
             raise HypeError(
                 f"the project's dependencies are not installed ({', '.join(missing)} missing)",
                 INSTALL,
             )
         if args.command == "replicate":
+            from shared import compile_cache
             from shared.xla import configure
 
+            compile_cache.configure()  # before JAX starts: it reads these settings once
             configure(args.device)  # before JAX starts: XLA reads its flags once
             replicate(
                 args.name,
@@ -416,18 +402,13 @@ def main(argv: list[str] | None = None) -> int:
                 stop_after=args.stop_after,
             )
         elif args.command == "compare":
-            return compare_command(args.first, args.second)
+            return compare_command(args.first, args.second, args.force)
         elif args.command == "report":
-            from shared.report import write_site_fragments
-
-            for path in write_site_fragments():
-                print(os.path.relpath(path))
+            report_command(args.verbose)
         else:
             for r in all_replications():
-                print(
-                    f"{r.name:17}{r.year}  {r.paper}\n"
-                    f"{'':22}nox -s {r.session}  (paper run: {r.runtime})"
-                )
+                times = "; ".join(f"{p} {t}" for p, t in profile_times(r).items())
+                print(f"{r.name:17}{r.year}  {r.paper}\n{'':22}nox -s {r.session}  ({times})")
     except HypeError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -441,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 130
     except Exception as error:  # a bug, not a user error: one line unless asked for more
-        if os.environ.get("HYPE_DEBUG"):
+        if os.environ.get("HYPE_DEBUG") == "1":
             raise
         print(
             f"internal error: {type(error).__name__}: {error} "

@@ -5,6 +5,10 @@ changed measurement, not a changed tolerance). For each claim: both values, both
 the difference, and whether the difference is within the claim's own tolerance band (for a
 ``within`` claim; threshold and ``holds`` claims compare their verdicts). This is how a re-run
 is checked against the published file, one device against another, one seed against another.
+
+What else differs between the two runs (profile, seed, seed count, device, code) is said first,
+in one line. Runs of another profile or seed count measure at another scale, so the CLI refuses
+them unless asked (``--force``).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from shared.claims import Claim, Measurement, grade, load_claims
 from shared.errors import HypeError
 from shared.registry import get
 from shared.results import read_results
+from shared.run_options import SCALED_DOWN
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,11 @@ class Row:
         return self.first_verdict != self.second_verdict
 
 
+# What two runs may differ in beyond their numbers; those in SCALE change what is measured.
+ASPECTS = ("profile", "seed", "seed count", "device", "code")
+SCALE = ("profile", "seed count")
+
+
 @dataclass
 class Comparison:
     replication: str
@@ -41,10 +51,24 @@ class Comparison:
     second: Path
     rows: list[Row] = field(default_factory=list)
     sides: tuple[str, str] = ("", "")  # one line of provenance each
+    profiles: tuple[str, str] = ("paper", "paper")
+    differences: dict[str, tuple[str, str]] = field(default_factory=dict)  # aspect -> (A, B)
 
     @property
     def changed(self) -> list[Row]:
         return [row for row in self.rows if row.changed]
+
+    @property
+    def not_comparable(self) -> list[str]:
+        """The aspects that put the two runs at different scales."""
+        return [aspect for aspect in SCALE if aspect in self.differences]
+
+    def describe(self, aspects: list[str]) -> str:
+        """``profile (A smoke, B paper), seed (A 0, B 1)``."""
+        return ", ".join(
+            f"{aspect} (A {self.differences[aspect][0]}, B {self.differences[aspect][1]})"
+            for aspect in aspects
+        )
 
 
 def _measurement(row: dict[str, Any] | None) -> Measurement | None:
@@ -66,6 +90,27 @@ def _side(results: dict[str, Any]) -> str:
         f"commit {str(p['git'].get('commit'))[:7]}"
         f"{' (dirty)' if p['git'].get('dirty') else ''}, {device}"
     )
+
+
+def aspects(results: dict[str, Any]) -> dict[str, str]:
+    """Each of ``ASPECTS`` of one run, as a short text."""
+    p = results["provenance"]
+    device = p["device"]
+    git = p["git"]
+    return {
+        "profile": results["profile"],
+        "seed": str(p["base_seed"]),
+        "seed count": str(p["n_seeds"]),
+        "device": f"{device['count']} x {device['kind']}"
+        + (f" ({device['cpu']})" if device["platform"] == "cpu" else ""),
+        "code": str(git["commit"])[:7] + (" with changes" if git["dirty"] else ""),
+    }
+
+
+def differences(a: dict[str, Any], b: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """``{aspect: (A's, B's)}`` for every aspect in which the two runs differ."""
+    first, second = aspects(a), aspects(b)
+    return {k: (first[k], second[k]) for k in ASPECTS if first[k] != second[k]}
 
 
 def compare_row(claim: Claim, a: Measurement | None, b: Measurement | None) -> Row:
@@ -94,7 +139,14 @@ def compare(first: Path, second: Path) -> Comparison:
     claims = load_claims(get(a["replication"]).claims_file)
     rows_a = {row["id"]: row for row in a["claims"]}
     rows_b = {row["id"]: row for row in b["claims"]}
-    comparison = Comparison(a["replication"], first, second, sides=(_side(a), _side(b)))
+    comparison = Comparison(
+        a["replication"],
+        first,
+        second,
+        sides=(_side(a), _side(b)),
+        profiles=(a["profile"], b["profile"]),
+        differences=differences(a, b),
+    )
     for claim in claims:
         comparison.rows.append(
             compare_row(
@@ -130,7 +182,13 @@ def print_comparison(comparison: Comparison) -> None:
             row.id, fmt(row.first, 4), fmt(row.second, 4), fmt(row.difference, 3), band, verdicts
         )
     console = Console()
+    if comparison.differences:
+        differ = comparison.describe(list(comparison.differences))
+        console.print(f"A and B differ in {differ}", soft_wrap=True)  # one line, never wrapped
     console.print(table)
+    for profile in dict.fromkeys(comparison.profiles):
+        if profile != "paper":
+            console.print(SCALED_DOWN.format(profile=profile), soft_wrap=True)
     console.print(f"A: {comparison.sides[0]}\nB: {comparison.sides[1]}")
     same = len(comparison.rows) - len(comparison.changed)
     console.print(

@@ -11,7 +11,8 @@
   ``paper`` does while no ``paper`` run is published, under its own name.
 
 Both folders are checked for writing before the run starts, so a long run is never lost to a
-read-only folder at the end.
+read-only folder at the end; neither is made until there is something to write in it, so a run
+that fails leaves no empty folder behind.
 """
 
 from __future__ import annotations
@@ -80,11 +81,14 @@ def choose(
 
 
 def check_writable(*folders: Path) -> None:
-    """Create each folder and write a scratch file in it, or stop with one line."""
+    """Stop with one line unless each folder could be written: it, or the nearest folder above it
+    that exists, takes a scratch file. Nothing is left behind (no folder is made)."""
     for folder in folders:
+        existing = next(p for p in (folder, *folder.parents) if p.exists())
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryFile(dir=folder):
+            if not existing.is_dir():
+                raise NotADirectoryError(f"{existing} is a file")
+            with tempfile.TemporaryFile(dir=existing):
                 pass
         except OSError as error:
             raise HypeError(

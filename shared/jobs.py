@@ -187,12 +187,11 @@ class JobStore:
 
 def run_facts() -> dict[str, Any]:
     """Where and from what a job ran: commit, clean tree, device, CPU, the cores it had."""
-    from shared.provenance import cpu_name, git_state
-
-    git = git_state()
     import jax
 
-    device = jax.devices()[0]
+    from shared.provenance import cpu_name, git_state
+
+    git, device = git_state(), jax.devices()[0]
     return {
         "commit": git["commit"],
         "dirty": git["dirty"],
@@ -209,14 +208,13 @@ def run_facts() -> dict[str, Any]:
 @dataclass(frozen=True)
 class Task:
     """One unit of parallel work: ``run(*args, budget=...)`` trains one job or a chain of jobs
-    (each recorded in the store as it finishes). ``jobs`` names the jobs it can finish (for the
-    progress count); ``ready()``, if given, says whether the jobs it depends on are finished
-    (both must be picklable: module-level functions or ``functools.partial`` of them)."""
+    (each recorded in the store as it finishes); ``ready()``, if given, says whether the jobs it
+    depends on are finished (both picklable: module-level functions or ``functools.partial``s
+    of them)."""
 
     name: str
     run: Callable[..., Any]
     args: tuple[Any, ...] = ()
-    jobs: tuple[str, ...] = ()
     ready: Callable[[], bool] | None = None
 
 

@@ -81,19 +81,35 @@ def _duration(seconds: float) -> str:
 
 
 def measured_runtime(path: Path) -> str:
-    """ "41 min on a 2-core AMD EPYC CPU" from a results file, or "not yet measured"."""
+    """ "41 min on a 2-core AMD EPYC CPU" from a results file, or "not yet measured". A run made
+    of keyed jobs carried across sessions (``provenance.jobs``) gives the sum of its jobs' wall
+    times, each job on one worker, and how many jobs that covers while stages are running."""
     try:
-        provenance = json.loads(path.read_text())["provenance"]
+        results = json.loads(path.read_text())
+        provenance = results["provenance"]
         seconds = float(provenance["wall_seconds"]["total"])
         device = provenance["device"]
-    except (OSError, ValueError, KeyError, TypeError):
+        jobs = [job for stage in provenance.get("jobs", {}).values() for job in stage]
+        pending = results.get("tables", {}).get("pending", {})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return "not yet measured"
     where = (
         f"a {device.get('cpu_count')}-core {device.get('cpu')} CPU"
         if device.get("platform") == "cpu"
         else f"{device.get('count')} x {device.get('kind')}"
     )
-    return f"{_duration(seconds)} on {where}"
+    if not jobs:
+        return f"{_duration(seconds)} on {where}"
+    threads = {job.get("cpu_threads") for job in jobs}
+    per_job = (
+        f", {min(threads)} thread(s) per job" if len(threads) == 1 and None not in threads else ""
+    )
+    total = sum(float(job["wall_seconds"]) for job in jobs)
+    done = f"{_duration(total)} of jobs on {where}{per_job}"
+    if pending:
+        left = sum(p["total"] - p["done"] for p in pending.values())
+        return f"{done} so far ({len(jobs)} jobs finished, {left} to go)"
+    return done
 
 
 def all_replications() -> list[Replication]:

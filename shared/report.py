@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import re
 import shutil
 import unicodedata
@@ -50,7 +51,6 @@ from shared.verification import (
 
 DOCS = ROOT / "site" / "docs"
 GENERATED = DOCS / "_generated"
-MKDOCS_YML = ROOT / "site" / "mkdocs.yml"
 MARKS = {  # the verdict's icon alone (title: its word on hover), for tallies
     "reproduced": ':material-check-circle:{ .verdict-yes title="reproduced" }',
     "partly": ':material-circle-half-full:{ .verdict-partly title="partly" }',
@@ -283,10 +283,11 @@ def _verdict_words(row: dict[str, Any]) -> str:
 
 
 def site_url() -> str:
-    """The site's address from mkdocs.yml's ``site_url``, or "" while the site has none: then a
-    citation names the page by its path on the site (``perceptron/#perc-nov-bound``)."""
-    found = re.search(r"^site_url:\s*(\S+)\s*$", MKDOCS_YML.read_text(), re.MULTILINE)
-    return found.group(1).rstrip("/") + "/" if found else ""
+    """The site's address, ``$HYPE_SITE_URL`` (``site_url`` in mkdocs.yml reads the same variable;
+    the site workflow sets it), or "" without one: then a citation names the page by its path on
+    the site (``perceptron/#perc-nov-bound``)."""
+    url = os.environ.get("HYPE_SITE_URL", "")
+    return url.rstrip("/") + "/" if url else ""
 
 
 def page_link(name: str, claim_id: str) -> str:

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from shared.atomic import atomic_write_bytes
-from shared.claims import Claim, Measurement, grade
+from shared.claims import Claim, Measurement, Verdict, grade
 from shared.errors import HypeError
 
 SCHEMA = 1
+MEASUREMENT_FIELDS = ("value", "std", "n", "note")
 
 
 def json_ready(value: Any) -> Any:
@@ -82,7 +83,9 @@ def regrade(results: dict[str, Any], claims: list[Claim]) -> dict[str, Any]:
     from the file. The site is built this way, so a changed tolerance or wording never needs a
     re-run (the verdict a run printed is the same computation on the claims of its day)."""
     measured = {
-        row["id"]: Measurement(**row["ours"]) for row in results["claims"] if row.get("ours")
+        row["id"]: Measurement(**{k: v for k, v in row["ours"].items() if k in MEASUREMENT_FIELDS})
+        for row in results["claims"]
+        if row.get("ours")
     }
     rows = json_ready(claim_rows(claims, measured))
     stored = {row["id"]: row["statement"] for row in results["claims"]}
@@ -119,35 +122,117 @@ def write_results(path: Path, results: dict[str, Any]) -> None:
     atomic_write_bytes(path, text.encode())
 
 
-# The fields every reader relies on: (path in the file, type). A file missing one is refused
-# with its name and the field, never half-read.
-REQUIRED: tuple[tuple[str, type | tuple[type, ...]], ...] = (
-    ("replication", str),
-    ("profile", str),
-    ("claims", list),
-    ("tables", dict),
-    ("provenance", dict),
-    ("provenance.git", dict),
-    ("provenance.device", dict),
-    ("provenance.wall_seconds", dict),
-    ("provenance.datasets_sha256", dict),
-    ("provenance.command", str),
-)
-CLAIM_FIELDS = ("id", "statement", "source", "paper", "rule", "criterion", "ours", "verdict")
+NUMBER = (int, float)
+TEXT_OR_NONE = (str, type(None))
+# The shape of a results file: every field a reader uses (the CLI, compare, verify, the site),
+# nested, with its type. A name ending in "?" may be absent (files written before it existed);
+# a one-element list is a list of that shape. ``tables`` is each replication's own (its
+# ``tables.Tables``, read by its own figures and report code); everything else is checked here,
+# so a file missing a field is refused with its name, never half-read.
+MEASUREMENT = {
+    "value": (bool, *NUMBER, str, type(None)),
+    "std": (*NUMBER, type(None)),
+    "n": int,
+    "note?": str,
+}
+CLAIM = {
+    "id": str,
+    "statement": str,
+    "source": str,
+    "confidence": str,
+    "paper": object,
+    "unit": str,
+    "rule": str,
+    "criterion": str,
+    "why": str,
+    "digits": int,
+    "percent": bool,
+    "data?": TEXT_OR_NONE,
+    "ours": (MEASUREMENT, None),  # None: not run
+    "verdict": tuple(str(v) for v in Verdict),  # a fixed text: one of these
+}
+SHAPE = {
+    "schema": int,
+    "replication": str,
+    "profile": str,
+    "claims": [CLAIM],
+    "tables": dict,
+    "provenance": {
+        "command": str,
+        "profile": str,
+        "base_seed": int,
+        "n_seeds": (int, type(None)),
+        "config?": (dict, str),
+        "git": {"commit": TEXT_OR_NONE, "dirty": (bool, type(None))},
+        "versions": dict,
+        "device": {
+            "platform": str,
+            "kind": str,
+            "count": int,
+            "cpu": str,
+            "cpu_count": (int, type(None)),
+            "xla_flags": str,
+            "prng_impl": str,
+            "x64": bool,
+            "matmul_precision?": dict,
+        },
+        "os": str,
+        "argv": list,
+        "datasets_sha256": dict,
+        "wall_seconds": {"total": NUMBER},
+        "finished_utc": str,
+        "published?": bool,
+        "jobs?": dict,
+    },
+}
 
 
-def _field(results: dict[str, Any], dotted: str) -> Any:
-    value: Any = results
-    for part in dotted.split("."):
-        if not isinstance(value, dict) or part not in value:
-            raise KeyError(dotted)
-        value = value[part]
-    return value
+def _kind(expected: Any) -> str:
+    if isinstance(expected, dict):
+        return "dict"
+    if isinstance(expected, list):
+        return "list"
+    if isinstance(expected, tuple) and all(isinstance(v, str) for v in expected):
+        return " or ".join(repr(v) for v in expected)
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join("null" if k is type(None) else k.__name__ for k in kinds)
+
+
+def problem(value: Any, shape: Any, where: str = "") -> str | None:
+    """The first way ``value`` departs from ``shape`` ("field 'provenance.profile' is missing"),
+    or None when it has that shape."""
+    if isinstance(shape, tuple) and len(shape) == 2 and shape[1] is None:  # (shape, None)
+        return None if value is None else problem(value, shape[0], where)
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            return f"field {where!r} is a {type(value).__name__}, not a dict"
+        for key, inner in shape.items():
+            name = key.removesuffix("?")
+            path = f"{where}.{name}" if where else name
+            if name not in value:
+                if key.endswith("?"):
+                    continue
+                return f"field {path!r} is missing"
+            if (found := problem(value[name], inner, path)) is not None:
+                return found
+        return None
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return f"field {where!r} is a {type(value).__name__}, not a list"
+        for number, item in enumerate(value):
+            if (found := problem(item, shape[0], f"{where}[{number}]")) is not None:
+                return found
+        return None
+    if isinstance(shape, tuple) and all(isinstance(v, str) for v in shape):  # a fixed text
+        return None if value in shape else f"field {where!r} is {value!r:.40}, not {_kind(shape)}"
+    if isinstance(value, shape):
+        return None
+    return f"field {where!r} is a {type(value).__name__}, not {_kind(shape)}"
 
 
 def validate(results: Any, path: Path) -> dict[str, Any]:
-    """``results`` if it has the shape of a results file; else one line naming the file and
-    field."""
+    """``results`` if it has the shape of a results file (``SHAPE``, nested fields included); else
+    one line naming the file and the field."""
     fix = f"re-run the replication to rewrite {path}, or restore it from git"
     if not isinstance(results, dict):
         raise HypeError(
@@ -155,26 +240,9 @@ def validate(results: Any, path: Path) -> dict[str, Any]:
         )
     if results.get("schema") != SCHEMA:
         raise HypeError(f"{path} has schema {results.get('schema')!r}, expected {SCHEMA}", fix)
-    for dotted, kind in REQUIRED:
-        try:
-            value = _field(results, dotted)
-        except KeyError:
-            raise HypeError(f"{path} lacks the field {dotted!r}", fix) from None
-        if not isinstance(value, kind):
-            raise HypeError(
-                f"{path}: field {dotted!r} is a {type(value).__name__}, not a "
-                f"{getattr(kind, '__name__', 'dict or list')}",
-                fix,
-            )
-    for number, row in enumerate(results["claims"]):
-        missing = [f for f in CLAIM_FIELDS if not isinstance(row, dict) or f not in row]
-        if missing:
-            raise HypeError(
-                f"{path}: claim {number} "
-                f"({row.get('id', '?') if isinstance(row, dict) else row!r}) "
-                f"lacks {', '.join(missing)}",
-                fix,
-            )
+    found = problem(results, SHAPE)
+    if found is not None:
+        raise HypeError(f"{path}: {found}", fix)
     return results
 
 

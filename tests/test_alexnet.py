@@ -72,17 +72,6 @@ def test_epochs_to_converge() -> None:
     assert train.epochs_to_converge([], 0.005) is None
 
 
-def tiny_split(n: int = 64) -> train.Split:
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 256, (n, 32, 32, 3), dtype=np.uint8)
-    y = (x[:, :16].mean(axis=(1, 2, 3)) > x[:, 16:].mean(axis=(1, 2, 3))).astype(
-        np.int32
-    )  # learnable
-    return train.Split(
-        x, y, x[:32], y[:32], x[32:], y[32:], mean=x.mean(0).astype(np.float32), fingerprint="tiny"
-    )
-
-
 @pytest.mark.needs_data("cifar10")
 @pytest.mark.slow
 def test_smoke_profile_end_to_end(tmp_path) -> None:

@@ -102,6 +102,7 @@ def _lossy_mirror(tmp_path, monkeypatch) -> dict[str, bytes]:
     monkeypatch.setenv("HYPE_DATA_MIRROR", str(tmp_path / "mirror"))
     monkeypatch.setenv("HYPE_DATA_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(cifar10, "ARCHIVE_URLS", ())  # offline
+    monkeypatch.setattr(cifar10, "_said", set())  # a fresh process: nothing said yet
     return raws
 
 
@@ -116,6 +117,23 @@ def test_offline_fallback_is_the_lossy_copy_and_says_so(tmp_path, monkeypatch, c
     assert set(data.sha256) == {f"{cifar10.LOSSY_FOLDER}/{n}" for n in cifar10.LOSSY_SHA256}
     with pytest.raises(HypeError, match="genuine"):
         cifar10.load_cifar10(allow_lossy=False)
+
+
+def test_the_note_is_said_once_and_an_unreachable_host_tried_once(tmp_path, monkeypatch, capsys):
+    _lossy_mirror(tmp_path, monkeypatch)
+    tried = []
+
+    def offline(url, **kwargs):
+        tried.append(url)
+        raise OSError("offline")
+
+    monkeypatch.setattr(cifar10, "ARCHIVE_URLS", ("https://a.example/c.tar.gz",))
+    monkeypatch.setattr(cifar10, "_unreachable", set())
+    monkeypatch.setattr(cifar10.pooch, "retrieve", offline)
+    for _ in range(2):  # a run loads CIFAR-10 twice: to check it, then to use it
+        assert "JPEG" in cifar10.load_cifar10().note
+    assert tried == ["https://a.example/c.tar.gz"]
+    assert capsys.readouterr().err.count("JPEG-degraded") == 1
 
 
 def test_lossy_copy_with_a_wrong_hash_is_refused(tmp_path, monkeypatch) -> None:

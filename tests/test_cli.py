@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -119,13 +120,15 @@ def test_an_unwritable_results_folder_stops_before_the_run(tmp_path, monkeypatch
 def test_missing_data_stops_before_the_run_with_one_line(tmp_path, monkeypatch, capsys):
     _run_must_not_start(monkeypatch)
     monkeypatch.setattr(get("xor").module("experiment"), "datasets", lambda config: ("usps",))
+    (tmp_path / "empty-mirror").mkdir()
     monkeypatch.setenv("HYPE_DATA_MIRROR", str(tmp_path / "empty-mirror"))
     monkeypatch.setattr("pooch.retrieve", lambda *a, **k: (_ for _ in ()).throw(OSError("offline")))
     assert (
         cli.main(["replicate", "xor", "--profile", "smoke", "--out", str(tmp_path / "x.json")]) == 2
     )
     err = capsys.readouterr().err
-    assert "zip.train" in err and "HYPE_DATA_MIRROR" in err and err.count("\n") == 1
+    assert f"usps/zip.train.gz is not in HYPE_DATA_MIRROR={tmp_path / 'empty-mirror'}" in err
+    assert err.count("\n") == 1
 
 
 def test_a_truncated_mirror_file_stops_before_the_run(tmp_path, monkeypatch, capsys):
@@ -151,23 +154,39 @@ def test_gpu_requested_without_one_is_one_line_before_any_work(tmp_path, monkeyp
     if jax.default_backend() == "gpu":
         pytest.skip("this machine has a GPU")
     _run_must_not_start(monkeypatch)
-    assert (
-        cli.main(
-            [
-                "replicate",
-                "xor",
-                "--profile",
-                "smoke",
-                "--device",
-                "gpu",
-                "--out",
-                str(tmp_path / "x.json"),
-            ]
-        )
-        == 2
-    )
+    monkeypatch.setenv("JAX_PLATFORMS", os.environ.get("JAX_PLATFORMS", ""))  # main sets cuda
+    argv = ["replicate", "xor", "--profile", "smoke", "--device", "gpu"]
+    assert cli.main([*argv, "--out", str(tmp_path / "x.json")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: --device gpu, but no GPU is usable") and err.count("\n") == 1
+    assert err.startswith("error: --device gpu, but ") and err.count("\n") == 1
+    assert not tmp_path.joinpath("x.json").exists()
+
+
+@pytest.mark.parametrize("plugin", [True, False])
+def test_a_gpu_backend_failing_with_an_empty_assertion_is_one_line(plugin, monkeypatch):
+    """jax 0.10 without a usable CUDA backend: ``jax.devices("gpu")`` fails with a bare
+    AssertionError (no message) rather than a RuntimeError."""
+    import importlib.util
+
+    import jax
+
+    def no_backend(*args):
+        raise AssertionError
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: (
+            (object() if plugin else None)
+            if name.startswith("jax_cuda")
+            else real_find_spec(name, *a)
+        ),
+    )
+    monkeypatch.setattr(jax, "devices", no_backend)
+    reason = "AssertionError" if plugin else "the CUDA build of JAX is not installed"
+    with pytest.raises(cli.HypeError, match=rf"no GPU is usable \({reason}\) -> drop"):
+        cli.check_device("gpu")
 
 
 @pytest.mark.parametrize(
@@ -260,3 +279,132 @@ def test_runtimes_come_from_the_results_files(tmp_path):
         "total"
     ]
     assert text.startswith(f"{seconds:.0f} s on a ") and "CPU" in text
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("HYPE_DATA_DIR", "a-file", "HYPE_DATA_DIR={} is a file, not a folder"),
+        ("HYPE_STATE_DIR", "a-file", "HYPE_STATE_DIR={} is a file, not a folder"),
+        ("HYPE_DATA_MIRROR", "missing", "HYPE_DATA_MIRROR={} is not a folder"),
+        ("HYPE_DATA_MIRRORS", "missing", "unknown environment variable HYPE_DATA_MIRRORS"),
+        ("HYPE_DEBUG", "yes", "HYPE_DEBUG='yes' is not 0 or 1"),
+    ],
+)
+def test_a_bad_hype_variable_is_one_line_before_anything_runs(
+    variable, value, said, tmp_path, monkeypatch, capsys
+):
+    _run_must_not_start(monkeypatch)
+    (tmp_path / "a-file").write_text("not a folder")
+    path = tmp_path / value if value != "yes" else value
+    monkeypatch.setenv(variable, str(path))
+    out = tmp_path / "out" / "x.json"
+    assert cli.main(["replicate", "xor", "--profile", "smoke", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {said.format(path)} -> ") and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("failure", ["run", "data"])
+def test_a_run_that_fails_leaves_no_folder_behind(failure, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(destinations, "RUNS_DIR", tmp_path / "runs")
+    experiment = get("xor").module("experiment")
+    if failure == "run":
+        monkeypatch.setattr(
+            experiment, "run", lambda config, *, key: (_ for _ in ()).throw(RuntimeError("boom"))
+        )
+    else:  # a data set that cannot be had: stops before the run
+        monkeypatch.setattr(experiment, "datasets", lambda config: ("usps",))
+        monkeypatch.delenv("HYPE_DATA_MIRROR", raising=False)
+        monkeypatch.setattr("pooch.retrieve", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    assert cli.main(["replicate", "xor", "--profile", "smoke"]) == {"run": 1, "data": 2}[failure]
+    assert not (tmp_path / "runs").exists()
+
+
+def _published_xor_with(tmp_path, name: str, **changes) -> str:
+    """The published xor file with its profile, seed or seed count changed, as a path."""
+    results = json.loads((RESULTS_DIR / "xor.json").read_text())
+    for key, value in changes.items():
+        if key == "profile":
+            results["profile"] = results["provenance"]["profile"] = value
+        else:
+            results["provenance"][key] = value
+    path = tmp_path / name
+    path.write_text(json.dumps(results))
+    return str(path)
+
+
+def test_compare_refuses_another_profile_in_one_line_unless_forced(tmp_path, capsys):
+    published = str(RESULTS_DIR / "xor.json")
+    smoke = _published_xor_with(tmp_path, "smoke.json", profile="smoke", n_seeds=32)
+    assert cli.main(["compare", published, smoke]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "error: A and B differ in profile (A paper, B smoke), seed count (A 1000, B 32)"
+    )
+    assert err.count("\n") == 1 and "--force" in err
+    assert cli.main(["compare", published, smoke, "--force"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("A and B differ in profile (A paper, B smoke)")
+    assert "the smoke profile is scaled down" in out
+
+
+def test_compare_names_another_seed_at_the_top_and_still_compares(tmp_path, capsys):
+    other = _published_xor_with(tmp_path, "seed1.json", base_seed=1)
+    assert cli.main(["compare", str(RESULTS_DIR / "xor.json"), other]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("A and B differ in seed (A 0, B 1)\n")
+    assert "scaled down" not in out
+
+
+def test_a_smoke_table_says_its_verdicts_grade_toy_numbers(tmp_path, capsys):
+    results = json.loads((RESULTS_DIR / "xor.json").read_text())
+    cli.print_claims(results, tmp_path / "x.json")
+    assert "scaled down" not in capsys.readouterr().out
+    results["profile"] = "smoke"
+    cli.print_claims(results, tmp_path / "x.json")
+    assert "the smoke profile is scaled down: its verdicts grade toy-scale" in " ".join(
+        capsys.readouterr().out.split()
+    )
+
+
+def test_report_says_how_many_and_where_and_lists_only_when_verbose(monkeypatch, capsys):
+    from shared import report
+
+    written = [report.GENERATED / "xor" / "claims.md", report.DOCS / "figures" / "xor" / "a.png"]
+    monkeypatch.setattr(report, "write_site_fragments", lambda: written)
+    assert cli.main(["report"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        "wrote 1 fragments to site/docs/_generated/ and 1 figures to site/docs/figures/ "
+        "(--verbose lists them)"
+    ]
+    assert cli.main(["report", "--verbose"]) == 0
+    assert "site/docs/figures/xor/a.png" in capsys.readouterr().out.splitlines()
+
+
+def test_help_through_nox_is_in_nox_form_with_the_same_options():
+    from shared.run_options import nox_parser
+
+    text = nox_parser("replicate-xor").format_help()
+    assert text.startswith("usage: nox -s replicate-xor -- ")
+    assert "python -m shared.cli" not in text and "see above" not in text
+    assert "nox -s replicate-xor -- --out /tmp/xor.json" in text
+
+    def options(parser):
+        return {o for a in parser._actions for o in a.option_strings}
+
+    replicate = next(
+        a for a in cli.parser()._actions if hasattr(a, "choices") and a.choices
+    ).choices["replicate"]
+    assert options(nox_parser("replicate-xor")) == options(replicate)
+    assert nox_parser("replicate-xor").parse_args(["--out", "x.json"]).out.name == "x.json"
+    assert "--out" not in options(nox_parser("replicate-all", out=False))
+
+
+def test_help_gives_each_profile_a_measured_time_or_says_not_measured(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["replicate", "--help"])
+    out = capsys.readouterr().out
+    assert "see above" not in out and "(seconds" not in out
+    assert "not measured" in out and "(published)" in out

@@ -109,6 +109,45 @@ def test_fetch_without_mirror_or_network_says_what_to_do(monkeypatch, images):
         fetch(remote_for(idx_bytes(images)))
 
 
+def _offline(*args, **kwargs):
+    raise ConnectionError("no network")
+
+
+def test_a_mirror_without_the_file_names_the_folder_and_the_path(tmp_path, monkeypatch, images):
+    (tmp_path / "mirror").mkdir()
+    monkeypatch.setenv("HYPE_DATA_MIRROR", str(tmp_path / "mirror"))
+    monkeypatch.setattr(pooch, "retrieve", _offline)
+    with pytest.raises(HypeError) as error:
+        fetch(remote_for(idx_bytes(images)))
+    message = str(error.value)
+    assert f"HYPE_DATA_MIRROR={tmp_path / 'mirror'}" in message
+    assert str(tmp_path / "mirror" / "tiny" / "tiny-images-idx3-ubyte.gz") in message
+
+
+@pytest.mark.parametrize("where", ["too deep", "too shallow"])
+def test_a_mirror_one_level_off_names_the_right_folder(tmp_path, monkeypatch, images, where):
+    content = idx_bytes(images)
+    remote = RemoteFile("sets/tiny", "t.gz", hashlib.sha256(content).hexdigest(), ())
+    mirror = tmp_path / "data"
+    (mirror / "sets" / "tiny").mkdir(parents=True)
+    (mirror / "sets" / "tiny" / "t.gz").write_bytes(gzip.compress(content))
+    # Too deep: data/sets instead of data (the one above is right); too shallow: the folder
+    # holding data (the one below is right).
+    monkeypatch.setenv(
+        "HYPE_DATA_MIRROR", str(mirror / "sets" if where == "too deep" else tmp_path)
+    )
+    monkeypatch.setattr(pooch, "retrieve", lambda *a, **k: pytest.fail("downloaded"))
+    with pytest.raises(HypeError, match=f"set HYPE_DATA_MIRROR={mirror}$"):
+        fetch(remote)
+
+
+def test_download_attempts_print_no_log_line():
+    """pooch logs "Downloading data from ..." at INFO for every attempt; only warnings pass."""
+    import logging
+
+    assert not pooch.get_logger().isEnabledFor(logging.INFO)
+
+
 def test_fetch_downloads_and_verifies(tmp_path, monkeypatch, images):
     content = idx_bytes(images)
     monkeypatch.delenv("HYPE_DATA_MIRROR", raising=False)

@@ -216,3 +216,62 @@ def test_cli_refuses_a_bad_duration_or_worker_count_before_the_run(capsys) -> No
         assert cli.main(["replicate", "alexnet", "--profile", "smoke", *option]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error:") and err.count("\n") == 1, err
+
+
+def test_the_page_of_a_stopped_run_says_which_stages_are_in(tmp_path, monkeypatch) -> None:
+    from replications.alexnet import figures, report
+    from replications.alexnet.measure import measure
+    from shared.claims import load_claims
+    from shared.record import recording
+    from shared.registry import get
+    from shared.results import build_results, json_ready
+
+    state = tmp_path / "state"
+    _run(monkeypatch, jobs.Control(state=state, budget=EpochBudget(4 * 2 + 2 * 2 + 1)))
+    with recording() as record:
+        tables = json_ready(_run(monkeypatch, jobs.Control(state=state, budget=EpochBudget(2))))
+    assert "fig1" in tables and tables["pending"]["lrn_pool"]["done"] < 6
+    provenance = {
+        "wall_seconds": {"total": 1.0},
+        "device": {"count": 1, "kind": "cpu"},
+        "datasets_sha256": {},
+        "finished_utc": "2026-12-06T00:00:00Z",
+        "jobs": record.jobs,
+        "workers": 1,
+    }
+    claims = load_claims(get("alexnet").claims_file)
+    results = build_results("alexnet", "paper", claims, tables, measure(tables), provenance)
+    pages = report.fragments(results)
+    assert "Still running" in pages["regularisers"] and "Still running" not in pages["fig1"]
+    assert "| Fig. 1 | 6 of 6 | finished" in pages["status"]
+    assert "| LRN and pooling | " in pages["status"] and "still running" in pages["status"]
+    rows = {row["id"]: row for row in results["claims"]}
+    assert rows["AX-lrn-cifar"]["verdict"] == "not run"
+    assert "jobs done" in rows["AX-lrn-cifar"]["ours"]["note"]
+    drawn = {path.name for path in figures.make_figures(results, tmp_path / "figures")}
+    assert drawn == {"fig1_relu_tanh.png", "fig1_sweeps.png"}
+
+
+def test_the_measured_time_of_a_carried_run_is_its_jobs_hours(tmp_path) -> None:
+    from shared.registry import measured_runtime
+
+    job = {"wall_seconds": 5400.0, "cpu_threads": 1}
+    results = {
+        "provenance": {
+            "wall_seconds": {"total": 60.0},  # this session's stretch only
+            "device": {"platform": "cpu", "cpu_count": 2, "cpu": "AMD EPYC"},
+            "jobs": {"fig1": [job, job], "lrn_pool": [job]},
+        },
+        "tables": {"pending": {"lrn_pool": {"done": 1, "total": 9}}},
+    }
+    path = tmp_path / "alexnet.json"
+    path.write_text(json.dumps(results))
+    assert measured_runtime(path) == (
+        "4.5 h of jobs on a 2-core AMD EPYC CPU, 1 thread(s) per job so far "
+        "(3 jobs finished, 8 to go)"
+    )
+    del results["tables"]["pending"]
+    path.write_text(json.dumps(results))
+    assert measured_runtime(path).startswith("4.5 h of jobs on") and "so far" not in (
+        measured_runtime(path)
+    )

@@ -75,3 +75,13 @@ def test_masks_and_order_small_cases():
 
 def test_two_layer_construction():
     assert np.array_equal(two_layer_xor(XOR_INPUTS), XOR_LABELS)
+
+
+def test_the_parity_programs_show_progress(capsys):
+    """A paper run spends most of its time in these linear programs: a bar counts them."""
+    from replications.xor.order import parity_order_table
+
+    rows = parity_order_table(3)
+    assert [row["order"] for row in rows] == [2, 3]
+    err = capsys.readouterr().err
+    assert "parity order: linear programs: 100%" in err and "5/5" in err

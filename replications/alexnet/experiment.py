@@ -227,23 +227,19 @@ def tasks(stages: dict[str, Stage]) -> tuple[list[Task], dict[str, str]]:
         fig1, config = stages["fig1"], stages["fig1"].config
         for activation in ACTIVATIONS:
             sweep = [f"fig1-{activation}-lr{r:g}-s0" for r in config.fig1_learning_rates]
-            todo.append(
-                Task(f"fig1-{activation}-sweep", sweep_task, (fig1, activation), tuple(sweep))
-            )
+            todo.append(Task(f"fig1-{activation}-sweep", sweep_task, (fig1, activation)))
             names.update(dict.fromkeys(sweep, "fig1"))
         for activation in ACTIVATIONS:
             for seed in range(1, config.seeds):
                 name = f"fig1-{activation}-s{seed}"
                 ready = functools.partial(sweep_done, fig1, activation)
-                todo.append(Task(name, seed_task, (fig1, activation, seed), (name,), ready))
+                todo.append(Task(name, seed_task, (fig1, activation, seed), ready))
                 names[name] = "fig1"
     for stage_name, plan in (("lrn_pool", lrn_pool_jobs), ("dropout", dropout_jobs)):
         if stage_name in stages:
             for jobs in plan(stages[stage_name].config).values():
                 for seed, job in enumerate(jobs):
-                    todo.append(
-                        Task(job.name, job_task, (stages[stage_name], job, seed), (job.name,))
-                    )
+                    todo.append(Task(job.name, job_task, (stages[stage_name], job, seed)))
                     names[job.name] = stage_name
     return todo, names
 

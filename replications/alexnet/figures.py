@@ -47,6 +47,46 @@ def fig1_curves(results: dict[str, Any], outdir: Path) -> tuple[Path, str] | Non
     return path, caption
 
 
+def sweeps(results: dict[str, Any], outdir: Path) -> tuple[Path, str] | None:
+    """Both learning-rate sweeps of Fig. 1 (seed 0): epochs to the target per rate; a rate that
+    never got there is drawn at its budget, hollow (diverged or stalled: a cross)."""
+    table = results["tables"].get("fig1")
+    if not table or not table["sweep"]:
+        return None
+    fig, axes = new_figure(5.6, 3.6)
+    ax = axes[0, 0]
+    for colour, (activation, line, label) in zip(
+        PALETTE, (("relu", "-", "ReLU"), ("tanh", "--", "tanh")), strict=False
+    ):
+        rows = sorted(
+            (r for r in table["sweep"] if r["activation"] == activation), key=lambda r: r["lr"]
+        )
+        reached = [(r["lr"], r["epochs"]) for r in rows if r["epochs"] is not None]
+        if reached:
+            ax.plot(
+                *zip(*reached, strict=True), color=colour, linestyle=line, marker="o", label=label
+            )
+        for r in rows:
+            if r["epochs"] is None and r["diverged"]:
+                ax.scatter(r["lr"], r["budget"], marker="x", color=colour, zorder=3)
+            elif r["epochs"] is None:
+                ax.scatter(r["lr"], r["budget"], facecolors="none", edgecolors=colour, zorder=3)
+        chosen = table["chosen_lr"].get(activation)
+        if chosen is not None:
+            ax.axvline(chosen, color=colour, linewidth=0.6, linestyle=":")
+    ax.set(xscale="log", yscale="log", xlabel="learning rate", ylabel="epochs to target")
+    ax.legend(fontsize=8)
+    path = save_figure(fig, outdir / "fig1_sweeps.png")
+    caption = (
+        f"The learning-rate sweeps behind Fig. 1 (seed 0): epochs to {table['target_error']:.0%} "
+        "training error per rate, ReLU solid, tanh dashed; the dotted lines mark each "
+        "activation's chosen (fastest) rate. A rate that did not get there within its budget "
+        "(the best so far, rounded up: it could no longer win) is drawn at that budget, hollow; "
+        "a cross marks a run that diverged or stalled at chance."
+    )
+    return path, caption
+
+
 def regularisers(results: dict[str, Any], outdir: Path) -> tuple[Path, str] | None:
     """Test error and train-test gap of every compared net (mean over seeds, one dot per seed)."""
     tables = results["tables"]
@@ -92,7 +132,7 @@ def regularisers(results: dict[str, Any], outdir: Path) -> tuple[Path, str] | No
 
 def make_figures(results: dict[str, Any], outdir: Path) -> dict[Path, str]:
     drawn = {}
-    for maker in (fig1_curves, regularisers):
+    for maker in (fig1_curves, sweeps, regularisers):
         made = maker(results, outdir)
         if made is not None:
             drawn[made[0]] = made[1]

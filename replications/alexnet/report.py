@@ -37,10 +37,25 @@ def data_note(results: dict[str, Any]) -> str:
     return head + "| file | sha256 |\n| --- | --- |\n" + hashes + "\n"
 
 
+STAGE_NAMES = {"fig1": "Fig. 1", "lrn_pool": "LRN and pooling", "dropout": "dropout"}
+
+
+def still_running(tables: dict[str, Any], stage: str) -> str:
+    """The line a page shows for a stage whose jobs are not all finished."""
+    pending = tables.get("pending", {}).get(stage)
+    if pending is None:
+        return f"The {STAGE_NAMES[stage]} stage was not part of this run.\n"
+    return (
+        f'!!! info "Still running: {pending["done"]} of {pending["total"]} jobs done"\n'
+        f"    The {STAGE_NAMES[stage]} stage is graded and shown here once all its jobs are "
+        "finished; see [where the run stands](#where-the-run-stands).\n"
+    )
+
+
 def fig1_table(tables: dict[str, Any]) -> str:
     fig1 = tables.get("fig1")
     if not fig1:
-        return "Fig. 1 was not part of this run.\n"
+        return still_running(tables, "fig1")
     lines = [
         "Learning-rate sweep (seed 0; a rate stops once it is slower than the best so far):\n",
         "| activation | learning rate | epochs to target | epoch budget | diverged |",
@@ -69,6 +84,8 @@ def fig1_table(tables: dict[str, Any]) -> str:
 
 
 def regulariser_table(tables: dict[str, Any]) -> str:
+    if "four_layer" not in tables and "small_alexnet" not in tables:
+        return still_running(tables, "lrn_pool") + "\n" + still_running(tables, "dropout")
     rows = [
         ("four_layer", "plain", "four-layer, 3x3/2 pooling"),
         ("four_layer", "lrn", "four-layer + LRN"),
@@ -91,14 +108,81 @@ def regulariser_table(tables: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def bench_note(results: dict[str, Any]) -> str:
-    """The benchmark ratio and the paper run's wall time, each with its device."""
-    wall = results["provenance"]["wall_seconds"]
-    device = results["provenance"]["device"]
+def _hours(jobs: list[dict[str, Any]]) -> float:
+    return sum(job["wall_seconds"] for job in jobs) / 3600
+
+
+def status(results: dict[str, Any]) -> str:
+    """Where the run stands: per stage, jobs done of total and the hours its jobs took (each
+    job's wall time, summed: one worker's hours, whatever the number of workers), then every
+    job with its key, commit, device and threads. A stage is published only when all its jobs
+    are finished with one key from clean trees."""
+    p, tables = results["provenance"], results["tables"]
+    jobs = p.get("jobs", {})
+    pending = tables.get("pending", {})
     lines = [
-        f"The `paper` profile took {fmt(wall['total'] / 3600)} h on {device['count']} x "
-        f"{device['kind']} ({device.get('cpu', '')})."
+        "| stage | jobs done | state | job hours so far (one worker each) |",
+        "| --- | ---: | --- | ---: |",
     ]
+    for stage, label in STAGE_NAMES.items():
+        done = len(jobs.get(stage, []))
+        if stage in pending:
+            state, total = "still running", pending[stage]["total"]
+            if pending[stage].get("unclean"):
+                state += f" ({pending[stage]['unclean']} jobs from a modified tree, to re-run)"
+        else:
+            state, total = "finished, graded on this page", done
+        lines.append(
+            f"| {label} | {done} of {total} | {state} | {fmt(_hours(jobs.get(stage, [])))} |"
+        )
+    every = [job for stage_jobs in jobs.values() for job in stage_jobs]
+    threads = sorted({job.get("cpu_threads") for job in every if job.get("cpu_threads")})
+    total = sum(len(j) for s, j in jobs.items() if s not in pending)
+    total += sum(r["total"] for r in pending.values())
+    per_job = (
+        f" ({', '.join(str(t) for t in threads)} CPU thread(s) per job, "
+        f"{p.get('workers', 1)} worker(s) side by side)"
+        if threads
+        else ""
+    )
+    intro = (
+        f"The `paper` profile runs as {total} training jobs, carried from one session to the "
+        "next (`--stop-after`, then the same command). So far its finished jobs took "
+        f"{fmt(_hours(every))} h of computing{per_job}; this file was written at the end of a "
+        f"session's run on {p['finished_utc']}.\n\n"
+    )
+    detail = [
+        "| job | stage | commit | device | threads | wall time | key |",
+        "| --- | --- | --- | --- | ---: | ---: | --- |",
+    ]
+    for stage, stage_jobs in jobs.items():
+        for job in stage_jobs:
+            where = job.get("cpu") if job.get("platform") == "cpu" else job.get("device")
+            dirty = " (modified tree)" if job.get("dirty") is not False else ""
+            detail.append(
+                f"| `{job['name']}` | {stage} | `{(job.get('commit') or 'unknown')[:7]}`{dirty} | "
+                f"{job.get('platform')}: {where} | {job.get('cpu_threads') or '–'} | "
+                f"{fmt(job['wall_seconds'] / 60)} min | `{job['key']}` |"
+            )
+    folded = (
+        '\n??? note "Every finished job: commit, device, threads, wall time, key"\n\n'
+        + "\n".join("    " + line for line in detail)
+        + "\n"
+        if len(detail) > 2
+        else ""
+    )
+    return intro + "\n".join(lines) + "\n" + folded
+
+
+def bench_note(results: dict[str, Any]) -> str:
+    """The benchmark ratio and the measured job hours, each with its device."""
+    lines = []
+    jobs = [j for stage_jobs in results["provenance"].get("jobs", {}).values() for j in stage_jobs]
+    if jobs:
+        lines.append(
+            f"Measured so far: {len(jobs)} finished jobs took {fmt(_hours(jobs))} h of computing "
+            "(see [where the run stands](#where-the-run-stands))."
+        )
     rows = []
     for path in sorted((RESULTS_DIR / "bench").glob("alexnet-*.json")):
         record = json.loads(path.read_text())
@@ -133,5 +217,6 @@ def fragments(results: dict[str, Any]) -> dict[str, str]:
         "data": data_note(results),
         "fig1": fig1_table(tables),
         "regularisers": regulariser_table(tables),
+        "status": status(results),
         "runtime": bench_note(results),
     }

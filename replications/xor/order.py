@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 from scipy.optimize import linprog
+from tqdm import tqdm
 
 from replications.perceptron import separable_by_lp
 
@@ -46,14 +47,20 @@ def threshold_feasible(features: np.ndarray, labels: np.ndarray) -> bool:
 
 def parity_order_table(max_bits: int) -> list[dict]:
     """For n = 2..max_bits and k = 1..n: can parity of n bits be computed with masks of support
-    <= k?"""
+    <= k? One linear program per (n, k), counted on a progress bar (the n = 10 ones take most of
+    a paper run)."""
     rows = []
+    bar = tqdm(total=sum(range(2, max_bits + 1)), desc="parity order: linear programs")
     for n in range(2, max_bits + 1):
         x = all_inputs(n)
         parity = x.sum(axis=1) % 2
-        feasible = [threshold_feasible(masks(x, k), parity) for k in range(1, n + 1)]
+        feasible = []
+        for k in range(1, n + 1):
+            feasible.append(threshold_feasible(masks(x, k), parity))
+            bar.update()
         order = next(k for k, ok in enumerate(feasible, start=1) if ok) if any(feasible) else None
         rows.append({"n": n, "feasible_by_k": feasible, "order": order})
+    bar.close()
     return rows
 
 

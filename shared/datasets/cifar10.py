@@ -13,15 +13,16 @@ Where the data comes from, in order:
    and written under the cache by *our* name: no member path is ever used to write a file;
 3. otherwise (offline), the JPEG-degraded copy ``$HYPE_DATA_MIRROR/cifar10_jpeg_lossy``
    (see its SOURCES.md): its pixels are not the original ones and its test set is sorted by
-   class. :class:`LabelledData.note` says so, one line on stderr says so, and the sha256s
-   recorded are those of that copy's decompressed content.
+   class. :class:`LabelledData.note` says so, one line on stderr says so (once per process: a
+   run loads the data twice, to check it before it starts and to use it), and the sha256s
+   recorded are those of that copy's decompressed content. A host that could not be reached is
+   not tried again in the same process.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import sys
 import tarfile
 import zlib
@@ -31,7 +32,7 @@ import numpy as np
 import pooch
 
 from shared.atomic import atomic_write_bytes
-from shared.datasets.fetch import cache_dir, sha256_of
+from shared.datasets.fetch import cache_dir, mirror_dir, sha256_of
 from shared.datasets.labelled import LabelledData
 from shared.errors import HypeError
 from shared.record import used
@@ -68,6 +69,8 @@ LOSSY_SHA256 = {
     "data_batch_5.bin": "490f5ead4f04a3eb71d5898eb551e0d8d2c592feb778fb9b109a006b3f231495",
     "test_batch.bin": "cf28711b3059b27ed8a78d6529b5ba5b5c94130096ca62a1a924268a9a9ec05b",
 }
+_unreachable: set[str] = set()  # archive URLs that failed in this process
+_said: set[str] = set()  # notes already printed in this process
 LOSSY_NOTE = (
     "JPEG-degraded CIFAR-10 (offline fallback, not the original pixels; test set sorted by class): "
     "numbers are not strictly comparable to published CIFAR-10 results"
@@ -148,10 +151,10 @@ def extract_archive(archive: Path, into: Path, expected: dict[str, str] | None =
 
 
 def _archive_from_mirror() -> Path | None:
-    mirror = os.environ.get("HYPE_DATA_MIRROR")
-    if not mirror:
+    mirror = mirror_dir()
+    if mirror is None:
         return None
-    for candidate in (Path(mirror) / "cifar10" / ARCHIVE, Path(mirror) / ARCHIVE):
+    for candidate in (mirror / "cifar10" / ARCHIVE, mirror / ARCHIVE):
         if candidate.is_file():
             return candidate
     return None
@@ -180,7 +183,7 @@ def _genuine_files() -> Path | None:
     archive = _archive_from_mirror()
     downloaded = False
     if archive is None:
-        for url in ARCHIVE_URLS:
+        for url in (u for u in ARCHIVE_URLS if u not in _unreachable):
             try:
                 archive = Path(
                     pooch.retrieve(
@@ -199,7 +202,7 @@ def _genuine_files() -> Path | None:
                     "retry later or put a good copy in HYPE_DATA_MIRROR",
                 ) from None
             except Exception:  # network failure: try the next host, then fall back
-                continue
+                _unreachable.add(url)
     if archive is None:
         return None
     _check_archive(archive)
@@ -210,8 +213,8 @@ def _genuine_files() -> Path | None:
 
 
 def _lossy_bytes() -> tuple[dict[str, bytes], dict[str, str]]:
-    mirror = os.environ.get("HYPE_DATA_MIRROR")
-    folder = Path(mirror) / LOSSY_FOLDER if mirror else None
+    mirror = mirror_dir()
+    folder = mirror / LOSSY_FOLDER if mirror else None
     if folder is None or not folder.is_dir():
         raise HypeError(
             "CIFAR-10 could not be downloaded and no offline copy was found",
@@ -254,11 +257,13 @@ def load_cifar10(allow_lossy: bool = True) -> LabelledData:
     elif allow_lossy:
         contents, hashes = _lossy_bytes()
         note = LOSSY_NOTE
-        print(
+        said = (
             f"note: the genuine CIFAR-10 could not be had; using the JPEG-degraded copy in "
-            f"$HYPE_DATA_MIRROR/{LOSSY_FOLDER} (not the original pixels)",
-            file=sys.stderr,
+            f"$HYPE_DATA_MIRROR/{LOSSY_FOLDER} (not the original pixels)"
         )
+        if said not in _said:
+            _said.add(said)
+            print(said, file=sys.stderr)
     else:
         raise HypeError(
             "the genuine CIFAR-10 could not be downloaded",

@@ -9,6 +9,9 @@ Order of lookup for a file ``<folder>/<name>``:
 The sha256 is of the *decompressed* content: mirrors re-compress files, so the hash of
 a ``.gz`` is not stable, but its content is. A file whose content does not match is
 refused with both hashes named, and never used.
+
+Quiet unless something happens: a cache or mirror hit prints nothing, a download shows pooch's
+progress bar (not its log line), and a file that cannot be had names where it was looked for.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import pooch
 
 from shared.atomic import atomic_write_bytes
 from shared.errors import HypeError
+
+pooch.get_logger().setLevel("WARNING")  # its "Downloading data from ..." line, once per attempt
 
 
 @dataclass(frozen=True)
@@ -58,18 +63,43 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _mirror_copy(remote: RemoteFile) -> Path | None:
+def mirror_dir() -> Path | None:
+    """The offline mirror (``$HYPE_DATA_MIRROR``), or None when it is not set."""
     mirror = os.environ.get("HYPE_DATA_MIRROR")
-    if not mirror:
-        return None
+    return Path(mirror).expanduser() if mirror else None
+
+
+def _in(folder: Path, remote: RemoteFile) -> Path | None:
     for candidate in (
-        Path(mirror) / remote.folder / remote.name,
-        Path(mirror) / remote.name,
-        Path(mirror) / remote.folder / remote.content_name,
+        folder / remote.folder / remote.name,
+        folder / remote.name,
+        folder / remote.folder / remote.content_name,
     ):
         if candidate.is_file():
             return candidate
     return None
+
+
+def misplaced_mirror(mirror: Path, relative: str) -> Path | None:
+    """The folder a mirror that misses ``relative`` (``usps/zip.train.gz``) was probably meant to
+    be: the one above it or one below it that holds the file; None when neither does."""
+    below = sorted(p for p in mirror.iterdir() if p.is_dir()) if mirror.is_dir() else []
+    return next((g for g in (mirror.parent, *below) if (g / relative).is_file()), None)
+
+
+def _mirror_copy(remote: RemoteFile) -> Path | None:
+    """The mirror's copy of ``remote``; a mirror one level off is one line naming the right one."""
+    mirror = mirror_dir()
+    if mirror is None:
+        return None
+    found = _in(mirror, remote)
+    relative = f"{remote.folder}/{remote.name}"
+    if found is None and (meant := misplaced_mirror(mirror, relative)) is not None:
+        raise HypeError(
+            f"HYPE_DATA_MIRROR={mirror} has no {relative}, but {meant} has",
+            f"set HYPE_DATA_MIRROR={meant}",
+        )
+    return found
 
 
 def _download(remote: RemoteFile, into: Path) -> Path:
@@ -82,9 +112,16 @@ def _download(remote: RemoteFile, into: Path) -> Path:
         except Exception as error:  # any network or HTTP failure: try the next mirror
             failures.append(f"{url}: {type(error).__name__}")
     where = "; ".join(failures) or "no URLs"
+    relative = f"{remote.folder}/{remote.name}"
+    mirror = mirror_dir()
+    if mirror is None:
+        raise HypeError(
+            f"could not download {relative} ({where})",
+            f"check the network, or set HYPE_DATA_MIRROR to a folder holding {relative}",
+        )
     raise HypeError(
-        f"could not download {remote.name} ({where})",
-        "check the network, or set HYPE_DATA_MIRROR to a folder holding the file",
+        f"{relative} is not in HYPE_DATA_MIRROR={mirror} and could not be downloaded ({where})",
+        f"put the file at {mirror / relative}, or check the network",
     )
 
 

@@ -1,0 +1,131 @@
+"""The options of a replication run and their help, defined once for both ways to start one:
+``python -m shared.cli replicate NAME ...`` and ``nox -s replicate-NAME -- ...``.
+
+nox parses its options with the same definitions (so it accepts exactly what the CLI accepts,
+``--out`` included) and shows the same help in its own form. Only the standard library is used
+here: nox's own Python reads it before anything is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from shared.environment import help_text
+from shared.registry import all_replications
+from shared.runtimes import profile_times
+
+SCALED_DOWN = (  # said under any table of a profile other than paper
+    "the {profile} profile is scaled down: its verdicts grade toy-scale numbers against the "
+    "paper's and say nothing of the paper's claims"
+)
+PROFILES = """\
+profiles: paper (the paper's scale, the default; published), smoke (scaled down
+  for the tests: its verdicts grade toy-scale numbers and say nothing of the paper);
+  adversarial also has cpu (shortened for a CPU; published, as cpu, until a paper run is)"""
+
+
+def add_run_options(parser: argparse.ArgumentParser, *, out: bool = True) -> None:
+    """The options of ``replicate`` (without its NAME); ``out=False`` for a run of several
+    replications, which cannot share one results path."""
+    parser.add_argument(
+        "--profile", default="paper", help="paper (default), smoke, or another one listed below"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="base seed; every key derives from it (default 0)"
+    )
+    parser.add_argument(
+        "--seeds", type=int, default=None, help="number of seeds/repeats (default: the profile's)"
+    )
+    parser.add_argument(
+        "--device",
+        choices=("auto", "cpu", "gpu"),
+        default="auto",
+        help="where JAX runs (default: auto); gpu stops at once if there is none",
+    )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="publish a paper run into site/results even from a modified tree (recorded)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="long runs (alexnet): jobs trained side by side, one thread each on a CPU "
+        "(default: one per core; 2 single-thread workers train 1.6x faster than 1 two-thread "
+        "one on a 2-core CPU)",
+    )
+    parser.add_argument(
+        "--stop-after",
+        default=None,
+        metavar="DURATION",
+        help="long runs: stop at the last epoch boundary before DURATION (2h, 90m, 1h30m) with "
+        "every state saved; the same command continues",
+    )
+    if out:
+        parser.add_argument(
+            "--out",
+            type=Path,
+            default=None,
+            metavar="PATH",
+            help="write the results to PATH and the figures to figures/NAME/ beside it "
+            "(default: site/results/NAME.json for a paper run with the default seeds from a "
+            "clean tree, else runs/NAME/<UTC time>-<profile>-seed<S>/NAME.json)",
+        )
+
+
+def times_text() -> str:
+    """Each replication's measured time per profile, one line per profile."""
+    lines = [
+        "replications and the measured time of each profile (published: site/results/NAME.json;",
+        "  yours: your latest run of it in runs/):",
+    ]
+    for r in all_replications():
+        for number, (profile, time) in enumerate(profile_times(r).items()):
+            head = f"{r.name:17}{r.year}" if number == 0 else ""
+            lines.append(f"  {head:23}{profile:7}{time}")
+    return "\n".join(lines)
+
+
+def epilog(nox: bool = False) -> str:
+    """The help's closing text: times, profiles, variables, examples in the caller's form."""
+
+    def run(name: str, options: str = "") -> str:
+        if nox:
+            return f"nox -s replicate-{name}" + (f" -- {options}" if options else "")
+        return f"python -m shared.cli replicate {name}" + (f" {options}" if options else "")
+
+    compare = "nox -s compare --" if nox else "python -m shared.cli compare"
+    examples = [
+        (run("xor", "--profile smoke"), "scaled down, into runs/"),
+        (run("perceptron"), "paper scale: publishes from a clean tree"),
+        (run("alexnet", "--device gpu"), "stops at once without a GPU"),
+        (run("xor", "--out /tmp/xor.json"), "results (and figures/) there"),
+        (f"{compare} site/results/svm.json runs/svm/<run>/svm.json", ""),
+    ]
+    width = max(len(command) for command, why in examples if why) + 2
+    lines = [
+        times_text(),
+        "",
+        PROFILES,
+        "",
+        help_text(),
+        "examples:",
+        *(f"  {command:{width}}# {why}" if why else f"  {command}" for command, why in examples),
+    ]
+    return "\n".join(lines)
+
+
+def nox_parser(session: str, *, out: bool = True) -> argparse.ArgumentParser:
+    """The parser of ``nox -s SESSION -- ...``: the CLI's options, the help in nox's form; a
+    bad option raises ``argparse.ArgumentError`` (nox reports it in one line)."""
+    parser = argparse.ArgumentParser(
+        prog=f"nox -s {session} --",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run a replication and print its claims table with verdicts.",
+        epilog=epilog(nox=True),
+        exit_on_error=False,
+    )
+    add_run_options(parser, out=out)
+    return parser

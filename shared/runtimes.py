@@ -1,0 +1,74 @@
+"""How long each profile of a replication takes, from the results files' provenance alone.
+
+A time in the help is never typed by hand: for each profile it is the wall time of the
+published results file when that file is of this profile, else of the user's own latest run of
+it in ``runs/``, else "not measured". The profile is read from the file, so a file labelled
+with the wrong profile is corrected by correcting its label. Only the standard library is used
+here: ``nox -l`` lists these times before anything is installed.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from shared.destinations import RUNS_DIR
+from shared.errors import HypeError
+from shared.registry import RESULTS_DIR, Replication, measured_runtime
+from shared.results import read_results
+
+NOT_MEASURED = "not measured"
+
+
+def profile_names(replication: Replication) -> list[str]:
+    """The keys of ``PROFILES`` in the replication's ``config.py``, read without importing it
+    (some configs import numpy, which nox's own Python may lack)."""
+    tree = ast.parse((replication.folder / "config.py").read_text())
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "PROFILES" for t in node.targets)
+            and isinstance(node.value, ast.Dict)
+        ):
+            return [k.value for k in node.value.keys if isinstance(k, ast.Constant)]
+    return []
+
+
+def _profile(path: Path) -> str | None:
+    """The profile a results file records, or None for a missing or malformed file."""
+    try:
+        return read_results(path)["profile"] if path.is_file() else None
+    except HypeError:
+        return None
+
+
+def latest_run(replication: Replication, profile: str, runs: Path = RUNS_DIR) -> Path | None:
+    """The newest readable results file of ``profile`` under ``runs/<name>/`` (folders are named
+    ``<UTC time>-<profile>-seed<S>``, so their names sort by time)."""
+    folders = sorted((runs / replication.name).glob(f"*-{profile}-seed*"), reverse=True)
+    for folder in folders:
+        path = folder / f"{replication.name}.json"
+        if _profile(path) == profile:
+            return path
+    return None
+
+
+def profile_times(
+    replication: Replication, results_dir: Path = RESULTS_DIR, runs: Path = RUNS_DIR
+) -> dict[str, str]:
+    """``{profile: "19 min on a 2-core AMD EPYC CPU (published)"}``, or "(your run of
+    2026-12-06)" for a run in ``runs/``, or "not measured"."""
+    published = results_dir / f"{replication.name}.json"
+    published_profile = _profile(published)
+    times = {}
+    for profile in profile_names(replication):
+        if profile == published_profile:
+            times[profile] = f"{measured_runtime(published)} (published)"
+        elif (local := latest_run(replication, profile, runs)) is not None:
+            day = local.parent.name[:8]
+            times[profile] = (
+                f"{measured_runtime(local)} (your run of {day[:4]}-{day[4:6]}-{day[6:]})"
+            )
+        else:
+            times[profile] = NOT_MEASURED
+    return times

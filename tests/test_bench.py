@@ -1,0 +1,21 @@
+"""``nox -s bench``'s frame (the measuring itself is each replication's bench.py, not a test)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from shared import bench
+from shared.registry import get
+
+
+def test_a_record_says_which_figures_include_compilation(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("JAX_ENABLE_COMPILATION_CACHE", "true")  # restored after the test
+    monkeypatch.setattr(bench, "RUNS_DIR", tmp_path)
+    monkeypatch.setattr(get("svm").module("bench"), "run", lambda: {"ratios": []})
+    assert bench.main(["svm"]) == 0
+    record = json.loads(next(tmp_path.glob("bench/svm-*.json")).read_text())
+    assert "_with_compile" in record["bench"]["compilation"]
+    assert "compilation: " in capsys.readouterr().out
+    # The figures with our compilation are a first run's: the persistent cache is off here.
+    assert os.environ["JAX_ENABLE_COMPILATION_CACHE"] == "false"
