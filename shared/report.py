@@ -245,6 +245,19 @@ def stand_in_text(results: dict[str, Any]) -> str:
     )
 
 
+def stages_text(results: dict[str, Any]) -> str:
+    """For a run carried across sessions whose stages are not all finished (``tables.pending``):
+    which stages are in and which still run, or ""."""
+    pending = results["tables"].get("pending") if isinstance(results["tables"], dict) else None
+    if not pending:
+        return ""
+    running = ", ".join(f"{s} ({p['done']} of {p['total']} jobs)" for s, p in pending.items())
+    done = [s for s in results["provenance"].get("jobs", {}) if s not in pending]
+    return (f"stages in: {', '.join(done)}; " if done else "no stage in yet; ") + (
+        f"still running: {running}"
+    )
+
+
 def profile_banner(results: dict[str, Any]) -> str:
     """The top of a page whose numbers come from a stand-in profile (empty for a paper run)."""
     if results["profile"] == "paper":
@@ -841,6 +854,8 @@ def held_table(
         results = loaded.get(r.name)
         era = f"**{r.year}** · [{r.title}]({r.name}.md)<br><small>{_cell(r.paper)}</small>"
         if results is not None and (note := stand_in_text(results)):
+            era += f"<br><small>**{_cell(note)}**</small>"
+        if results is not None and (note := stages_text(results)):
             era += f"<br><small>**{_cell(note)}**</small>"
         if results is None:
             lines.append(f"| {era} | not run yet | {_headline_cell(r, None)} | – |")

@@ -38,9 +38,9 @@ def test_each_profile_is_published_yours_or_not_measured(tmp_path):
 
 
 def test_the_time_follows_the_profile_the_file_records(tmp_path):
-    """A published file of the cpu profile's settings, labelled cpu, times the cpu profile; a
-    long run's job records do not disturb it."""
-    _write(tmp_path / "adversarial.json", "cpu", 1500.0, jobs={"stage": [{"wall_seconds": 1.0}]})
+    """A published file of the cpu profile's settings, labelled cpu, times the cpu profile (a
+    run carried across sessions is timed by its jobs instead: tests/test_jobs.py)."""
+    _write(tmp_path / "adversarial.json", "cpu", 1500.0)
     times = profile_times(get("adversarial"), tmp_path, tmp_path / "runs")
     assert times["cpu"].startswith("25 min on a ") and times["paper"] == NOT_MEASURED
 

@@ -9,6 +9,24 @@ from typing import Any
 from shared.registry import RESULTS_DIR
 from shared.report import fmt
 
+SAMPLES = (  # what n counts and what ± is, per claim-id prefix (shared.report.sample_text)
+    (
+        "AX-relu-",
+        "seeds, each its own initialisation and data order, ReLU and tanh paired by seed",
+        "standard deviation over seeds of the per-seed ratio",
+    ),
+    (
+        "AX-lrn-cifar-with",
+        "seeds, each its own initialisation and data order",
+        "standard deviation of the test error over seeds",
+    ),
+    (
+        "AX-",
+        "seeds; the two nets compared share each seed's initialisation and data order",
+        "standard deviation over seeds of the paired difference (or ratio)",
+    ),
+)
+
 
 def _pct(values: list[float | None]) -> str:
     if None in values:
