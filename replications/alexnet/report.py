@@ -167,7 +167,7 @@ def status(results: dict[str, Any]) -> str:
         f"The `paper` profile runs as {total} training jobs, carried from one session to the "
         "next (`--stop-after`, then the same command). So far its finished jobs took "
         f"{fmt(_hours(every))} h of computing{per_job}; this file was written at the end of a "
-        f"session's run on {p['finished_utc']}.\n\n"
+        f"session's run on {p.get('finished_utc', 'an unrecorded date')}.\n\n"
     )
     detail = [
         "| job | stage | commit | device | threads | wall time | key |",
