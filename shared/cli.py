@@ -112,7 +112,11 @@ def long_run_control(
     stop_at = time.time() + parse_duration(stop_after) if stop_after is not None else None
     if workers is not None and workers < 1:
         raise HypeError(f"--workers must be >= 1, got {workers}", "pass a positive integer")
-    keeps_state = getattr(config, "checkpoint", False)
+    # A profile keeps state when its config says so (alexnet's ``checkpoint``) or its config
+    # module lists it in ``KEEPS_STATE`` (adversarial: a field added to its Config would make
+    # the published run's stored config differ from its profile's).
+    listed = getattr(replication.module("config"), "KEEPS_STATE", ())
+    keeps_state = getattr(config, "checkpoint", False) or profile in listed
     on_gpu = device == "gpu" or (device == "auto" and _default_backend() != "cpu")
     if on_gpu:
         workers, threads = 1, None

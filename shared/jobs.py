@@ -185,6 +185,20 @@ class JobStore:
         )
 
 
+def stale_checkpoint(path: Path, key: str) -> bool:
+    """Whether a checkpoint (``shared.training.save_checkpoint``) is at ``path`` that another key
+    wrote, or that cannot be read: it is never resumed."""
+    if not path.is_file():
+        return False
+    try:
+        import numpy as np
+
+        with np.load(path, allow_pickle=False) as saved:
+            return json.loads(bytes(saved["meta"]).decode()).get("key") != key
+    except (OSError, ValueError, KeyError):
+        return True
+
+
 def run_facts() -> dict[str, Any]:
     """Where and from what a job ran: commit, clean tree, device, CPU, the cores it had."""
     import jax

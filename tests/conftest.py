@@ -42,3 +42,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                     )
                 )
             )
+
+
+class StopAfter:
+    """A budget with ``shared.jobs.Budget``'s interface that allows ``epochs`` more epochs (a
+    job asks before each one), then stops the run, as ``--stop-after`` does at its time."""
+
+    def __init__(self, epochs: int) -> None:
+        self.left = epochs
+
+    def allows(self, seconds: float) -> bool:
+        self.left -= 1
+        return self.left >= 0
+
+    @property
+    def over(self) -> bool:
+        return self.left < 0
+
+
+@pytest.fixture
+def stop_after() -> type[StopAfter]:
+    return StopAfter

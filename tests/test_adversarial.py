@@ -172,3 +172,40 @@ def test_cifar_maxout_stage_on_synthetic_images() -> None:
     assert 1 <= log["best_epoch"] <= log["epochs"] <= 2
     assert out["epochs"] == log["retrain_epochs"] == log["best_epoch"]  # from scratch on all
     assert 0.0 <= out["error"] <= 100.0
+
+
+@pytest.mark.needs_data("mnist")
+@pytest.mark.slow
+def test_a_stopped_run_continues_and_its_tables_come_from_the_stored_models(
+    smoke, tmp_path: Path, stop_after, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped after four epochs, a run keeps its finished models and the stopped one's
+    checkpoint, and every claim says how far its stage is; the same command continues it to the
+    tables of the run that never stopped; run once more, it computes them again from the stored
+    models without training any."""
+    from replications.adversarial import jobs
+    from shared.jobs import Control, controlled
+
+    replication, config = get("adversarial"), PROFILES["smoke"]()
+    with controlled(Control(state=tmp_path, budget=stop_after(4))):  # type: ignore[arg-type]
+        stopped, values, _ = run_and_measure(replication, config, 0)
+    assert set(stopped["pending"]) == {"szegedy", "cross_training_set", "goodfellow", "beyond"}
+    assert "table1" not in stopped and "fgsm" not in stopped
+    note = values["SZ-T1-FC10-1e-4-test"].note
+    assert values["SZ-T1-FC10-1e-4-test"].value is None
+    assert note.startswith("not run yet: ") and note.endswith(" of 7 models trained")
+    assert list((tmp_path / "checkpoints").glob("*.npz"))
+    fragments = report.fragments({"tables": stopped, "claims": [], "provenance": {}, "profile": ""})
+    assert fragments["table1"].startswith("*Not computed yet")
+    with controlled(Control(state=tmp_path)):
+        finished, _, _ = run_and_measure(replication, config, 0)
+    assert "pending" not in finished and finished == smoke[0]
+    assert not list((tmp_path / "checkpoints").glob("*.npz"))
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a stored model was trained again")
+
+    monkeypatch.setattr(jobs, "fit", no_training)
+    with controlled(Control(state=tmp_path)):
+        again, _, _ = run_and_measure(replication, config, 0)
+    assert again == finished

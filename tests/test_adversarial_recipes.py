@@ -315,3 +315,84 @@ def test_conv_maxout_has_the_configs_shapes() -> None:
     small = ConvMaxout(spec, rngs=nnx.Rngs(0))
     out = small(jnp.zeros((3, 3072)), key=jax.random.key(0))
     assert out.shape == (3, 10)
+
+
+# --- stopping and resuming (train.Resumable; jobs carried across sessions) ------------------
+
+
+@pytest.mark.parametrize("retrain", ["none", "continue", "same_epochs"])
+def test_a_stopped_fit_continues_to_the_same_weights_and_log(
+    retrain: str, tmp_path, stop_after
+) -> None:
+    """Stopped before any epoch of stage one, of the retraining stage, or in between, and
+    resumed from its checkpoint (possibly several times), ``fit`` ends with the weights and the
+    log of the run that never stopped: dropout masks, data order, schedules, optimiser state and
+    the stopping rule's state all carry over."""
+    from replications.adversarial.train import Resumable, Stopped
+
+    x, y = banded(500, seed=7)
+    recipe = Recipe(
+        optimiser="momentum",
+        batch_size=50,
+        learning_rate=0.2,
+        learning_rate_schedule="exponential",
+        learning_rate_decay=1.001,
+        momentum=0.5,
+        final_momentum=0.7,
+        momentum_saturate=4,
+        max_epochs=5,
+        monitor="valid_error",
+        patience=2,
+        n_valid=100,
+        retrain=retrain,
+    )
+
+    def model() -> Maxout:
+        return Maxout(8, 2, input_drop=0.2, hidden_drop=0.5, rngs=nnx.Rngs(1))
+
+    whole = model()
+    log = fit(whole, x, y, recipe, key=jax.random.key(5))
+    epochs = log.epochs + (log.retrain_epochs if retrain != "none" else 0)
+    assert epochs >= 3
+    for stops in ([1], [log.epochs], [log.epochs + 1, 1], [2, 1, 1]):
+        if sum(stops) >= epochs:
+            continue
+        path = tmp_path / f"stopped-{retrain}-{'-'.join(map(str, stops))}.npz"
+        for allowed in stops:
+            with pytest.raises(Stopped):
+                fit(
+                    model(),
+                    x,
+                    y,
+                    recipe,
+                    key=jax.random.key(5),
+                    resumable=Resumable(path, "job", stop_after(allowed)),
+                )
+            assert path.is_file()
+        resumed = model()
+        again = fit(resumed, x, y, recipe, key=jax.random.key(5), resumable=Resumable(path, "job"))
+        assert again.as_dict() == log.as_dict(), stops
+        leaves = zip(
+            jax.tree.leaves(nnx.state(resumed)), jax.tree.leaves(nnx.state(whole)), strict=True
+        )
+        for a, b in leaves:
+            np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_a_checkpoint_of_another_key_is_not_resumed(tmp_path, stop_after) -> None:
+    """A checkpoint written under another key (other settings) is ignored: the run starts over
+    and ends as a fresh run does."""
+    from replications.adversarial.train import Resumable, Stopped
+
+    x, y = banded(200, seed=8)
+    recipe = Recipe(batch_size=50, learning_rate_schedule="constant", max_epochs=3)
+    path = tmp_path / "job.npz"
+    other = replace(recipe, learning_rate=0.5)
+    with pytest.raises(Stopped):
+        keep = Resumable(path, "old key", stop_after(2))
+        fit(Softmax(0.0, rngs=nnx.Rngs(0)), x, y, other, key=jax.random.key(0), resumable=keep)
+    fresh, resumed = Softmax(0.0, rngs=nnx.Rngs(0)), Softmax(0.0, rngs=nnx.Rngs(0))
+    fit(fresh, x, y, recipe, key=jax.random.key(0))
+    keep = Resumable(path, "new key")
+    fit(resumed, x, y, recipe, key=jax.random.key(0), resumable=keep)
+    np.testing.assert_array_equal(fresh.out.kernel[...], resumed.out.kernel[...])

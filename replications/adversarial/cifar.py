@@ -232,3 +232,65 @@ def run_cifar(data: LabelledData, config: Config, key: jax.Array) -> dict:
         "sha256": dict(data.sha256),
         "data_note": data.note,
     }
+
+
+# The authors' run (cifar10_no_aug_valid.yaml and the README beside it): early stopping found
+# its best epoch, then 100 epochs of patience; the final net was retrained on all 50,000 for
+# the best epoch's count, 785 epochs. We count the first stage as 785 + 100 epochs.
+AUTHORS_EPOCHS = (885, 785)  # (first stage on 40,000 images, retraining on 50,000)
+
+
+def cpu_hours(config: Config, steps: int = 3) -> dict:
+    """The convolutional maxout recipe's time on this machine, from the measured time of
+    ``steps`` updates (batches of ``config.cifar.batch_size``, after compilation) scaled to the
+    authors' epochs (``AUTHORS_EPOCHS``): what the CIFAR-10 stage would take if run here."""
+    import time
+
+    from replications.adversarial.train import _Runner
+
+    recipe, spec = config.cifar, config.cifar_maxout
+    model = ConvMaxout(spec, rngs=nnx.Rngs(0))
+    graphdef, params = nnx.split(model)
+    runner = _Runner(graphdef, recipe, None, None)
+    rng = np.random.default_rng(0)
+    n = steps * recipe.batch_size
+    xs = jnp.asarray(rng.normal(size=(n, 32, 32, 3)).astype(np.float32))
+    ys = jnp.asarray(rng.integers(0, 10, n).astype(np.int32))
+    args = (params, runner.init_state(params), jnp.int32(0), jnp.int32(1), jnp.float32(0.5))
+
+    def epoch() -> None:
+        out = runner._epoch(*args, xs, ys, jax.random.key(0), n_steps=steps, total_steps=steps)
+        jax.block_until_ready(out)
+
+    epoch()  # compile
+    began = time.perf_counter()
+    epoch()
+    per_step = (time.perf_counter() - began) / steps
+    first, retrain = AUTHORS_EPOCHS
+    n_train = config.cifar_n_train
+    updates = first * ((n_train - recipe.n_valid) // recipe.batch_size) + retrain * (
+        n_train // recipe.batch_size
+    )
+    return {
+        "seconds_per_step": round(per_step, 3),
+        "batch_size": recipe.batch_size,
+        "epochs": list(AUTHORS_EPOCHS),
+        "hours": round(per_step * updates / 3600, 1),
+    }
+
+
+def needs_gpu(config: Config) -> dict:
+    """The CIFAR-10 stage's table when the recipe's net cannot be trained here (a CPU): not run,
+    with the time it would take, measured."""
+    estimate = cpu_hours(config)
+    first, retrain = estimate["epochs"]
+    return {
+        "error": None,
+        "note": (
+            f"not run: needs a GPU (the convolutional maxout net's recipe, about "
+            f"{estimate['hours']:,.0f} h on this CPU: {estimate['seconds_per_step']:.2f} s per "
+            f"batch of {estimate['batch_size']} measured, {first} epochs on 40,000 images then "
+            f"{retrain} on 50,000 as in the authors' run)"
+        ),
+        "cpu_estimate": estimate,
+    }

@@ -346,6 +346,9 @@ def smoke() -> Config:
 
 
 PROFILES = {"paper": paper, "cpu": cpu, "smoke": smoke}
+# The profiles whose models are trained as jobs carried from one session to the next, their
+# state kept in state/adversarial/<profile>-seed<S>/ (shared.jobs; see jobs.py).
+KEEPS_STATE = ("paper",)
 # The profile the site shows while no `paper` run is published: the recipes' run needs a GPU,
 # the site needs numbers a CPU can re-make. Every page that shows them says so.
 STAND_IN = "cpu"

@@ -6,13 +6,30 @@ Threat model: pixels in [0, 1]; epsilon and RMS distortion in those units.
 
 from __future__ import annotations
 
+import sys
+import tempfile
+from functools import partial
+from pathlib import Path
+from typing import Any
+
 import jax
 import numpy as np
 
 from replications.adversarial.beyond import run_beyond
-from replications.adversarial.cifar import run_cifar
+from replications.adversarial.cifar import needs_gpu, run_cifar
 from replications.adversarial.config import Config
-from replications.adversarial.goodfellow import adversarial_training, robustness_curves
+from replications.adversarial.goodfellow import fgsm_table, robustness_curves
+from replications.adversarial.jobs import (
+    HALVES_KEY,
+    MAXOUT,
+    Bench,
+    ModelJob,
+    fold,
+    job_done,
+    job_task,
+    model_jobs,
+    trained_models,
+)
 from replications.adversarial.szegedy import (
     NOISE_TABLE2,
     NOISE_TABLE4,
@@ -20,13 +37,12 @@ from replications.adversarial.szegedy import (
     noise_readings,
     table1,
     table3,
-    train_table1_models,
-    train_table3_models,
 )
-from replications.adversarial.tables import TABLE3, Tables
+from replications.adversarial.tables import TABLE1, TABLE3, Tables
 from shared.datasets import load_mnist
 from shared.datasets.cifar10 import load_cifar10
-from shared.record import stage
+from shared.jobs import Progress, Task, control, run_tasks
+from shared.record import note_jobs, stage
 from shared.seeds import base_seed
 
 CIFAR_OFF = (
@@ -83,75 +99,139 @@ def run(config: Config, *, key: jax.Array) -> Tables:
         return _run(config, key=key)
 
 
+# The stages whose models a stage's tables also use (its own models are the jobs of that stage,
+# ``jobs.ModelJob.stage``): the FGSM table attacks Table 1's softmax, the transfer stage the
+# maxout net and the L-BFGS examples of Table 4.
+STAGE_NEEDS: dict[str, tuple[str, ...]] = {
+    "szegedy": (),
+    "cross_training_set": (),
+    "goodfellow": ("szegedy",),
+    "beyond": ("szegedy", "cross_training_set", "goodfellow"),
+}
+
+
 def _run(config: Config, *, key: jax.Array) -> Tables:
-    seed = base_seed(key)
+    """Train every model as a job (``jobs``; in parallel workers, resumable: ``shared.jobs``'s
+    ``control()``), then compute each stage whose models are all trained; the others are listed
+    under ``pending`` with their jobs done."""
     with stage("data"):
         data = mnist(config)
-    with stage("szegedy_train"):
-        models, logs = train_table1_models(
-            data["x_train"], data["y_train"], config, jax.random.fold_in(key, 1)
-        )
-    with stage("szegedy_attack"):
-        pick = np.asarray(jax.random.permutation(jax.random.fold_in(key, 2), len(data["x_train"])))[
-            : config.n_attack
-        ]
-        x2, y2 = data["x_train"][pick], data["y_train"][pick]
-        cross2, _ = cross_table(models, x2, y2, config, jax.random.fold_in(key, 3), NOISE_TABLE2)
-        t1 = table1(models, data, cross2)
-        # the key of cross_table's noise rows: the graded reading's rows are those very images
-        readings = {
-            "table2": noise_readings(models, x2, y2, NOISE_TABLE2, jax.random.fold_in(key, 3))
-        }
-    with stage("cross_training_set"):
-        models3, logs3 = train_table3_models(data, config, jax.random.fold_in(key, 4))
-        t3 = table3(models3, data, jax.random.fold_in(key, 4))
-        pick_t = np.asarray(
-            jax.random.permutation(jax.random.fold_in(key, 5), len(data["x_test"]))
-        )[: config.n_attack]
-        x4, y4 = data["x_test"][pick_t], data["y_test"][pick_t]
-        cross4, adv4 = cross_table(
-            models3, x4, y4, config, jax.random.fold_in(key, 6), NOISE_TABLE4, magnified=0.1
-        )
-        readings["table4"] = noise_readings(
-            models3, x4, y4, NOISE_TABLE4, jax.random.fold_in(key, 6)
-        )
-    with stage("goodfellow"):
-        fg, nets, fgsm_adv, logs_maxout = adversarial_training(
-            data, models["FC10(1e-4)"], config, jax.random.fold_in(key, 7)
-        )
-        curve_models = {**nets, "FC100-100-10": models["FC100-100-10"]}
-        curves = robustness_curves(curve_models, data["x_test"], data["y_test"], config.sweep)
-        examples = example_images(data["x_test"], data["y_test"], fgsm_adv, nets)
-    with stage("beyond"):
-        beyond = run_beyond(
-            data,
-            {"softmax": nets["softmax"], "maxout": nets["maxout"]},
-            (x4, adv4[TABLE3[0]].x_adv, y4),
-            config,
-            seed,
-            jax.random.fold_in(key, 8),
-        )
-    cifar: dict = {"error": None, "note": CIFAR_OFF}
-    if config.cifar_net != "off":
-        with stage("cifar"):
-            cifar_data = load_cifar10()
-            cifar = run_cifar(cifar_data, config, jax.random.fold_in(key, 9))
-    return {
-        "table1": t1,
-        "table2": cross2,
-        "table3": t3,
-        "table4": cross4,
-        "fgsm": fg,
-        "robustness": curves,
-        "examples": examples,
-        "beyond": beyond,
-        "cifar": cifar,
-        "noise_readings": readings,
+    tables: dict[str, Any] = {
         "matmul_precision": MATMUL_PRECISION,
-        "training": {**logs, **logs3, **logs_maxout},
         "sizes": {
             "n_attack": config.n_attack,
             "n_train": len(data["x_train"]),
             "n_test": len(data["x_test"]),
         },
     }
+    ctl = control()
+    with tempfile.TemporaryDirectory(prefix="hype-adversarial-") as scratch:
+        bench = Bench(data, key, ctl.state or Path(scratch), ctl.threads)
+        jobs = model_jobs(config)
+        by_name = {job.name: job for job in jobs}
+        groups = {job.file: job.stage for job in jobs}
+        progress = Progress(bench.store, groups, ctl.workers)
+        print(f"adversarial: {progress.line()} (state: {bench.folder})", file=sys.stderr)
+        todo = [
+            Task(
+                job.file,
+                job_task,
+                (bench, job, by_name),
+                None if job.needs is None else partial(job_done, bench, by_name[job.needs]),
+            )
+            for job in jobs
+        ]
+        with stage("training"):
+            run_tasks(
+                todo, workers=ctl.workers, threads=ctl.threads, budget=ctl.budget, progress=progress
+            )
+        models, logs = trained_models(bench, jobs)
+        tables["training"] = logs
+        ready: dict[str, bool] = {}
+        pending: dict[str, dict[str, Any]] = {}
+        for name, needs in STAGE_NEEDS.items():
+            own = [job for job in jobs if job.stage == name]
+            finished = [(job, bench.finished(job)) for job in own]
+            done = [(job, record) for job, record in finished if record is not None]
+            unclean = [job for job, record in done if record["run"]["dirty"] is not False]
+            note_jobs(name, _provenance(bench, [job for job, _ in done]))
+            waits = [stage_ for stage_ in needs if not ready[stage_]]
+            ready[name] = len(done) == len(own) and not (ctl.clean_only and unclean) and not waits
+            if not ready[name]:
+                pending[name] = {
+                    "done": len(done),
+                    "total": len(own),
+                    "unclean": len(unclean),
+                    "waits_for": waits,
+                }
+        print(f"adversarial: {progress.line()}", file=sys.stderr)
+    seed = base_seed(key)
+    if ready["szegedy"]:
+        with stage("szegedy_attack"):
+            pick = np.asarray(
+                jax.random.permutation(jax.random.fold_in(key, 2), len(data["x_train"]))
+            )[: config.n_attack]
+            x2, y2 = data["x_train"][pick], data["y_train"][pick]
+            table1_models = {name: models[name] for name in TABLE1}
+            tables["table2"], _ = cross_table(
+                table1_models, x2, y2, config, jax.random.fold_in(key, 3), NOISE_TABLE2
+            )
+            tables["table1"] = table1(table1_models, data, tables["table2"])
+            # the key of cross_table's noise rows: the graded reading's rows are those very images
+            tables.setdefault("noise_readings", {})["table2"] = noise_readings(
+                table1_models, x2, y2, NOISE_TABLE2, jax.random.fold_in(key, 3)
+            )
+    if ready["cross_training_set"]:
+        with stage("cross_training_set"):
+            models3 = {name: models[name] for name in TABLE3}
+            tables["table3"] = table3(models3, data, fold(key, HALVES_KEY))
+            pick_t = np.asarray(
+                jax.random.permutation(jax.random.fold_in(key, 5), len(data["x_test"]))
+            )[: config.n_attack]
+            x4, y4 = data["x_test"][pick_t], data["y_test"][pick_t]
+            tables["table4"], adv4 = cross_table(
+                models3, x4, y4, config, jax.random.fold_in(key, 6), NOISE_TABLE4, magnified=0.1
+            )
+            tables.setdefault("noise_readings", {})["table4"] = noise_readings(
+                models3, x4, y4, NOISE_TABLE4, jax.random.fold_in(key, 6)
+            )
+    if ready["goodfellow"]:
+        with stage("goodfellow"):
+            nets = {"softmax": models[TABLE1[0]], **{name: models[name] for name in MAXOUT}}
+            tables["fgsm"], fgsm_adv = fgsm_table(data, nets, config)
+            curve_models = {**nets, "FC100-100-10": models["FC100-100-10"]}
+            tables["robustness"] = robustness_curves(
+                curve_models, data["x_test"], data["y_test"], config.sweep
+            )
+            tables["examples"] = example_images(data["x_test"], data["y_test"], fgsm_adv, nets)
+    if ready["beyond"]:
+        with stage("beyond"):
+            tables["beyond"] = run_beyond(
+                data,
+                {"softmax": models[TABLE1[0]], "maxout": models[MAXOUT[0]]},
+                (x4, adv4[TABLE3[0]].x_adv, y4),
+                config,
+                seed,
+                jax.random.fold_in(key, 8),
+            )
+    tables["cifar"] = {"error": None, "note": CIFAR_OFF}
+    if config.cifar_net == "maxout" and jax.default_backend() == "cpu":
+        with stage("cifar"):
+            tables["cifar"] = needs_gpu(config)
+    elif config.cifar_net != "off":
+        with stage("cifar"):
+            cifar_data = load_cifar10()
+            tables["cifar"] = run_cifar(cifar_data, config, jax.random.fold_in(key, 9))
+    if pending:
+        tables["pending"] = pending
+    return tables  # type: ignore[return-value]
+
+
+def _provenance(bench: Bench, jobs: list[ModelJob]) -> list[dict[str, Any]]:
+    """Each finished job's key and where, when and how long it ran (the stage's provenance)."""
+    out = []
+    for job in jobs:
+        record = bench.store.record(job.file)
+        if record is not None:
+            out.append({"name": job.file, "key": record["key"][:16], **record["run"]})
+    return out

@@ -142,11 +142,13 @@ def _distortion(results: dict[str, Any], path: Path) -> tuple[Path, str]:
 
 
 def make_figures(results: dict[str, Any], outdir: Path) -> dict[Path, str]:
-    """Every figure of the page: path -> caption."""
-    made = [
-        _examples(results, outdir / "examples.png"),
-        _robustness(results, outdir / "robustness.png"),
-        _transfer(results, outdir / "transfer.png"),
-        _distortion(results, outdir / "distortion.png"),
-    ]
-    return dict(made)
+    """Every figure of the page whose tables the run has (a stage still training has none yet):
+    path -> caption."""
+    tables = results["tables"]
+    drawers = (
+        ("examples", _examples, "examples.png"),
+        ("robustness", _robustness, "robustness.png"),
+        ("table2", _transfer, "transfer.png"),
+        ("table1", _distortion, "distortion.png"),
+    )
+    return dict(draw(results, outdir / name) for table, draw, name in drawers if table in tables)

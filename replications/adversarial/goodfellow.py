@@ -1,5 +1,6 @@
-"""Goodfellow, Shlens & Szegedy (2014): FGSM on MNIST softmax and maxout (Sec. 4), adversarial
-training (Sec. 6), robust error against epsilon.
+"""Goodfellow, Shlens & Szegedy (2014): FGSM on MNIST softmax and maxout (Sec. 4), the
+adversarially trained maxout net (Sec. 6), robust error against epsilon. The nets are trained
+by ``jobs``.
 """
 
 from __future__ import annotations
@@ -7,41 +8,10 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 import numpy as np
-from flax import nnx
 
 from replications.adversarial.attacks import fgsm, fgsm_sweep
 from replications.adversarial.config import Config
-from replications.adversarial.model import Maxout
-from replications.adversarial.train import Logits, error_rate, fit, logits_fn, predict
-
-
-def train_maxout(
-    x: np.ndarray, y: np.ndarray, config: Config, key: jax.Array, *, adversarial: bool
-) -> tuple[Logits, dict]:
-    """The maxout net (``config.maxout_net``: 240 x 5, two layers, dropout) trained by its recipe:
-    ``config.maxout`` (Goodfellow et al. 2013 Sec. 5.1), or with ``adversarial`` the objective of
-    Goodfellow et al. 2014 Sec. 6 (alpha 0.5, epsilon 0.25, FGSM examples re-made at every step)
-    by ``config.maxout_adversarial``. Returns the net and what its stopping rule did."""
-    net = config.maxout_net
-    model = Maxout(
-        net.units,
-        net.pieces,
-        input_drop=net.input_drop,
-        hidden_drop=net.hidden_drop,
-        init_range=net.init_range,
-        rescale_input=net.rescale_input,
-        rngs=nnx.Rngs(jax.random.fold_in(key, 0)),
-    )
-    recipe = config.maxout_adversarial if adversarial else config.maxout
-    log = fit(
-        model,
-        x,
-        y,
-        recipe,
-        key=jax.random.fold_in(key, 1),
-        adversarial=(config.epsilon, config.alpha) if adversarial else None,
-    )
-    return logits_fn(model), log.as_dict()
+from replications.adversarial.train import Logits, error_rate, predict
 
 
 def fgsm_examples(
@@ -90,24 +60,17 @@ def robustness_curves(
     return {"epsilon": list(epsilons), **curves}
 
 
-def adversarial_training(
-    data: dict[str, np.ndarray],
-    softmax: Logits,
-    config: Config,
-    key: jax.Array,
-) -> tuple[dict, dict[str, Logits], dict[str, np.ndarray], dict]:
+def fgsm_table(
+    data: dict[str, np.ndarray], models: dict[str, Logits], config: Config
+) -> tuple[dict, dict[str, np.ndarray]]:
     """FGSM at epsilon 0.25 on the test set against softmax, maxout and adversarially trained
-    maxout.
+    maxout (Goodfellow et al. 2014 Sec. 4 and 6; ``models`` by those names, trained by
+    ``jobs``).
 
     Returns the table (clean error; adversarial error and confidence; the two transfer
-    numbers of Sec. 6), the models, the adversarial test images per model, and the maxout
-    nets' training logs.
+    numbers of Sec. 6) and the adversarial test images per model.
     """
-    x, y, xt, yt = data["x_train"], data["y_train"], data["x_test"], data["y_test"]
-    base, base_log = train_maxout(x, y, config, jax.random.fold_in(key, 0), adversarial=False)
-    robust, robust_log = train_maxout(x, y, config, jax.random.fold_in(key, 1), adversarial=True)
-    models = {"softmax": softmax, "maxout": base, "maxout, adversarially trained": robust}
-    logs = {"maxout": base_log, "maxout, adversarially trained": robust_log}
+    xt, yt = data["x_test"], data["y_test"]
     adv = {name: fgsm_examples(f, xt, yt, config.epsilon) for name, f in models.items()}
     table = {
         name: {"clean_error": error_rate(f, xt, yt), **error_and_confidence(f, adv[name], yt)}
@@ -120,4 +83,4 @@ def adversarial_training(
             base, adv["maxout, adversarially trained"], yt
         )["error"],
     }
-    return table, models, adv, logs
+    return table, adv

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3, Tables
+from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3, Tables, not_yet
 from shared.claims import Measurement
 
 Getter = Callable[[dict[str, Any]], tuple[float | bool | None, str]]
@@ -110,11 +110,30 @@ def _cifar_note(cifar: dict[str, Any]) -> str:
     )
 
 
+def stages_of(claim_id: str) -> tuple[str, ...]:
+    """The stages of ``experiment`` whose tables a claim is measured from."""
+    if claim_id == "SZ-self":
+        return ("szegedy", "cross_training_set")
+    if claim_id.startswith(("SZ-T1-", "SZ-T2-")):
+        return ("szegedy",)
+    if claim_id.startswith(("SZ-T3-", "SZ-T4-")):
+        return ("cross_training_set",)
+    if claim_id.startswith("BEYOND-"):
+        return ("beyond",)
+    return ("goodfellow",)
+
+
 def measure(tables: Tables) -> dict[str, Measurement]:
-    """Every claim of ``claims.toml`` from ``tables`` (see ``tables.Tables``); the CIFAR-10 ones
-    are "not run" when that stage was off."""
+    """Every claim of ``claims.toml`` from ``tables`` (see ``tables.Tables``); the claims of a
+    stage still training say how many of its models are trained; the CIFAR-10 ones are "not
+    run" when that stage was off."""
     out = {}
+    pending = tables.get("pending", {})
     for claim_id, get in getters().items():
+        waiting = [pending[s] for s in stages_of(claim_id) if s in pending]
+        if waiting:
+            out[claim_id] = Measurement(None, note=not_yet(waiting[0]))
+            continue
         value, note = get(tables)  # type: ignore[arg-type]
         out[claim_id] = Measurement(value, note=note)
     return {**out, **cifar_measurements(tables.get("cifar") or {})}  # type: ignore[arg-type]

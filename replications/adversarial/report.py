@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3
+from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3, not_yet
 from shared.report import fmt
 
 # What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
@@ -406,14 +406,44 @@ def recipes(results: dict[str, Any]) -> str:
     )
 
 
+# Each fragment's tables and the stage of ``experiment`` that computes them.
+FRAGMENT_TABLES = {
+    "table1": (("table1",), "szegedy"),
+    "table2": (("table2",), "szegedy"),
+    "table34": (("table3", "table4"), "cross_training_set"),
+    "noise_readings": (("table2", "table4"), "cross_training_set"),
+    "fgsm": (("fgsm",), "goodfellow"),
+    "beyond": (("beyond",), "beyond"),
+}
+
+
+def still_training(results: dict[str, Any], stage: str) -> str:
+    """What a fragment says while its stage's models are still training (a run carried across
+    sessions, ``experiment.STAGE_NEEDS``)."""
+    pending = results["tables"].get("pending", {}).get(stage)
+    where = f" ({not_yet(pending).removeprefix('not run yet: ')})" if pending else ""
+    return (
+        f"*Not computed yet: the models of this stage are still training{where}. "
+        "`nox -s replicate-adversarial` continues the run.*\n"
+    )
+
+
 def fragments(results: dict[str, Any]) -> dict[str, str]:
-    """``site/docs/_generated/adversarial/<key>.md`` for each extra table of the page."""
-    return {
-        "table1": table1(results),
-        "table2": table2(results),
-        "table34": table4(results),
-        "noise_readings": noise_readings(results),
-        "fgsm": fgsm(results),
-        "beyond": beyond(results),
-        "recipes": recipes(results),
+    """``site/docs/_generated/adversarial/<key>.md`` for each extra table of the page (a stage
+    still training says so instead)."""
+    makers = {
+        "table1": table1,
+        "table2": table2,
+        "table34": table4,
+        "noise_readings": noise_readings,
+        "fgsm": fgsm,
+        "beyond": beyond,
     }
+    tables = results["tables"]
+    out = {}
+    for key, make in makers.items():
+        needed, stage = FRAGMENT_TABLES[key]
+        ready = all(name in tables for name in needed)
+        out[key] = make(results) if ready else still_training(results, stage)
+    out["recipes"] = recipes(results)
+    return out

@@ -4,89 +4,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import jax
 import numpy as np
-from flax import nnx
 
 from replications.adversarial.attacks import LbfgsResult, lbfgs_attack, rms_distortion
 from replications.adversarial.config import Config
-from replications.adversarial.model import Autoencoder, AutoencoderSoftmax, SigmoidMLP, Softmax
+from replications.adversarial.jobs import halves
 from replications.adversarial.tables import TABLE3
-from replications.adversarial.train import Logits, error_rate, fit, logits_fn, predict
+from replications.adversarial.train import Logits, error_rate, predict
 
-MLP_DECAY = (1e-5, 1e-5, 1e-6)  # Szegedy et al. Sec. 4.2, for the FC100/FC200 nets
-AE_SPARSITY = (0.05, 3.0)  # AE400's sparsity target and penalty weight (not in the paper; ours)
 NOISE_TABLE2 = (0.1, 0.3)  # Table 2's Gaussian rows
 NOISE_TABLE4 = (0.06, 0.1)  # Table 4's Gaussian rows
 MAGNIFIED = 0.1  # Table 4: the perturbations scaled up to this RMS distortion
-
-
-Trained = tuple[Logits, dict]  # a model and what its stopping rule did (train.TrainLog)
-
-
-def _train_mlp(
-    hidden: tuple[int, ...], x: np.ndarray, y: np.ndarray, config: Config, key: jax.Array
-) -> Trained:
-    model = SigmoidMLP(hidden, MLP_DECAY, rngs=nnx.Rngs(jax.random.fold_in(key, 0)))
-    log = fit(model, x, y, config.mlp, key=key)
-    return logits_fn(model), log.as_dict()
-
-
-def _train_autoencoder_softmax(
-    x: np.ndarray, y: np.ndarray, config: Config, key: jax.Array
-) -> Trained:
-    """AE400-10: a 400-unit sparse sigmoid autoencoder trained on the images, then a softmax
-    (lambda 1e-6) on its frozen codes ("not fine-tuned", Szegedy et al. Sec. 4.1 and Table 1)."""
-    auto = Autoencoder(
-        400,
-        sparsity_target=AE_SPARSITY[0],
-        sparsity_weight=AE_SPARSITY[1],
-        rngs=nnx.Rngs(jax.random.fold_in(key, 0)),
-    )
-    auto_log = fit(
-        auto,
-        x,
-        y,
-        config.autoencoder,
-        key=jax.random.fold_in(key, 1),
-        objective=lambda net, xb, yb, k: net.reconstruction_loss(xb),
-    )
-    model = AutoencoderSoftmax(auto.encoder, 1e-6, rngs=nnx.Rngs(jax.random.fold_in(key, 2)))
-    log = fit(model, x, y, config.softmax, key=jax.random.fold_in(key, 3))
-    return logits_fn(model), {**log.as_dict(), "autoencoder": auto_log.as_dict()}
-
-
-def train_table1_models(
-    x: np.ndarray, y: np.ndarray, config: Config, key: jax.Array
-) -> tuple[dict[str, Logits], dict[str, dict]]:
-    """The six MNIST models of Szegedy et al. Table 1, trained on ``(x, y)``; and their logs."""
-
-    def softmax(decay: float, k: jax.Array) -> Trained:
-        model = Softmax(decay, rngs=nnx.Rngs(0))
-        log = fit(model, x, y, config.softmax, key=k)
-        return logits_fn(model), log.as_dict()
-
-    makers: dict[str, Callable[[jax.Array], Trained]] = {
-        "FC10(1e-4)": lambda k: softmax(1e-4, k),
-        "FC10(1e-2)": lambda k: softmax(1e-2, k),
-        "FC10(1)": lambda k: softmax(1.0, k),
-        "FC100-100-10": lambda k: _train_mlp((100, 100), x, y, config, k),
-        "FC200-200-10": lambda k: _train_mlp((200, 200), x, y, config, k),
-        "AE400-10": lambda k: _train_autoencoder_softmax(x, y, config, k),
-    }
-    trained = {
-        name: make(jax.random.fold_in(key, i)) for i, (name, make) in enumerate(makers.items())
-    }
-    return _split(trained)
-
-
-def _split(trained: dict[str, Trained]) -> tuple[dict[str, Logits], dict[str, dict]]:
-    """``{name: (model, log)}`` -> ``({name: model}, {name: log})``."""
-    models = {name: f for name, (f, _) in trained.items()}
-    return models, {name: log for name, (_, log) in trained.items()}
 
 
 def random_targets(y: np.ndarray, key: jax.Array) -> np.ndarray:
@@ -253,32 +184,12 @@ def table1(models: dict[str, Logits], data: dict[str, np.ndarray], cross: dict) 
     }
 
 
-def halves(n: int, key: jax.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Szegedy et al. Sec. 4.2: the training set split into disjoint halves P1 and P2."""
-    order = np.asarray(jax.random.permutation(key, n))
-    return order[: n // 2], order[n // 2 : 2 * (n // 2)]
-
-
-def train_table3_models(
-    data: dict[str, np.ndarray], config: Config, key: jax.Array
-) -> tuple[dict[str, Logits], dict[str, dict]]:
-    """FC100-100-10 and FC123-456-10 on P1, FC100-100-10' on P2 (Szegedy et al. Table 3); and
-    their logs."""
-    p1, p2 = halves(len(data["x_train"]), jax.random.fold_in(key, 0))
-    x, y = data["x_train"], data["y_train"]
-    trained = {
-        TABLE3[0]: _train_mlp((100, 100), x[p1], y[p1], config, jax.random.fold_in(key, 1)),
-        TABLE3[1]: _train_mlp((123, 456), x[p1], y[p1], config, jax.random.fold_in(key, 2)),
-        TABLE3[2]: _train_mlp((100, 100), x[p2], y[p2], config, jax.random.fold_in(key, 3)),
-    }
-    return _split(trained)
-
-
 def table3(
     models: dict[str, Logits], data: dict[str, np.ndarray], key: jax.Array
 ) -> dict[str, dict]:
-    """Clean train (on the model's own half) and test error of the Table 3 models."""
-    p1, p2 = halves(len(data["x_train"]), jax.random.fold_in(key, 0))
+    """Clean train (on the model's own half) and test error of the Table 3 models; ``key``
+    splits the halves (``jobs.halves``)."""
+    p1, p2 = halves(len(data["x_train"]), key)
     own = {TABLE3[0]: p1, TABLE3[1]: p1, TABLE3[2]: p2}
     return {
         name: {

@@ -6,7 +6,7 @@ Threat model: pixels in [0, 1]; epsilon and RMS distortion in those units; error
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 # Szegedy et al. 2013: the models of Table 1 (and Table 2's rows and columns) and of Table 3 / 4
 TABLE1 = ("FC10(1e-4)", "FC10(1e-2)", "FC10(1)", "FC100-100-10", "FC200-200-10", "AE400-10")
@@ -28,26 +28,49 @@ NOISE4 = {"Gaussian noise, sigma 0.06": "noise-0.06", "Gaussian noise, sigma 0.1
 
 
 class Tables(TypedDict):
+    # A stage's tables are absent while its models train (``pending``).
     # Szegedy Table 1: model -> {test_error, train_error, distortion (mean RMS of the minimal
     # L-BFGS examples)}
-    table1: dict[str, dict[str, Any]]
+    table1: NotRequired[dict[str, dict[str, Any]]]
     # Table 2: row (examples made for a model, or a noise row) -> {errors: column model -> %,
     # success (own examples, %), distortion}
-    table2: dict[str, dict[str, Any]]
-    table3: dict[str, dict[str, Any]]  # Table 3: model -> {train_error, test_error}
-    table4: dict[str, dict[str, Any]]  # Table 4: as Table 2, with "<model>, magnified" rows
+    table2: NotRequired[dict[str, dict[str, Any]]]
+    table3: NotRequired[dict[str, dict[str, Any]]]  # Table 3: model -> {train_error, test_error}
+    table4: NotRequired[
+        dict[str, dict[str, Any]]
+    ]  # Table 4: as Table 2, with "<model>, magnified" rows
     # Goodfellow et al.: model -> {error, confidence, clean_error} under FGSM at epsilon; and
     # "transfer" -> {robust_on_base_examples, base_on_robust_examples}
-    fgsm: dict[str, dict[str, Any]]
-    robustness: dict[str, Any]  # error (%) against epsilon, per model, and the epsilons
-    examples: dict[str, Any]  # the first test digits, clean and adversarial, for the figure
+    fgsm: NotRequired[dict[str, dict[str, Any]]]
+    robustness: NotRequired[
+        dict[str, Any]
+    ]  # error (%) against epsilon, per model, and the epsilons
+    examples: NotRequired[
+        dict[str, Any]
+    ]  # the first test digits, clean and adversarial, for the figure
     # beyond the papers: "errors" -> attack -> model -> % (SVM, random forest, linear SVM)
-    beyond: dict[str, Any]
+    beyond: NotRequired[dict[str, Any]]
     # the CIFAR-10 FGSM stage: error, confidence, model, epochs, clean_error, data_note,
     # sha256; or {error: None, note: why it did not run}
     cifar: dict[str, Any]
     # Tables 2 and 4's Gaussian rows under every reading of the paper (one graded), by table
-    noise_readings: dict[str, list[dict[str, Any]]]
+    noise_readings: NotRequired[dict[str, list[dict[str, Any]]]]
     matmul_precision: str  # of float32 products (the GPU's TF32 default is switched off)
     training: dict[str, dict[str, Any]]  # each model's training log (stopping rule, epochs)
     sizes: dict[str, int]  # n_attack, n_train, n_test
+    # stages not computed yet (a run carried across sessions): stage -> {done, total, unclean:
+    # its own models, waits_for: the stages whose models it also uses}; their tables are absent
+    pending: NotRequired[dict[str, dict[str, Any]]]
+
+
+def not_yet(pending: dict[str, Any]) -> str:
+    """The note of a claim whose stage is still running: its own models trained, and the stages
+    whose models it also uses that are still running."""
+    parts = []
+    if pending["total"]:
+        parts.append(f"{pending['done']} of {pending['total']} models trained")
+        if pending.get("unclean"):
+            parts[-1] += f" ({pending['unclean']} from a modified tree, to be re-run)"
+    if pending.get("waits_for"):
+        parts.append(f"waits for the {', '.join(pending['waits_for'])} stage(s)")
+    return "not run yet: " + "; ".join(parts)

@@ -9,9 +9,11 @@ on all the data. The schedules and the constraint are small pure functions
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import jax
@@ -23,6 +25,8 @@ from flax import nnx
 from replications.adversarial.attacks import fgsm
 from replications.adversarial.config import Recipe
 from shared.errors import HypeError
+from shared.jobs import Budget
+from shared.training import load_checkpoint, save_checkpoint
 
 Logits = Callable[[jax.Array], jax.Array]
 Objective = Callable[[nnx.Module, jax.Array, jax.Array, jax.Array], jax.Array]
@@ -121,6 +125,39 @@ class TrainLog:
         return asdict(self)
 
 
+class Stopped(Exception):
+    """``fit`` stopped at an epoch boundary because the run's time is up (``Resumable.budget``);
+    its state is in the checkpoint, and the same ``fit`` call continues from there."""
+
+
+@dataclass
+class Resumable:
+    """Where ``fit`` keeps its state between epochs, so that a stopped run continues where it
+    stopped (``shared.jobs``): a checkpoint at ``path``, written at most every ``every`` seconds
+    and whenever the ``budget`` stops the run, holding the job's ``key`` (a checkpoint of another
+    key is never resumed)."""
+
+    path: Path
+    key: str
+    budget: Budget | None = None
+    every: float = 60.0
+    saved_at: float = field(default_factory=time.monotonic)
+    began: float = field(default_factory=time.monotonic)
+    before: float = 0.0  # seconds spent training in earlier runs (from the checkpoint)
+
+    def seconds(self) -> float:
+        """Seconds spent training this job so far, earlier runs included."""
+        return self.before + time.monotonic() - self.began
+
+
+@dataclass
+class _Resumed:
+    phase: str  # "one" (until the stopping rule), "continue" or "same_epochs" (retraining)
+    done: int  # epochs of that phase done
+    trees: dict[str, Any]  # "now" (weights), "opt" (optimiser state), "best" (stage one's best)
+    meta: dict[str, Any]
+
+
 def fit(
     model: nnx.Module,
     x: np.ndarray,
@@ -130,6 +167,7 @@ def fit(
     key: jax.Array,
     adversarial: tuple[float, float] | None = None,
     objective: Objective | None = None,
+    resumable: Resumable | None = None,
 ) -> TrainLog:
     """Train ``model`` in place on ``(x, y)`` by ``recipe``; returns what its stopping rule did.
 
@@ -144,17 +182,26 @@ def fit(
     With ``recipe.n_valid``, the last ``n_valid`` images are held out for the monitor (the maxout
     paper's "last 10,000 training examples", Goodfellow et al. 2013 Sec. 5.1) until the
     retraining stage, which uses all of ``(x, y)``. Keys: the order and dropout of epoch ``e``
-    of stage ``s`` come from ``fold_in(fold_in(key, s), e)``; all deterministic from ``key``.
+    of stage ``s`` come from ``fold_in(fold_in(key, s), e)``; all deterministic from ``key``, so
+    a run resumed from its checkpoint (``resumable``) is the same run. ``model`` must be
+    initialised as it was when the run began (its initial weights start ``"same_epochs"``).
+    Raises :class:`Stopped` when the resumable's budget ends the run first.
     """
     graphdef, start = nnx.split(model)
-    run = _Runner(graphdef, recipe, adversarial, objective)
+    run = _Runner(graphdef, recipe, adversarial, objective, resumable)
     n_fit = len(x) - recipe.n_valid
-    log = TrainLog()
-    params, log = run.stage_one(start, x[:n_fit], y[:n_fit], x[n_fit:], y[n_fit:], log, key)
+    resumed = run.resume(start)
+    log = TrainLog(**resumed.meta["log"]) if resumed is not None else TrainLog()
+    params = start
+    if resumed is None or resumed.phase == "one":
+        params, log = run.stage_one(
+            start, x[:n_fit], y[:n_fit], x[n_fit:], y[n_fit:], log, key, resumed
+        )
+        resumed = None
     if recipe.retrain == "continue":
-        params, log = run.continue_until_loss(params, x, y, x[n_fit:], y[n_fit:], log, key)
+        params, log = run.continue_until_loss(params, x, y, x[n_fit:], y[n_fit:], log, key, resumed)
     elif recipe.retrain == "same_epochs":
-        params = run.epochs(start, x, y, range(1, log.best_epoch + 1), jax.random.fold_in(key, 2))
+        params = run.same_epochs(start, x, y, log, key, resumed)
         log.retrain_epochs = log.best_epoch
     if not all(bool(jnp.all(jnp.isfinite(leaf))) for leaf in jax.tree.leaves(params)):
         raise HypeError(
@@ -166,7 +213,7 @@ def fit(
 
 
 class _Runner:
-    """The jitted epoch and the monitors of one ``fit`` call."""
+    """The jitted epoch, the monitors and the checkpoints of one ``fit`` call."""
 
     def __init__(
         self,
@@ -174,13 +221,15 @@ class _Runner:
         recipe: Recipe,
         adversarial: tuple[float, float] | None,
         objective: Objective | None,
+        resumable: Resumable | None = None,
     ) -> None:
         self.graphdef, self.recipe, self.adversarial = graphdef, recipe, adversarial
-        self.objective = objective
+        self.objective, self.resumable = objective, resumable
         self.adam = optax.scale_by_adam()
         self._epoch = jax.jit(self._epoch_fn, static_argnames=("n_steps", "total_steps"))
         self._errors = jax.jit(self._errors_fn, static_argnames=("attack",))
         self._loss_sum = jax.jit(self._loss_sum_fn)
+        self.epoch_seconds = 0.0  # the last epoch's wall time, monitors included
 
     def loss(self, p: Any, xb: jax.Array, yb: jax.Array, k: jax.Array) -> jax.Array:
         net = nnx.merge(self.graphdef, p)
@@ -224,29 +273,58 @@ class _Runner:
         )
         return p, state
 
-    def epochs(
-        self, params: Any, x: np.ndarray, y: np.ndarray, epochs: range, key: jax.Array
-    ) -> Any:
-        """Run ``epochs`` on ``(x, y)`` from fresh optimiser state; returns the weights."""
-        trained = params
-        for trained, _ in self.run_epochs(params, x, y, epochs, key):  # noqa: B007 (kept: the last)
-            pass
-        return trained
+    # --- checkpoints ----------------------------------------------------------------------
 
-    def run_epochs(
+    def resume(self, start: Any) -> _Resumed | None:
+        """The state the resumable's checkpoint holds, if it was written with this key."""
+        if self.resumable is None:
+            return None
+        like = {"now": start, "opt": self.init_state(start), "best": start}
+        loaded = load_checkpoint(self.resumable.path, like)
+        if loaded is None or loaded[1].get("key") != self.resumable.key:
+            return None
+        trees, meta = loaded
+        self.resumable.before = meta.get("seconds", 0.0)
+        return _Resumed(meta["phase"], meta["done"], trees, meta)
+
+    def gate(
+        self, phase: str, done: int, now: Any, opt: Any, best: Any, meta: dict[str, Any]
+    ) -> None:
+        """Before each epoch: save the state when it is due, and stop (:class:`Stopped`) when
+        the budget does not allow another epoch as long as the last."""
+        keep = self.resumable
+        if keep is None:
+            return
+        stopping = keep.budget is not None and not keep.budget.allows(self.epoch_seconds)
+        if stopping or time.monotonic() - keep.saved_at >= keep.every:
+            trees = {"now": now, "opt": opt, "best": best}
+            facts = {"key": keep.key, "phase": phase, "done": done, "seconds": keep.seconds()}
+            save_checkpoint(keep.path, trees, {**facts, **meta})
+            keep.saved_at = time.monotonic()
+        if stopping:
+            raise Stopped
+
+    def run_phase(
         self,
+        phase: str,
         params: Any,
         x: np.ndarray,
         y: np.ndarray,
         epochs: range,
         key: jax.Array,
         *,
+        resumed: _Resumed | None = None,
         step0: int = 0,
         mu: float | None = None,
-    ):
-        """Yield ``(params, epoch)`` after each epoch of ``epochs`` (numbers from 1, which set the
-        schedules); the first update is number ``step0``; ``mu`` fixes the momentum. The
-        optimiser state (Adam's moments, or the velocity) starts at 0."""
+        after: Callable[[int, Any], bool] = lambda e, now: False,
+        snapshot: Callable[[], tuple[Any, dict[str, Any]]] = lambda: (None, {}),
+    ) -> Any:
+        """Run ``epochs`` on ``(x, y)`` (numbers from 1, which set the schedules), the first
+        update being number ``step0``; ``mu`` fixes the momentum. The optimiser state (Adam's
+        moments, or the velocity) starts at 0, or where ``resumed`` left it. After each epoch
+        ``after(epoch, weights)`` says whether to stop; ``snapshot()`` gives what a checkpoint
+        keeps besides the weights (stage one's best weights, and the stopping rule's state).
+        Returns the last weights."""
         recipe = self.recipe
         n_steps = len(x) // recipe.batch_size
         if n_steps == 0:
@@ -256,8 +334,15 @@ class _Runner:
             )
         total = max(1, recipe.max_epochs * n_steps)
         xs, ys = jnp.asarray(x), jnp.asarray(y)
-        state = self.init_state(params)
-        for e in epochs:
+        state, done = self.init_state(params), 0
+        if resumed is not None:
+            params, state, done = resumed.trees["now"], resumed.trees["opt"], resumed.done
+        for e in epochs[done:]:
+            best, meta = snapshot()
+            self.gate(
+                phase, e - epochs.start, params, state, params if best is None else best, meta
+            )
+            began = time.perf_counter()
             coefficient = momentum(recipe, e) if mu is None else jnp.float32(mu)
             t0 = jnp.int32(step0 + (e - epochs.start) * n_steps)
             params, state = self._epoch(
@@ -272,7 +357,11 @@ class _Runner:
                 n_steps=n_steps,
                 total_steps=total,
             )
-            yield params, e
+            stop = after(e, params)
+            self.epoch_seconds = time.perf_counter() - began
+            if stop:
+                break
+        return params
 
     # --- monitors -------------------------------------------------------------------------
 
@@ -343,32 +432,49 @@ class _Runner:
         yv: np.ndarray,
         log: TrainLog,
         key: jax.Array,
+        resumed: _Resumed | None = None,
     ) -> tuple[Any, TrainLog]:
         """Train until the stopping rule fires; keep the best epoch's weights (pylearn2's
         MonitorBased termination with MonitorBasedSaveBest)."""
         recipe = self.recipe
-        best, best_value, countdown = params, np.inf, recipe.patience
-        log.stopped = "max_epochs"
-        for now, e in self.run_epochs(
-            params, x, y, range(1, recipe.max_epochs + 1), jax.random.fold_in(key, 1)
-        ):
+        rule = {"best_value": math.inf, "countdown": recipe.patience}
+        best = {"weights": params}
+        if resumed is not None:
+            rule, best["weights"] = resumed.meta["rule"], resumed.trees["best"]
+        else:
+            log.stopped = "max_epochs"
+
+        def after(e: int, now: Any) -> bool:
             log.epochs = e
             if recipe.monitor == "none":
-                best, log.best_epoch = now, e
-                continue
+                best["weights"], log.best_epoch = now, e
+                return False
             value = self.watch(now, x, y, xv, yv)
             log.monitor.append(value)
             # MonitorBased: the countdown restarts on a decrease of at least min_decrease ...
-            progress = value < (1.0 - recipe.min_decrease) * best_value
-            countdown = recipe.patience if progress else countdown - 1
-            if value < best_value:  # ... and the best weights are kept on any decrease
-                best, best_value, log.best_epoch = now, value, e
+            progress = value < (1.0 - recipe.min_decrease) * rule["best_value"]
+            rule["countdown"] = recipe.patience if progress else rule["countdown"] - 1
+            if value < rule["best_value"]:  # ... and the best weights are kept on any decrease
+                best["weights"], rule["best_value"], log.best_epoch = now, value, e
                 if recipe.retrain == "continue":
                     log.retrain_target = self.mean_loss(now, x, y)
-            if countdown <= 0:
+            if rule["countdown"] <= 0:
                 log.stopped = "patience"
-                break
-        return best, log
+                return True
+            return False
+
+        self.run_phase(
+            "one",
+            params,
+            x,
+            y,
+            range(1, recipe.max_epochs + 1),
+            jax.random.fold_in(key, 1),
+            resumed=resumed,
+            after=after,
+            snapshot=lambda: (best["weights"], {"rule": dict(rule), "log": log.as_dict()}),
+        )
+        return best["weights"], log
 
     def continue_until_loss(
         self,
@@ -379,6 +485,7 @@ class _Runner:
         yv: np.ndarray,
         log: TrainLog,
         key: jax.Array,
+        resumed: _Resumed | None = None,
     ) -> tuple[Any, TrainLog]:
         """Goodfellow et al. 2013 Sec. 5.1: from the best weights, train on all of ``(x, y)``
         until the loss on the formerly held-out ``(xv, yv)`` falls to ``log.retrain_target``.
@@ -394,18 +501,54 @@ class _Runner:
             )
         step0 = best * ((len(x) - len(xv)) // recipe.batch_size)  # the updates of the first stage
         mu = float(momentum(recipe, best))
-        log.retrain_stopped = "max_epochs"
-        now, epochs = params, range(best + 1, best + recipe.max_epochs + 1)
-        for now, e in self.run_epochs(
-            params, x, y, epochs, jax.random.fold_in(key, 3), step0=step0, mu=mu
-        ):
+        if resumed is None:
+            log.retrain_stopped = "max_epochs"
+
+        def after(e: int, now: Any) -> bool:
             value = self.mean_loss(now, xv, yv)
             log.retrain_monitor.append(value)
             log.retrain_epochs = e - best
-            if value <= log.retrain_target:
+            if value <= log.retrain_target:  # type: ignore[operator]
                 log.retrain_stopped = "target reached"
-                break
+                return True
+            return False
+
+        now = self.run_phase(
+            "continue",
+            params,
+            x,
+            y,
+            range(best + 1, best + recipe.max_epochs + 1),
+            jax.random.fold_in(key, 3),
+            resumed=resumed,
+            step0=step0,
+            mu=mu,
+            after=after,
+            snapshot=lambda: (None, {"log": log.as_dict()}),
+        )
         return now, log
+
+    def same_epochs(
+        self,
+        start: Any,
+        x: np.ndarray,
+        y: np.ndarray,
+        log: TrainLog,
+        key: jax.Array,
+        resumed: _Resumed | None = None,
+    ) -> Any:
+        """Goodfellow et al. 2014 Sec. 6 (and 2013 Sec. 5.2): from the initial weights, train on
+        all of ``(x, y)`` for the best epoch's count."""
+        return self.run_phase(
+            "same_epochs",
+            start,
+            x,
+            y,
+            range(1, log.best_epoch + 1),
+            jax.random.fold_in(key, 2),
+            resumed=resumed,
+            snapshot=lambda: (None, {"log": log.as_dict()}),
+        )
 
 
 def logits_fn(model: nnx.Module) -> Logits:
