@@ -135,7 +135,7 @@ def verify(session: nox.Session) -> None:
     session.run(
         "python",
         "-m",
-        "shared.verification",
+        "website.verification",
         *session.posargs,
         env={k: v for k in PASSED_ENV if (v := session.env.get(k))},
     )
@@ -154,8 +154,10 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff's checks and its formatting over the code (seconds)."""
     session.install("ruff==0.17.6")  # the locked version: formatting changes between releases
-    session.run("ruff", "check", "shared", "replications", "tests", "noxfile.py")
-    session.run("ruff", "format", "--check", "shared", "replications", "tests", "noxfile.py")
+    session.run("ruff", "check", "shared", "website", "replications", "tests", "noxfile.py")
+    session.run(
+        "ruff", "format", "--check", "shared", "website", "replications", "tests", "noxfile.py"
+    )
 
 
 @nox.session(default=False)
@@ -174,8 +176,8 @@ def site_check(session: nox.Session) -> None:
     Chromium (the system's: `apt-get install chromium`) at 390 px, 1280 px and as printed: fails on
     broken links or anchors, missing images, console errors, failed local requests, a page wider
     than its window, a split claim id, a table cut off in print; screenshots in runs/site-check/
-    (minutes). Options after `--` go to `python -m shared.site_check` (--width, --no-print)."""
-    from shared.site_check import MISSING_CHROMIUM, find_chromium
+    (minutes). Options after `--` go to `python -m website.site_check` (--width, --no-print)."""
+    from website.site_check import MISSING_CHROMIUM, find_chromium
 
     if find_chromium() is None:
         session.error(MISSING_CHROMIUM)
@@ -185,7 +187,7 @@ def site_check(session: nox.Session) -> None:
     session.run(
         "python",
         "-m",
-        "shared.site_check",
+        "website.site_check",
         "site/build",
         "--out",
         "runs/site-check",

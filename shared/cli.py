@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from shared.environment import check_environment
 from shared.errors import HypeError
 from shared.jobs import controlled
-from shared.registry import RESULTS_DIR, Replication, all_replications, get
+from shared.registry import Replication, all_replications, get
 from shared.run_options import SCALED_DOWN, add_run_options, epilog
 from shared.runtimes import profile_times
 
@@ -265,7 +265,7 @@ def print_claims(
     from rich.console import Console
     from rich.table import Table
 
-    from shared.report import format_ours, format_paper
+    from shared.display import format_ours, format_paper
 
     colours = {"reproduced": "green", "partly": "yellow", "not reproduced": "red", "not run": "dim"}
     widest = max((len(row["id"]) for row in results["claims"]), default=5)
@@ -318,30 +318,6 @@ def compare_command(first: Path, second: Path, force: bool = False) -> int:
         )
     print_comparison(comparison)
     return 1 if comparison.changed else 0
-
-
-def report_command(verbose: bool = False) -> None:
-    """Write the site's fragments and figures; say how many, where, and what is missing (every
-    path with ``verbose``)."""
-    from shared.report import DOCS, write_site_fragments
-
-    written = write_site_fragments()
-    if verbose:
-        for path in written:
-            print(os.path.relpath(path))
-    figures = sum(1 for path in written if DOCS / "figures" in path.parents)
-    print(
-        f"wrote {len(written) - figures} fragments to {os.path.relpath(DOCS / '_generated')}/ "
-        f"and {figures} figures to {os.path.relpath(DOCS / 'figures')}/"
-        + ("" if verbose else " (--verbose lists them)")
-    )
-    missing = [r.name for r in all_replications() if not (RESULTS_DIR / f"{r.name}.json").exists()]
-    if missing:
-        pages = "its page says" if len(missing) == 1 else "their pages say"
-        print(
-            f"warning: no published results for {', '.join(missing)}: {pages} 'Not run yet'",
-            file=sys.stderr,
-        )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -408,6 +384,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "compare":
             return compare_command(args.first, args.second, args.force)
         elif args.command == "report":
+            # The one import of the site half (website/) from here, made only for this command:
+            # nothing that runs a replication depends on it (tests/test_layout.py holds this).
+            from website.report import report_command
+
             report_command(args.verbose)
         else:
             for r in all_replications():

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.claims import Claim, Measurement, grade, load_claims
+from shared.display import fmt
 from shared.errors import HypeError
 from shared.registry import get
 from shared.results import read_results
@@ -159,8 +160,6 @@ def compare(first: Path, second: Path) -> Comparison:
 def print_comparison(comparison: Comparison) -> None:
     from rich.console import Console
     from rich.table import Table
-
-    from shared.report import fmt
 
     table = Table(
         title=f"{comparison.replication}: A = {comparison.first}, B = {comparison.second}"

@@ -3,7 +3,7 @@
 A results file names its profile (``"profile"``) and stores the config it ran
 (``provenance.config``). :func:`check_profile` refuses a file whose stored config is not what
 its named profile gives today: its label would not say what made its numbers. The site build
-(:mod:`shared.report`) and ``verify`` (:mod:`shared.verification`) call it.
+(:mod:`website.report`) and ``verify`` (:mod:`website.verification`) call it.
 
 The site shows ``paper`` runs. A replication whose ``paper`` profile does not fit a CPU may
 name a stand-in in its ``config.py`` (adversarial: ``STAND_IN = "cpu"``): that profile is

@@ -369,7 +369,7 @@ def test_a_smoke_table_says_its_verdicts_grade_toy_numbers(tmp_path, capsys):
 
 
 def test_report_says_how_many_and_where_and_lists_only_when_verbose(monkeypatch, capsys):
-    from shared import report
+    from website import report
 
     written = [report.GENERATED / "xor" / "claims.md", report.DOCS / "figures" / "xor" / "a.png"]
     monkeypatch.setattr(report, "write_site_fragments", lambda: written)

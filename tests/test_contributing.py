@@ -26,7 +26,7 @@ GUIDE = ROOT / "CONTRIBUTING.md"
 # A code block of the guide titled with the path of the file it is, or adds to.
 BLOCK = re.compile(r'^```\w+ title="(?P<path>[^"]+)"\n(?P<body>.*?)^```$', re.MULTILINE | re.DOTALL)
 # A block for a file that exists already is added after this line of it, as the guide says.
-INSERT_AFTER = {"site/mkdocs.yml": "  - Replications:\n", "shared/report.py": "HEADLINES = {\n"}
+INSERT_AFTER = {"site/mkdocs.yml": "  - Replications:\n", "website/report.py": "HEADLINES = {\n"}
 ADDRESS = "https://example.org/hype/"
 
 

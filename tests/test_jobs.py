@@ -250,7 +250,7 @@ def test_the_page_of_a_stopped_run_says_which_stages_are_in(tmp_path, monkeypatc
     assert "jobs done" in rows["AX-lrn-cifar"]["ours"]["note"]
     drawn = {path.name for path in figures.make_figures(results, tmp_path / "figures")}
     assert drawn == {"fig1_relu_tanh.png", "fig1_sweeps.png"}
-    from shared.report import stages_text
+    from website.report import stages_text
 
     assert stages_text(results).startswith("stages in: fig1; still running: lrn_pool (")
 

@@ -41,14 +41,154 @@ def test_replications_share_only_public_names() -> None:
 
 
 def test_shared_never_imports_a_replication_module_by_name() -> None:
-    """``shared/`` serves every replication; it finds them through the registry, not by import."""
+    """``shared/`` and ``website/`` serve every replication; they find them through the registry,
+    not by import."""
     offenders = [
         f"{path.relative_to(ROOT)}: {module}"
-        for path in sorted((ROOT / "shared").rglob("*.py"))
+        for half in HALVES
+        for path in sorted((ROOT / half).rglob("*.py"))
         for module in _imports(path)
         if module.startswith("replications.")
     ]
     assert not offenders, "\n".join(offenders)
+
+
+# --- Two halves: what runs a replication, what builds the site (issue 27) ----------------------
+
+HALVES = ("shared", "website")
+# The one import of the site half from the run half: `python -m shared.cli report` hands over to
+# the site's report, imported inside main() only when that command runs.
+SITE_DISPATCH = ("shared/cli.py", "main", "website.report")
+
+
+def _located_imports(path: Path) -> list[tuple[str, str, int]]:
+    """Every import of ``path`` (at module level or in a function) as (module, the function it
+    is in or "" at module level, line); ``from X import Y`` gives X."""
+    found = []
+
+    def visit(node: ast.AST, function: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ImportFrom) and child.module and not child.level:
+                found.append((child.module, function, child.lineno))
+            elif isinstance(child, ast.Import):
+                found.extend((alias.name, function, child.lineno) for alias in child.names)
+            inner = child.name if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) else ""
+            visit(child, inner or function)
+
+    visit(ast.parse(path.read_text(), filename=str(path)), "")
+    return found
+
+
+def test_the_run_half_never_imports_the_site_half() -> None:
+    """``shared/`` runs a replication without the site: no module of it imports ``website``, but
+    for the CLI's ``report`` command, which imports ``website.report`` in ``main`` when that
+    command runs (so ``replicate``, ``compare`` and ``list`` never load it)."""
+    reached = [
+        (str(path.relative_to(ROOT)), function, module, line)
+        for path in sorted((ROOT / "shared").rglob("*.py"))
+        for module, function, line in _located_imports(path)
+        if module.split(".")[0] == "website"
+    ]
+    assert [r[:3] for r in reached] == [SITE_DISPATCH], (
+        "shared/ imports the site half (website/) only in "
+        f"{SITE_DISPATCH[0]}'s {SITE_DISPATCH[1]}(), lazily, for `report`; found:\n"
+        + "\n".join(f"{p}:{line} in {f or 'module level'}: {m}" for p, f, m, line in reached)
+    )
+
+
+def test_only_a_replications_report_imports_the_site_half() -> None:
+    """A replication runs without the site too: of its files only ``report.py`` (the page's own
+    fragments, written at the site build) may import ``website``; ``figures.py``, drawn at the end
+    of every run, takes its helpers from ``shared.plots``."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in sorted((ROOT / "replications").rglob("*.py"))
+        if path.name != "report.py"
+        for module in _imports(path)
+        if module.split(".")[0] == "website"
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _project_modules() -> dict[str, Path]:
+    return {
+        _module_name(path): path
+        for top in (*HALVES, "replications")
+        for path in sorted((ROOT / top).rglob("*.py"))
+    }
+
+
+def _resolve(name: str, modules: dict[str, Path]) -> str | None:
+    """The project module that importing ``name`` loads last: the longest prefix that is one."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        if (prefix := ".".join(parts[:end])) in modules:
+            return prefix
+    return None
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Which project modules each module of ``shared/``, ``website/`` and ``replications/``
+    imports, anywhere in it (in functions too: a lazy import still closes a loop, it only hides
+    it until it runs). ``from P import N`` is an import of ``P.N`` when that is a module."""
+    modules = _project_modules()
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                targets = [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                continue
+            for target in targets:
+                if (found := _resolve(target, modules)) is not None and found != name:
+                    graph[name].add(found)
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One loop of imports as [a, b, ..., a], or [] when there is none (depth-first search)."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return []
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return []
+
+
+def test_find_cycle_finds_the_old_loop() -> None:
+    """The check below can fail: the loop issue 27 broke is found, and a chain is not a loop."""
+    loop = {"compare": {"report"}, "report": {"verification"}, "verification": {"compare"}}
+    assert find_cycle(loop) == ["compare", "report", "verification", "compare"]
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_no_loop_of_imports_among_the_projects_modules() -> None:
+    """No module of ``shared/``, ``website/`` or ``replications/`` imports, through any chain of
+    imports (lazy ones included), a module that imports it back."""
+    graph = import_graph()
+    assert {"shared.cli", "shared.compare", "website.report"} <= graph.keys()
+    cycle = find_cycle(graph)
+    assert not cycle, "a loop of imports: " + " -> ".join(cycle)
 
 
 # --- Every replication has the same shape (issue 15, item 1) -----------------------------------

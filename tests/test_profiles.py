@@ -12,7 +12,7 @@ from shared import destinations
 from shared.errors import HypeError
 from shared.profiles import check_profile, profile_config, publishable, shown_profiles, stand_in
 from shared.registry import RESULTS_DIR, all_replications, get
-from shared.report import write_site_fragments
+from website.report import write_site_fragments
 
 
 def _copy(results_dir: Path, name: str, **changes) -> Path:
@@ -86,15 +86,15 @@ def test_a_stand_in_run_is_labelled_everywhere_a_reader_looks():
     """The adversarial files, page top, claim rows, citations, provenance and landing row agree
     on the profile the numbers were made with."""
     from shared.claims import load_claims
-    from shared.report import (
+    from shared.results import regrade
+    from website.report import (
         claims_table,
         held_table,
         label_rows,
         profile_banner,
         provenance_block,
     )
-    from shared.results import regrade
-    from shared.verification import read_record
+    from website.verification import read_record
 
     adversarial = get("adversarial")
     stored = json.loads((RESULTS_DIR / "adversarial.json").read_text())

@@ -12,23 +12,23 @@ from pathlib import Path
 
 import pytest
 
+from shared.display import fmt
 from shared.errors import HypeError
 from shared.registry import RESULTS_DIR, ROOT, all_replications, get
-from shared.report import (
+from website.performance import performance_table
+from website.report import (
     GENERATED,
     HEADLINES,
     _latex,
     anchor,
     citation_bibtex,
     claims_table,
-    fmt,
     held_table,
     included_fragments,
     page_link,
-    performance_table,
     write_site_fragments,
 )
-from shared.verification import claim_checks, read_record
+from website.verification import claim_checks, read_record
 
 mkdocs = shutil.which("mkdocs") or (
     shutil.which("mkdocs", path=str(__import__("pathlib").Path(sys.executable).parent))
@@ -121,8 +121,8 @@ def test_site_builds_strictly(tmp_path):
 def test_numbers_on_the_jpeg_degraded_copy_carry_the_caveat():
     from shared.claims import load_claims
     from shared.registry import get
-    from shared.report import CAVEAT, claims_table
     from shared.results import regrade
+    from website.report import CAVEAT, claims_table
 
     stored = json.loads((RESULTS_DIR / "adversarial.json").read_text())
     results = regrade(stored, load_claims(get("adversarial").claims_file))  # as the site build does
@@ -142,8 +142,8 @@ def test_a_changed_tolerance_changes_the_page_without_a_rerun():
 
     from shared.claims import load_claims
     from shared.registry import get
-    from shared.report import claims_table
     from shared.results import regrade
+    from website.report import claims_table
 
     stored = json.loads((RESULTS_DIR / "xor.json").read_text())
     claims = load_claims(get("xor").claims_file)
@@ -160,8 +160,8 @@ def test_a_reworded_claim_shows_what_was_measured():
 
     from shared.claims import load_claims
     from shared.registry import get
-    from shared.report import claims_table
     from shared.results import regrade
+    from website.report import claims_table
 
     stored = json.loads((RESULTS_DIR / "xor.json").read_text())
     claims = [
@@ -183,7 +183,7 @@ def test_a_reworded_claim_shows_what_was_measured():
 
 def committed_results() -> dict[str, dict]:
     """Every committed results file of the site, by replication, regraded as the site build does."""
-    from shared.report import _load_published_results
+    from website.report import _load_published_results
 
     return {
         r.name: results
@@ -229,7 +229,7 @@ def test_the_landing_page_says_what_held_per_era_first():
 
 
 def test_a_headline_on_degraded_data_carries_its_caveat(monkeypatch):
-    from shared.report import CAVEAT
+    from website.report import CAVEAT
 
     results = committed_results()["adversarial"]
     results["provenance"]["datasets_sha256"] = {"cifar10_jpeg_lossy/test_batch.bin": "ab" * 32}
@@ -423,7 +423,7 @@ def test_claim_ids_as_written_are_anchors_too():
 def test_every_row_says_what_n_counts_and_what_the_plus_minus_is():
     """Every measured value of every published page has its words, from its replication's
     SAMPLES; a ± is always a named spread, with its standard error beside it."""
-    from shared.report import sample_text
+    from website.report import sample_text
 
     for name, results in committed_results().items():
         for row in results["claims"]:
@@ -465,7 +465,7 @@ def test_each_page_offers_its_claims_as_csv_and_its_results_file(tmp_path: Path)
 
 
 def test_the_heat_map_carries_its_key_and_caption_wherever_it_is_shown():
-    from shared.report import figure_fragment
+    from website.report import figure_fragment
 
     results = committed_results()["no_silver_bullet"]
     figures = get("no_silver_bullet").module("figures")

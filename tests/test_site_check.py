@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.site_check import (
+from website.site_check import (
     LAPTOP,
     PHONE,
     PRINT,
@@ -131,7 +131,7 @@ def test_static_pass_reports_each_broken_thing_once(tiny_site: Path):
 
 
 def test_merge_keeps_one_line_per_page_and_ref():
-    from shared.site_check import Problem
+    from website.site_check import Problem
 
     merged = merge(
         [

@@ -11,7 +11,7 @@ import pytest
 
 from shared.errors import HypeError
 from shared.registry import RESULTS_DIR
-from shared.verification import (
+from website.verification import (
     ClaimCheck,
     add_check,
     claim_checks,

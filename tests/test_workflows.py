@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.report import page_link
+from website.report import page_link
 
 yaml = pytest.importorskip("yaml", reason="PyYAML comes with the site extra (nox -s tests has it)")
 

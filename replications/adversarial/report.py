@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3, not_yet
-from shared.report import fmt
+from shared.display import fmt
 
 # What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
-# row and in the Cite text (shared.report.sample_text). Every number here is from one run (n = 1).
+# row and in the Cite text (website.report.sample_text). Every number here is from one run (n = 1).
 SAMPLES: tuple[tuple[str, str, str | None], ...] = ()
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from shared.display import fmt
 from shared.registry import RESULTS_DIR
-from shared.report import fmt
 
-SAMPLES = (  # what n counts and what ± is, per claim-id prefix (shared.report.sample_text)
+SAMPLES = (  # what n counts and what ± is, per claim-id prefix (website.report.sample_text)
     (
         "AX-relu-",
         "seeds, each its own initialisation and data order, ReLU and tanh paired by seed",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from replications.backprop.tables import FAMILY_VARIANTS, SMALL_TASKS, smallest_change
-from shared.report import fmt
+from shared.display import fmt
 
 # What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
-# row and in the Cite text (shared.report.sample_text).
+# row and in the Cite text (website.report.sample_text).
 SAMPLES = (
     ("RHW-sym-sweeps", "runs, each from its own random initial weights", None),
     ("RHW-sym-", "runs that converged, of those from random initial weights", None),

@@ -7,7 +7,7 @@ from typing import Any
 from replications.no_silver_bullet.tables import best_methods, by_year
 
 # What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
-# row and in the Cite text (shared.report.sample_text).
+# row and in the Cite text (website.report.sample_text).
 SAMPLES = (
     (
         "NSB-permuted-",

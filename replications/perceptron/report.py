@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from shared.report import fmt
+from shared.display import fmt
 
 # What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
-# row and in the Cite text (shared.report.sample_text).
+# row and in the Cite text (website.report.sample_text).
 SAMPLES = (
     ("PERC-R62-", "runs: every separable task x the seeds' presentation orders", None),
     ("PERC-NOV-", "runs: every separable task x the seeds' presentation orders", None),

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.report import ICONS, MARKS, fmt
+from shared.display import fmt
+from website.report import ICONS, MARKS
 
 # What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
-# row and in the Cite text (shared.report.sample_text).
+# row and in the Cite text (website.report.sample_text).
 SAMPLES = (
     (
         "RF-T2-",

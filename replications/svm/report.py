@@ -10,10 +10,10 @@ from replications.svm.tables import (
     PAPER_T3_TEST,
     PAPER_T3_TRAIN,
 )
-from shared.report import fmt
+from shared.display import fmt
 
 # What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
-# row and in the Cite text (shared.report.sample_text).
+# row and in the Cite text (website.report.sample_text).
 SAMPLES = (
     ("SVN-T2-d", "one-vs-rest machines (the value is their mean)", None),
     ("SVN-USPS-trainerr", "one-vs-rest machines (the value is their mean)", None),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
-# row and in the Cite text (shared.report.sample_text).
+# row and in the Cite text (website.report.sample_text).
 SAMPLES = (("MP-xor-rule", "runs of the rule, each from its own random initial weights", None),)
 
 

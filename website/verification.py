@@ -1,4 +1,4 @@
-"""Checked twice: a verification record per replication, ``site/results/verification/NAME.json``.
+r"""Checked twice: a verification record per replication, ``site/results/verification/NAME.json``.
 
 A number on the site is called checked only when such a record says so. The record holds
 
@@ -19,8 +19,10 @@ A number on the site is called checked only when such a record says so. The reco
 - ``references``: tests that hold an implementation against a reference one (libsvm,
   scikit-learn), recorded only after the test has just passed here, with the commit.
 
-    python -m shared.verification xor site/results/xor.json runs/xor/RUN/xor.json --kind second-seed
-    python -m shared.verification svm --reference "tests/test_svm.py::test_agrees_with_libsvm: WHAT"
+    python -m website.verification xor site/results/xor.json runs/xor/RUN/xor.json \
+        --kind second-seed
+    python -m website.verification svm \
+        --reference "tests/test_svm.py::test_agrees_with_libsvm: WHAT"
 
 The site reads the record (``claim_checks``): each claim row says what was checked, and a check
 counts only while its published side is still the results file the site shows.
@@ -439,16 +441,16 @@ def status(checks: list[ClaimCheck]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m shared.verification",
+        prog="python -m website.verification",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Record a second look at a replication's numbers in "
         "site/results/verification/NAME.json.",
         epilog="examples:\n"
-        "  python -m shared.verification xor site/results/xor.json "
+        "  python -m website.verification xor site/results/xor.json "
         "runs/xor/<run>/xor.json --kind second-seed\n"
-        "  python -m shared.verification svm site/results/svm.json "
+        "  python -m website.verification svm site/results/svm.json "
         "runs/svm/<run>/svm.json --kind second-device\n"
-        "  python -m shared.verification svm --reference "
+        "  python -m website.verification svm --reference "
         '"tests/test_svm.py::test_agrees_with_libsvm: what it checks"',
     )
     parser.add_argument("name", help="replication, e.g. xor")
@@ -476,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
         ):
             raise HypeError(
                 "give two results files and --kind, or --reference, or both",
-                "see python -m shared.verification --help",
+                "see python -m website.verification --help",
             )
         if not args.files and not args.reference:
             raise HypeError("nothing to record", "give A.json B.json --kind KIND, or --reference")

@@ -1,4 +1,4 @@
-"""A real-browser check of the built site: ``python -m shared.site_check [BUILD] [--out DIR]``.
+"""A real-browser check of the built site: ``python -m website.site_check [BUILD] [--out DIR]``.
 
 Two passes over every ``*.html`` page of a ``mkdocs build``:
 
@@ -525,7 +525,7 @@ def layouts_for(widths: list[int] | None, with_print: bool) -> tuple[Layout, ...
 def main(argv: list[str] | None = None) -> int:
     """Check a build; print the listings, the problems and where the screenshots are."""
     parser = argparse.ArgumentParser(
-        prog="python -m shared.site_check", description=__doc__.splitlines()[0]
+        prog="python -m website.site_check", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "build", nargs="?", type=Path, default=BUILD_DIR, help="the built site (site/build)"

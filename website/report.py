@@ -29,18 +29,20 @@ import math
 import os
 import re
 import shutil
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from shared.atomic import atomic_write_bytes
 from shared.claims import label, load_claims
+from shared.display import fmt, format_ours, format_paper, in_unit
 from shared.errors import HypeError
-from shared.performance import performance_table
 from shared.profiles import check_profile, shown_profiles
 from shared.registry import RESULTS_DIR, ROOT, Replication, all_replications, get
 from shared.results import read_results, regrade
-from shared.verification import (
+from website.performance import performance_table
+from website.verification import (
     ClaimCheck,
     claim_checks,
     describe,
@@ -81,53 +83,9 @@ NOT_RUN = (
 )
 
 
-def fmt(value: Any, digits: int = 3) -> str:
-    """A number to ``digits`` significant digits, thousands separated; text as is."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str):
-        return value
-    if value == 0 or not math.isfinite(value):
-        return f"{value:g}"
-    if float(value).is_integer() and abs(value) < 1e7:
-        return f"{int(value):,}"
-    magnitude = math.floor(math.log10(abs(value)))
-    decimals = max(digits - 1 - magnitude, 0)
-    return f"{value:,.{decimals}f}"
-
-
 def anchor(claim_id: str) -> str:
     """The stable anchor of a claim on its page: ``RHW-sym-sweeps`` -> ``rhw-sym-sweeps``."""
     return re.sub(r"[^a-z0-9]+", "-", claim_id.lower()).strip("-")
-
-
-def _number(value: Any, row: dict[str, Any], digits: int) -> str:
-    """A value of a claim in its display unit (a percentage for fraction claims)."""
-    if row.get("percent") and isinstance(value, int | float) and not isinstance(value, bool):
-        return fmt(100 * value, digits) + "%"
-    text = fmt(value, digits)
-    return (
-        f"{text} {row['unit']}" if row.get("unit") and not isinstance(value, str | bool) else text
-    )
-
-
-def format_paper(row: dict[str, Any]) -> str:
-    return _number(row["paper"], row, row.get("digits", 3))
-
-
-def format_ours(row: dict[str, Any]) -> str:
-    ours = row.get("ours")
-    if not ours or ours["value"] is None:
-        return "not run" + (f" ({ours['note']})" if ours and ours.get("note") else "")
-    digits = row.get("digits", 3)
-    text = _number(ours["value"], row, digits)
-    if ours.get("std") is not None and ours.get("n", 1) > 1:
-        text += f" ± {_number(ours['std'], row, 2)}"
-    if ours.get("n", 1) > 1:
-        text += f" (n = {ours['n']:,})"
-    return text
 
 
 def _samples(name: str) -> tuple[tuple[str, str, str | None], ...] | None:
@@ -171,7 +129,7 @@ def sample_text(name: str, row: dict[str, Any]) -> str:
     counts, spread = words
     text = f"n = {n:,} {counts}"
     if std is not None:
-        error = _number(std / math.sqrt(n), row, 2)
+        error = in_unit(std / math.sqrt(n), row, 2)
         text += (
             f"; ± is the {spread} (standard error of the mean {error}, the ± over the square "
             "root of n)"
@@ -182,9 +140,9 @@ def sample_text(name: str, row: dict[str, Any]) -> str:
 def _value(row: dict[str, Any]) -> str:
     """Our value with its ± where it has one, without n (the sample line says what n is)."""
     ours = row["ours"]
-    text = _number(ours["value"], row, row.get("digits", 3))
+    text = in_unit(ours["value"], row, row.get("digits", 3))
     if ours.get("std") is not None and ours.get("n", 1) > 1:
-        text += f" ± {_number(ours['std'], row, 2)}"
+        text += f" ± {in_unit(ours['std'], row, 2)}"
     return text
 
 
@@ -419,7 +377,7 @@ def _latex(text: str) -> str:
             if not (base.isascii() and len(marks) == 1 and marks[0] in ACCENTS):
                 raise HypeError(
                     f"no LaTeX for {ch!r} (U+{ord(ch):04X}) in a citation",
-                    "add it to LATEX_CHARACTERS in shared/report.py",
+                    "add it to LATEX_CHARACTERS in website/report.py",
                 )
             out.append(f"\\{ACCENTS[marks[0]]}{{{base}}}")
     return "".join(out)
@@ -1040,3 +998,25 @@ def software_block(version: str, commit: str, year: str) -> str:
         '<div class="bibtex" markdown>\n\n'
         f"```bibtex\n{software_bibtex(version, commit, year)}\n```\n\n</div>\n"
     )
+
+
+def report_command(verbose: bool = False) -> None:
+    """``python -m shared.cli report``: write the site's fragments and figures; say how many, where,
+    and what is missing (every path with ``verbose``)."""
+    written = write_site_fragments()
+    if verbose:
+        for path in written:
+            print(os.path.relpath(path))
+    figures = sum(1 for path in written if DOCS / "figures" in path.parents)
+    print(
+        f"wrote {len(written) - figures} fragments to {os.path.relpath(DOCS / '_generated')}/ "
+        f"and {figures} figures to {os.path.relpath(DOCS / 'figures')}/"
+        + ("" if verbose else " (--verbose lists them)")
+    )
+    missing = [r.name for r in all_replications() if not (RESULTS_DIR / f"{r.name}.json").exists()]
+    if missing:
+        pages = "its page says" if len(missing) == 1 else "their pages say"
+        print(
+            f"warning: no published results for {', '.join(missing)}: {pages} 'Not run yet'",
+            file=sys.stderr,
+        )
