@@ -249,9 +249,11 @@ def paper() -> Config:
     gives 99.9% error on softmax, 89.4% on maxout (0.94% clean); adversarial training takes
     maxout to 0.84% clean and 17.9% FGSM error; CIFAR-10 at epsilon 0.1: 87.15% error.
 
-    Size: the CIFAR-10 maxout net is by far the largest cost (per epoch, about a thousand times
-    the MNIST maxout net's on a CPU), so run this profile on a GPU, or the ``cpu`` profile on a
-    CPU; a finished run's time is in its provenance.
+    Size: every MNIST model is a keyed job (``jobs``), carried from one session to the next
+    (``KEEPS_STATE``; ``--stop-after``, then the same command). The CIFAR-10 maxout net is by far
+    the largest cost (per epoch, about a thousand times the MNIST maxout net's on a CPU): on a
+    CPU that stage is not run, and its claims say so with the time it would take there
+    (``cifar.needs_gpu``); on a GPU it runs. A finished run's time is in its provenance.
     Command: ``nox -s replicate-adversarial`` (or ``python -m shared.cli replicate adversarial``).
     """
     converge = Recipe(

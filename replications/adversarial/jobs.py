@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
@@ -360,3 +361,47 @@ def trained_models(
             if needed is not None:
                 logs[job.name]["autoencoder"] = needed["result"]
     return models, logs
+
+
+def epoch_seconds(
+    job: ModelJob, bench: Bench, jobs: dict[str, ModelJob], steps: int = 50
+) -> dict[str, float]:
+    """Measured seconds of one epoch of ``job`` on this machine: ``steps`` updates timed after
+    compilation and scaled to the epoch's updates, plus one evaluation of its stopping rule's
+    monitor (Issue 28: measure before running)."""
+    import time
+
+    from replications.adversarial.train import _Runner
+
+    if job.needs is None:
+        model = build(job, bench, jobs)
+    else:  # AE400-10 before its autoencoder is trained: its shape is what counts
+        auto = build(jobs[job.needs], bench, jobs)
+        model = AutoencoderSoftmax(auto.encoder, dict(job.options)["decay"], rngs=nnx.Rngs(0))
+    graphdef, params = nnx.split(model)
+    objective = None
+    if job.kind == "autoencoder":
+        objective = lambda net, xb, yb, k: net.reconstruction_loss(xb)  # noqa: E731
+    runner = _Runner(graphdef, job.recipe, job.adversarial, objective)
+    x, y = bench.rows(job)
+    n_fit = len(x) - job.recipe.n_valid
+    per_epoch = n_fit // job.recipe.batch_size
+    steps = min(steps, per_epoch)
+    rows = steps * job.recipe.batch_size
+    xs, ys = jnp.asarray(x[:rows]), jnp.asarray(y[:rows])
+    fixed = (params, runner.init_state(params), jnp.int32(0), jnp.int32(1), jnp.float32(0.5))
+
+    def run() -> None:
+        out = runner._epoch(*fixed, xs, ys, jax.random.key(0), n_steps=steps, total_steps=per_epoch)
+        jax.block_until_ready(out)
+
+    run()
+    began = time.perf_counter()
+    run()
+    train = (time.perf_counter() - began) / steps * per_epoch
+    began = time.perf_counter()
+    if job.recipe.monitor != "none":
+        runner.watch(params, x[:n_fit], y[:n_fit], x[n_fit:], y[n_fit:])
+        runner.watch(params, x[:n_fit], y[:n_fit], x[n_fit:], y[n_fit:])
+    monitor = (time.perf_counter() - began) / 2
+    return {"train": round(train, 2), "monitor": round(monitor, 2)}
