@@ -206,7 +206,8 @@ def test_a_field_of_the_wrong_type_is_named(tmp_path):
 
 def test_every_command_that_reads_a_file_refuses_one_missing_a_nested_field(tmp_path, capsys):
     """compare, the site's report step and verify all read through ``read_results``."""
-    from shared import cli, report, verification
+    from shared import cli
+    from website import report, verification
 
     bad = tmp_path / "results" / "xor.json"
     bad.parent.mkdir()
