@@ -2,7 +2,9 @@
 
 A time in the help is never typed by hand: for each profile it is the wall time of the
 published results file when that file is of this profile, else of the user's own latest run of
-it in ``runs/``, else "not measured". The profile is read from the file, so a file labelled
+it in ``runs/``, else, for a profile never run, the estimate made from its timed epochs
+(``site/results/estimates/<name>-<profile>.json``, e.g. ``replications.adversarial.estimate``),
+else "not measured". The profile is read from the file, so a file labelled
 with the wrong profile is corrected by correcting its label. Only the standard library is used
 here: ``nox -l`` lists these times before anything is installed.
 """
@@ -10,6 +12,7 @@ here: ``nox -l`` lists these times before anything is installed.
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 from shared.destinations import RUNS_DIR
@@ -53,22 +56,48 @@ def latest_run(replication: Replication, profile: str, runs: Path = RUNS_DIR) ->
     return None
 
 
+def estimate_path(name: str, profile: str, folder: Path = RESULTS_DIR) -> Path:
+    """Where a profile's estimate from timed epochs is kept (``--publish``: the results folder)."""
+    return folder / "estimates" / f"{name}-{profile}.json"
+
+
+def estimated_time(path: Path) -> str | None:
+    """ "estimated 5.1-12.9 h of jobs (1 thread each) on a 2-core AMD EPYC CPU, from epochs timed
+    on 2026-12-06" from an estimate record, or None for a missing or malformed one."""
+    try:
+        record = json.loads(path.read_text())
+        estimate, device = record["estimate"], record["provenance"]["device"]
+        low, high = (float(h) for h in estimate["job_hours"])
+        threads = int(estimate["cpu_threads_per_job"])
+        day = str(estimate["measured_utc"])[:10]
+        where = f"a {device['cpu_count']}-core {device['cpu']} CPU"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return (
+        f"not run yet; estimated {low:.1f}-{high:.1f} h of jobs ({threads} thread(s) each) on "
+        f"{where}, from epochs timed on {day}"
+    )
+
+
 def profile_times(
-    replication: Replication, results_dir: Path = RESULTS_DIR, runs: Path = RUNS_DIR
+    replication: Replication, results_dir: Path = RESULTS_DIR, runs: Path | None = RUNS_DIR
 ) -> dict[str, str]:
     """``{profile: "19 min on a 2-core AMD EPYC CPU (published)"}``, or "(your run of
-    2026-12-06)" for a run in ``runs/``, or "not measured"."""
+    2026-12-06)" for a run in ``runs`` (None: published files only, as the site shows), or the
+    published estimate, or "not measured"."""
     published = results_dir / f"{replication.name}.json"
     published_profile = _profile(published)
     times = {}
     for profile in profile_names(replication):
         if profile == published_profile:
             times[profile] = f"{measured_runtime(published)} (published)"
-        elif (local := latest_run(replication, profile, runs)) is not None:
+        elif runs is not None and (local := latest_run(replication, profile, runs)) is not None:
             day = local.parent.name[:8]
             times[profile] = (
                 f"{measured_runtime(local)} (your run of {day[:4]}-{day[4:6]}-{day[6:]})"
             )
+        elif estimate := estimated_time(estimate_path(replication.name, profile, results_dir)):
+            times[profile] = estimate
         else:
             times[profile] = NOT_MEASURED
     return times

@@ -228,7 +228,10 @@ def test_recipe_refuses_what_it_cannot_do() -> None:
 
 def test_profiles_say_what_they_are() -> None:
     assert set(profiles.PROFILES) == {"paper", "cpu", "smoke"}
-    assert "run this profile on a GPU" in inspect.getdoc(profiles.paper)
+    # the paper profile says how a CPU runs it: jobs carried across sessions, CIFAR-10 on a GPU
+    doc = " ".join(inspect.getdoc(profiles.paper).split())
+    assert "carried from one session to the next" in doc and "on a CPU that stage is not run" in doc
+    assert "python -m replications.adversarial.estimate" in doc
     # the cpu run is what the site shows until a paper run replaces it, under its own name
     assert "published, as ``cpu``, until a ``paper`` run replaces it" in inspect.getdoc(
         profiles.cpu
@@ -396,3 +399,30 @@ def test_a_checkpoint_of_another_key_is_not_resumed(tmp_path, stop_after) -> Non
     keep = Resumable(path, "new key")
     fit(resumed, x, y, recipe, key=jax.random.key(0), resumable=keep)
     np.testing.assert_array_equal(fresh.out.kernel[...], resumed.out.kernel[...])
+
+
+def test_the_estimate_times_an_epoch_of_each_job_and_sums_the_hours(monkeypatch) -> None:
+    """Issue 28, measure first: every kind of job (softmax, autoencoder, the softmax on its
+    codes before the autoencoder is trained, adversarial training) is timed, and the profile's
+    hours run from the fewest epochs its rules allow to its caps."""
+    from replications.adversarial import experiment, jobs
+    from replications.adversarial.estimate import measure
+
+    config = profiles.smoke()
+    rng = np.random.default_rng(0)
+    fake = {
+        "x_train": rng.random((config.n_train, 784), dtype=np.float32),
+        "y_train": rng.integers(0, 10, config.n_train),
+    }
+    monkeypatch.setattr(experiment, "mnist", lambda c: fake)
+    every = jobs.model_jobs
+    chosen = ("fc10-0.0001", "ae400", "ae400-10", "maxout-adversarial")
+    monkeypatch.setattr(jobs, "model_jobs", lambda c: [j for j in every(c) if j.file in chosen])
+    record = measure("smoke", steps=1, threads=1)
+    rows = record["estimate"]["jobs"]
+    assert [r["job"] for r in rows] == list(chosen)
+    assert all(r["train"] > 0 and r["monitor"] >= 0 for r in rows)
+    assert all(1 <= r["epochs"][0] <= r["epochs"][1] for r in rows)
+    low, high = record["estimate"]["job_hours"]
+    assert 0 <= low <= high
+    assert record["provenance"]["device"]["cpu_count"] >= 1

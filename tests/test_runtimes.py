@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from shared.registry import RESULTS_DIR, get
-from shared.runtimes import NOT_MEASURED, profile_names, profile_times
+from shared.runtimes import NOT_MEASURED, estimate_path, profile_names, profile_times
 
 
 def _write(path, profile: str, seconds: float, **extra) -> None:
@@ -48,3 +48,37 @@ def test_the_time_follows_the_profile_the_file_records(tmp_path):
 def test_a_malformed_file_is_not_measured(tmp_path):
     (tmp_path / "xor.json").write_text("{half a file")
     assert profile_times(get("xor"), tmp_path, tmp_path)["paper"] == NOT_MEASURED
+
+
+def _estimate(path, low: float, high: float) -> None:
+    record = {
+        "schema": 1,
+        "replication": "adversarial",
+        "profile": "paper",
+        "estimate": {
+            "job_hours": [low, high],
+            "cpu_threads_per_job": 1,
+            "measured_utc": "2026-12-06 22:40",
+        },
+        "provenance": {"device": {"cpu": "AMD EPYC", "cpu_count": 2}},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record))
+
+
+def test_a_profile_never_run_shows_its_published_estimate(tmp_path):
+    """Issue 28: the paper profile's hours, from epochs timed before the run; a run of the
+    profile, published or the user's own, replaces the estimate; the site reads no runs/."""
+    results, runs = tmp_path / "results", tmp_path / "runs"
+    _write(results / "adversarial.json", "cpu", 1500.0)
+    _estimate(estimate_path("adversarial", "paper", results), 5.24, 12.9)
+    expected = (
+        "not run yet; estimated 5.2-12.9 h of jobs (1 thread(s) each) on a 2-core AMD EPYC CPU, "
+        "from epochs timed on 2026-12-06"
+    )
+    assert profile_times(get("adversarial"), results, runs)["paper"] == expected
+    _write(runs / "adversarial" / "20261206T000000Z-paper-seed0" / "adversarial.json", "paper", 9)
+    assert profile_times(get("adversarial"), results, runs)["paper"].endswith("2026-12-06)")
+    assert profile_times(get("adversarial"), results, None)["paper"] == expected
+    estimate_path("adversarial", "paper", results).write_text('{"estimate": {}}')
+    assert profile_times(get("adversarial"), results, None)["paper"] == NOT_MEASURED

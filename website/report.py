@@ -41,6 +41,7 @@ from shared.errors import HypeError
 from shared.profiles import check_profile, shown_profiles
 from shared.registry import RESULTS_DIR, ROOT, Replication, all_replications, get
 from shared.results import read_results, regrade
+from shared.runtimes import profile_times
 from website.performance import performance_table
 from website.verification import (
     ClaimCheck,
@@ -216,17 +217,19 @@ def stages_text(results: dict[str, Any]) -> str:
     )
 
 
-def profile_banner(results: dict[str, Any]) -> str:
-    """The top of a page whose numbers come from a stand-in profile (empty for a paper run)."""
+def profile_banner(results: dict[str, Any], paper_time: str = "") -> str:
+    """The top of a page whose numbers come from a stand-in profile (empty for a paper run);
+    ``paper_time``: what is known of the `paper` profile's time (``shared.runtimes``)."""
     if results["profile"] == "paper":
         return ""
     profile, command = results["profile"], results["provenance"]["command"]
+    known = f" (`paper`: {paper_time})" if paper_time else ""
     return (
         f'!!! warning "Shortened CPU settings: the `{profile}` profile, not the papers\' recipes"\n'
         f"    Every number on this page comes from a run of the `{profile}` profile, which "
         "trains each model for a fixed, short number of epochs so that a CPU can run it (see "
         "the recipes below for what this run used). It stands in until a run of the `paper` "
-        "profile (the papers' recipes, which need a GPU) replaces it. Every claim row and "
+        f"profile, the papers' recipes, replaces it{known}. Every claim row and "
         "citation says so. Re-make these numbers with:\n\n"
         f"        {command}\n"
     )
@@ -960,7 +963,8 @@ def write_site_fragments(results_dir: Path = RESULTS_DIR, docs: Path = DOCS) -> 
         written += [figures_dir / r.name / file for file in drawn]
         _write(folder / "claims.md", claims_table(results, records[r.name]), written)
         _write(folder / "provenance.md", provenance_block(results), written)
-        _write(folder / "profile.md", profile_banner(results), written)
+        paper_time = profile_times(r, results_dir, runs=None).get("paper", "")
+        _write(folder / "profile.md", profile_banner(results, paper_time), written)
         _write(folder / "figures.md", figures_block(drawn, r.name), written)
         for file, caption in drawn.items():
             _write(

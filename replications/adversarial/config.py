@@ -2,7 +2,8 @@
 (a shortened run for a laptop CPU) and ``smoke`` (seconds, for the tests).
 
 The site shows the ``cpu`` run, under that name, until a ``paper`` run is published
-(``STAND_IN``, read by ``shared.profiles``): the recipes' run needs a GPU (see ``paper``).
+(``STAND_IN``, read by ``shared.profiles``): the recipes' run takes many CPU hours, carried
+across sessions, and its CIFAR-10 stage needs a GPU (see ``paper``).
 
 Threat model: pixels in [0, 1], any normalisation inside the model, epsilon and the
 RMS distortion in those units.
@@ -253,7 +254,10 @@ def paper() -> Config:
     (``KEEPS_STATE``; ``--stop-after``, then the same command). The CIFAR-10 maxout net is by far
     the largest cost (per epoch, about a thousand times the MNIST maxout net's on a CPU): on a
     CPU that stage is not run, and its claims say so with the time it would take there
-    (``cifar.needs_gpu``); on a GPU it runs. A finished run's time is in its provenance.
+    (``cifar.needs_gpu``); on a GPU it runs. The MNIST models' hours, from one epoch of each timed
+    before the run: ``python -m replications.adversarial.estimate`` (published in
+    site/results/estimates/, shown by ``nox -l`` and the page). A finished run's time is in its
+    provenance.
     Command: ``nox -s replicate-adversarial`` (or ``python -m shared.cli replicate adversarial``).
     """
     converge = Recipe(
@@ -351,6 +355,7 @@ PROFILES = {"paper": paper, "cpu": cpu, "smoke": smoke}
 # The profiles whose models are trained as jobs carried from one session to the next, their
 # state kept in state/adversarial/<profile>-seed<S>/ (shared.jobs; see jobs.py).
 KEEPS_STATE = ("paper",)
-# The profile the site shows while no `paper` run is published: the recipes' run needs a GPU,
-# the site needs numbers a CPU can re-make. Every page that shows them says so.
+# The profile the site shows while no `paper` run is published: the recipes' run takes many
+# CPU hours (its CIFAR-10 stage a GPU); the site needs numbers a CPU can re-make. Every page
+# that shows them says so.
 STAND_IN = "cpu"
