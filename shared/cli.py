@@ -68,8 +68,9 @@ def make_config(replication: Replication, profile: str, n_seeds: int | None) -> 
     return config
 
 
-def check_device(device: str) -> None:
-    """``--device gpu`` without a usable GPU stops here, before any work."""
+def check_device(device: str, session: str = "replicate-NAME") -> None:
+    """``--device gpu`` without a usable GPU stops here, before any work; ``session`` is the nox
+    session that installs the CUDA build for this replication."""
     if device != "gpu":
         return
     import jax
@@ -87,7 +88,7 @@ def check_device(device: str) -> None:
         raise HypeError(
             f"--device gpu, but no GPU is usable ({reason})",
             "drop --device gpu to run on the CPU, or install the CUDA build of JAX "
-            "(nox does: `nox -s replicate-NAME -- --device gpu`)",
+            f"(nox does: `nox -s {session} -- --device gpu`)",
         )
 
 
@@ -184,7 +185,7 @@ def replicate(
         )
     if n_seeds is not None and n_seeds < 1:
         raise HypeError(f"--seeds must be >= 1, got {n_seeds}", "pass a positive integer")
-    check_device(device)  # before the imports below start JAX on whatever device there is
+    check_device(device, replication.session)  # before JAX starts on whatever device there is
 
     from shared import destinations
     from shared.claims import load_claims

@@ -185,8 +185,9 @@ def test_a_gpu_backend_failing_with_an_empty_assertion_is_one_line(plugin, monke
     )
     monkeypatch.setattr(jax, "devices", no_backend)
     reason = "AssertionError" if plugin else "the CUDA build of JAX is not installed"
-    with pytest.raises(cli.HypeError, match=rf"no GPU is usable \({reason}\) -> drop"):
-        cli.check_device("gpu")
+    with pytest.raises(cli.HypeError, match=rf"no GPU is usable \({reason}\) -> drop") as error:
+        cli.check_device("gpu", "replicate-alexnet")
+    assert "`nox -s replicate-alexnet -- --device gpu`" in str(error.value)
 
 
 @pytest.mark.parametrize(
