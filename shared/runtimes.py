@@ -62,8 +62,9 @@ def estimate_path(name: str, profile: str, folder: Path = RESULTS_DIR) -> Path:
 
 
 def estimated_time(path: Path) -> str | None:
-    """ "estimated 5.1-12.9 h of jobs (1 thread each) on a 2-core AMD EPYC CPU, from epochs timed
-    on 2026-12-06" from an estimate record, or None for a missing or malformed one."""
+    """ "not run yet; estimated 5.1-12.9 h of jobs (1 thread(s) each) on a 2-core AMD EPYC CPU,
+    from epochs timed on 2026-12-06", and what the estimate leaves out, from an estimate record;
+    None for a missing or malformed one."""
     try:
         record = json.loads(path.read_text())
         estimate, device = record["estimate"], record["provenance"]["device"]
@@ -71,11 +72,12 @@ def estimated_time(path: Path) -> str | None:
         threads = int(estimate["cpu_threads_per_job"])
         day = str(estimate["measured_utc"])[:10]
         where = f"a {device['cpu_count']}-core {device['cpu']} CPU"
+        left_out = f" (not timed: {estimate['not_timed']})" if estimate.get("not_timed") else ""
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return (
         f"not run yet; estimated {low:.1f}-{high:.1f} h of jobs ({threads} thread(s) each) on "
-        f"{where}, from epochs timed on {day}"
+        f"{where}, from epochs timed on {day}{left_out}"
     )
 
 

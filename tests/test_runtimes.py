@@ -59,6 +59,7 @@ def _estimate(path, low: float, high: float) -> None:
             "job_hours": [low, high],
             "cpu_threads_per_job": 1,
             "measured_utc": "2026-12-06 22:40",
+            "not_timed": "the CIFAR-10 maxout net",
         },
         "provenance": {"device": {"cpu": "AMD EPYC", "cpu_count": 2}},
     }
@@ -74,7 +75,7 @@ def test_a_profile_never_run_shows_its_published_estimate(tmp_path):
     _estimate(estimate_path("adversarial", "paper", results), 5.24, 12.9)
     expected = (
         "not run yet; estimated 5.2-12.9 h of jobs (1 thread(s) each) on a 2-core AMD EPYC CPU, "
-        "from epochs timed on 2026-12-06"
+        "from epochs timed on 2026-12-06 (not timed: the CIFAR-10 maxout net)"
     )
     assert profile_times(get("adversarial"), results, runs)["paper"] == expected
     _write(runs / "adversarial" / "20261206T000000Z-paper-seed0" / "adversarial.json", "paper", 9)

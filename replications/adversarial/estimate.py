@@ -108,7 +108,7 @@ def measure(profile: str, steps: int, threads: int) -> dict:
             "cpu_threads_per_job": threads,
             "steps_timed_per_job": steps,
             "jobs": rows,
-            "not_timed": "the CIFAR-10 maxout net (its stage needs a GPU on a CPU)",
+            "not_timed": "the CIFAR-10 maxout net, whose stage needs a GPU",
             "load_average_1_5_15_min": list(os.getloadavg()),
             "measured_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
         },
