@@ -122,18 +122,25 @@ def job_key(settings: dict[str, Any], data: str, env: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class Budget:
-    """When a run must stop: ``stop_at`` is a ``time.time()``; None runs to the end."""
+    """When a run must stop: ``stop_at`` is a ``time.time()``; None runs to the end.
+
+    ``first_epoch`` is what an epoch is assumed to take when the job asking has not timed one
+    in its process yet (a job just started, or resumed in a fresh worker): the run's longest
+    measured epoch, so that such a job does not start a long epoch just before the stop."""
 
     stop_at: float | None = None
+    first_epoch: float = 0.0
 
     def allows(self, seconds: float) -> bool:
         """Whether ``seconds`` more of work end before the stop (a job asks before each epoch,
-        giving its last epoch's duration)."""
-        return self.stop_at is None or time.time() + seconds <= self.stop_at
+        giving its last epoch's duration, or 0 when it has none)."""
+        if self.stop_at is None:
+            return True
+        return time.time() + (seconds if seconds > 0 else self.first_epoch) <= self.stop_at
 
     @property
     def over(self) -> bool:
-        return not self.allows(0.0)
+        return self.stop_at is not None and time.time() > self.stop_at
 
 
 class JobStore:

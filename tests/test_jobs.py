@@ -207,6 +207,30 @@ def test_durations() -> None:
 def test_budget() -> None:
     assert jobs.Budget().allows(1e9) and not jobs.Budget().over
     assert not jobs.Budget(time.time() + 10).allows(60) and jobs.Budget(time.time() - 1).over
+    # A job that has not timed an epoch in its worker yet asks with 0 s: the run's longest
+    # measured epoch stands in, so it does not start a 7-minute epoch 10 s before the stop.
+    assert jobs.Budget(time.time() + 10).allows(0.0)
+    soon = jobs.Budget(time.time() + 10, first_epoch=60.0)
+    assert not soon.allows(0.0) and soon.allows(5.0) and not soon.over
+
+
+def test_a_resumed_run_assumes_its_longest_measured_epoch(tmp_path, monkeypatch) -> None:
+    state = tmp_path / "state"
+    _run(monkeypatch, jobs.Control(state=state, budget=EpochBudget(5)))
+    store = jobs.JobStore(state)
+    checkpoints = sorted((state / "checkpoints").glob("*.npz"))
+    assert store.records() and checkpoints  # finished jobs and a stopped one
+    per_epoch = [r["run"]["wall_seconds"] / r["result"]["epochs"] for r in store.records()]
+    longest = experiment.longest_epoch(store)
+    assert longest > 0 and longest >= max(per_epoch)
+    checkpoints[0].write_bytes(b"not a checkpoint")  # skipped here; the job reports it
+    assert experiment.longest_epoch(store) >= max(per_epoch)
+
+    seen = {}
+    monkeypatch.setattr(experiment, "run_tasks", lambda todo, **options: seen.update(options))
+    _run(monkeypatch, jobs.Control(state=state, budget=jobs.Budget(time.time() + 3600)))
+    assert seen["budget"].first_epoch == experiment.longest_epoch(store)
+    assert seen["budget"].stop_at is not None
 
 
 def test_cli_refuses_a_bad_duration_or_worker_count_before_the_run(capsys) -> None:

@@ -20,8 +20,10 @@ command continues from the state folder.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
+import json
 import math
 import sys
 import tempfile
@@ -314,6 +316,26 @@ def stage_jobs(store: JobStore, names: dict[str, str], stage_name: str) -> list[
     return jobs
 
 
+def longest_epoch(store: JobStore) -> float:
+    """The longest seconds per epoch measured in the run's state: finished jobs' records and
+    running jobs' checkpoints. A job resumed in a fresh worker has not timed an epoch there, so
+    its budget assumes this (``Budget.first_epoch``) rather than nothing."""
+    rates = [
+        record["run"]["wall_seconds"] / record["result"]["epochs"]
+        for record in store.records()
+        if record["result"].get("epochs")
+    ]
+    for path in sorted((store.folder / "checkpoints").glob("*.npz")):
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                progress = json.loads(bytes(saved["meta"]).decode())["run"]
+            if progress["epoch"]:
+                rates.append(progress["seconds"] / progress["epoch"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # the job itself refuses a broken checkpoint, with the fix, when it runs
+    return max(rates, default=0.0)
+
+
 def run(config: Config, *, key: jax.Array) -> Tables:
     """Every stage of ``config.stages`` as far as the run's budget allows (``shared.jobs``'s
     ``control()``: workers, threads, stop time, state folder); keys fold_in(key, stage index)
@@ -335,9 +357,12 @@ def run(config: Config, *, key: jax.Array) -> Tables:
         store = JobStore(folder)
         progress = Progress(store, names, ctl.workers)
         print(f"alexnet: {progress.line()} (state: {folder})", file=sys.stderr)
+        budget = ctl.budget
+        if isinstance(budget, Budget):  # (tests pass budgets counted in epochs)
+            budget = dataclasses.replace(budget, first_epoch=longest_epoch(store))
         with stage("training"):
             run_tasks(
-                todo, workers=ctl.workers, threads=ctl.threads, budget=ctl.budget, progress=progress
+                todo, workers=ctl.workers, threads=ctl.threads, budget=budget, progress=progress
             )
         builders = {
             "fig1": fig1_table,
