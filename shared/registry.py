@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from shared.errors import HypeError
 
@@ -80,6 +81,13 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
+def machine(device: dict[str, Any]) -> str:
+    """ "a 2-core AMD EPYC CPU" or "1 x NVIDIA H100" from a provenance record's ``device``."""
+    if device.get("platform", "cpu") == "cpu":  # an estimate times CPU epochs only
+        return f"a {device.get('cpu_count')}-core {device.get('cpu')} CPU"
+    return f"{device.get('count')} x {device.get('kind')}"
+
+
 def measured_runtime(path: Path) -> str:
     """ "41 min on a 2-core AMD EPYC CPU" from a results file, or "not yet measured". A run made
     of keyed jobs carried across sessions (``provenance.jobs``) gives the sum of its jobs' wall
@@ -93,11 +101,7 @@ def measured_runtime(path: Path) -> str:
         pending = results.get("tables", {}).get("pending", {})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return "not yet measured"
-    where = (
-        f"a {device.get('cpu_count')}-core {device.get('cpu')} CPU"
-        if device.get("platform") == "cpu"
-        else f"{device.get('count')} x {device.get('kind')}"
-    )
+    where = machine(device)
     if not jobs:
         return f"{_duration(seconds)} on {where}"
     threads = {job.get("cpu_threads") for job in jobs}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from shared.destinations import RUNS_DIR
 from shared.errors import HypeError
-from shared.registry import RESULTS_DIR, Replication, measured_runtime
+from shared.registry import RESULTS_DIR, Replication, machine, measured_runtime
 from shared.results import read_results
 
 NOT_MEASURED = "not measured"
@@ -71,7 +71,7 @@ def estimated_time(path: Path) -> str | None:
         low, high = (float(h) for h in estimate["job_hours"])
         threads = int(estimate["cpu_threads_per_job"])
         day = str(estimate["measured_utc"])[:10]
-        where = f"a {device['cpu_count']}-core {device['cpu']} CPU"
+        where = machine(device)
         left_out = f" (not timed: {estimate['not_timed']})" if estimate.get("not_timed") else ""
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

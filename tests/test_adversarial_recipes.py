@@ -25,7 +25,7 @@ from replications.adversarial.szegedy import (
     noise_readings,
 )
 from replications.adversarial.train import (
-    _Runner,
+    Runner,
     constrain,
     fit,
     learning_rate,
@@ -138,7 +138,7 @@ def test_early_stopping_keeps_the_best_epochs_weights(monkeypatch: pytest.Monkey
     """Monitored values 5, 3, 4, 3.5, 3.2: with patience 3 training stops after epoch 5, and the
     weights kept are those after epoch 2 (the same as training exactly 2 epochs)."""
     values = iter([5.0, 3.0, 4.0, 3.5, 3.2, 1.0, 1.0])
-    monkeypatch.setattr(_Runner, "watch", lambda self, *args: next(values))
+    monkeypatch.setattr(Runner, "watch", lambda self, *args: next(values))
     x, y = banded(300, seed=2)
     recipe = Recipe(
         batch_size=50,
@@ -168,7 +168,7 @@ def test_min_decrease_sets_what_counts_as_progress(monkeypatch: pytest.MonkeyPat
     """pylearn2's prop_decrease: decreases under 10% do not restart the countdown, but the best
     weights still follow every decrease."""
     values = iter([1.0, 0.95, 0.92, 0.5])
-    monkeypatch.setattr(_Runner, "watch", lambda self, *args: next(values))
+    monkeypatch.setattr(Runner, "watch", lambda self, *args: next(values))
     x, y = banded(200, seed=4)
     recipe = Recipe(
         batch_size=50,

@@ -246,12 +246,12 @@ def cpu_hours(config: Config, steps: int = 3) -> dict:
     authors' epochs (``AUTHORS_EPOCHS``): what the CIFAR-10 stage would take if run here."""
     import time
 
-    from replications.adversarial.train import _Runner
+    from replications.adversarial.train import Runner
 
     recipe, spec = config.cifar, config.cifar_maxout
     model = ConvMaxout(spec, rngs=nnx.Rngs(0))
     graphdef, params = nnx.split(model)
-    runner = _Runner(graphdef, recipe, None, None)
+    runner = Runner(graphdef, recipe, None, None)
     rng = np.random.default_rng(0)
     n = steps * recipe.batch_size
     xs = jnp.asarray(rng.normal(size=(n, 32, 32, 3)).astype(np.float32))
@@ -259,7 +259,7 @@ def cpu_hours(config: Config, steps: int = 3) -> dict:
     args = (params, runner.init_state(params), jnp.int32(0), jnp.int32(1), jnp.float32(0.5))
 
     def epoch() -> None:
-        out = runner._epoch(*args, xs, ys, jax.random.key(0), n_steps=steps, total_steps=steps)
+        out = runner.train_epoch(*args, xs, ys, jax.random.key(0), n_steps=steps, total_steps=steps)
         jax.block_until_ready(out)
 
     epoch()  # compile

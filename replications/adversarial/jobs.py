@@ -371,7 +371,7 @@ def epoch_seconds(
     monitor (Issue 28: measure before running)."""
     import time
 
-    from replications.adversarial.train import _Runner
+    from replications.adversarial.train import Runner
 
     if job.needs is None:
         model = build(job, bench, jobs)
@@ -382,7 +382,7 @@ def epoch_seconds(
     objective = None
     if job.kind == "autoencoder":
         objective = lambda net, xb, yb, k: net.reconstruction_loss(xb)  # noqa: E731
-    runner = _Runner(graphdef, job.recipe, job.adversarial, objective)
+    runner = Runner(graphdef, job.recipe, job.adversarial, objective)
     x, y = bench.rows(job)
     n_fit = len(x) - job.recipe.n_valid
     per_epoch = n_fit // job.recipe.batch_size
@@ -392,7 +392,9 @@ def epoch_seconds(
     fixed = (params, runner.init_state(params), jnp.int32(0), jnp.int32(1), jnp.float32(0.5))
 
     def run() -> None:
-        out = runner._epoch(*fixed, xs, ys, jax.random.key(0), n_steps=steps, total_steps=per_epoch)
+        out = runner.train_epoch(
+            *fixed, xs, ys, jax.random.key(0), n_steps=steps, total_steps=per_epoch
+        )
         jax.block_until_ready(out)
 
     run()

@@ -188,7 +188,7 @@ def fit(
     Raises :class:`Stopped` when the resumable's budget ends the run first.
     """
     graphdef, start = nnx.split(model)
-    run = _Runner(graphdef, recipe, adversarial, objective, resumable)
+    run = Runner(graphdef, recipe, adversarial, objective, resumable)
     n_fit = len(x) - recipe.n_valid
     resumed = run.resume(start)
     log = TrainLog(**resumed.meta["log"]) if resumed is not None else TrainLog()
@@ -212,7 +212,7 @@ def fit(
     return log
 
 
-class _Runner:
+class Runner:
     """The jitted epoch, the monitors and the checkpoints of one ``fit`` call."""
 
     def __init__(
@@ -226,7 +226,7 @@ class _Runner:
         self.graphdef, self.recipe, self.adversarial = graphdef, recipe, adversarial
         self.objective, self.resumable = objective, resumable
         self.adam = optax.scale_by_adam()
-        self._epoch = jax.jit(self._epoch_fn, static_argnames=("n_steps", "total_steps"))
+        self.train_epoch = jax.jit(self._epoch_fn, static_argnames=("n_steps", "total_steps"))
         self._errors = jax.jit(self._errors_fn, static_argnames=("attack",))
         self._loss_sum = jax.jit(self._loss_sum_fn)
         self.epoch_seconds = 0.0  # the last epoch's wall time, monitors included
@@ -345,7 +345,7 @@ class _Runner:
             began = time.perf_counter()
             coefficient = momentum(recipe, e) if mu is None else jnp.float32(mu)
             t0 = jnp.int32(step0 + (e - epochs.start) * n_steps)
-            params, state = self._epoch(
+            params, state = self.train_epoch(
                 params,
                 state,
                 t0,
