@@ -46,6 +46,13 @@ def test_round_trip_and_verdict(tmp_path):
     assert loaded["schema"] == 1 and loaded["replication"] == "demo"
 
 
+def test_a_results_file_is_readable_as_an_ordinary_new_file_would_be(tmp_path):
+    path, plain = tmp_path / "demo.json", tmp_path / "plain.txt"
+    write_results(path, results_with(1.0))
+    plain.write_text("")  # open() honours the umask; mkstemp alone would give 0o600
+    assert path.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+
+
 def test_failed_write_leaves_previous_file_untouched(tmp_path, monkeypatch):
     path = tmp_path / "demo.json"
     write_results(path, results_with(1.0))
