@@ -205,8 +205,11 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Speed against the peers (PyTorch, scikit-learn) in one run, as ratios (minutes, CPU or GPU)."""  # noqa: E501
-    install(session)
+    """Speed against the peers (PyTorch, scikit-learn) in one run, as ratios (minutes; the CPU, or -- --device gpu: the CUDA build of JAX)."""  # noqa: E501
+    gpu = {"gpu", "--device=gpu"} & set(session.posargs)
+    if gpu and shutil.which("nvidia-smi") is None:
+        session.error("--device gpu, but no NVIDIA GPU here (nvidia-smi is not on PATH)")
+    install(session, *(["cuda"] if gpu else []))
     # PyTorch is the peer, not a dependency: installed here only (CPU build where one is at hand).
     session.install("torch>=2.9")
     session.run(

@@ -47,11 +47,21 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="write into site/results/bench/ (default: runs/bench/)",
     )
+    parser.add_argument(
+        "--device",
+        choices=("auto", "cpu", "gpu"),
+        default="auto",
+        help="where both sides run (gpu: the CUDA build of JAX, which `nox -s bench -- --device "
+        "gpu` installs; PyTorch uses the GPU where JAX does); default: JAX's own choice",
+    )
     args = parser.parse_args(argv)
     try:
         check_environment()
         compile_cache.configure(enabled=False)  # before JAX starts: compile stays a first run's
-        configure()  # before JAX starts
+        configure(args.device)  # before JAX starts
+        from shared.cli import check_device
+
+        check_device(args.device, "bench")
         from shared.provenance import device_info, git_state, package_versions  # imports JAX
 
         chosen = [get(n) for n in args.names] if args.names else all_replications()

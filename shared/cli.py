@@ -92,6 +92,14 @@ def check_device(device: str, session: str = "replicate-NAME") -> None:
         )
 
 
+def runs_as_jobs(replication: Replication) -> bool:
+    """Whether the replication's long profile is a set of keyed jobs (``shared.jobs``): its
+    config has alexnet's ``checkpoint`` field or its config module a ``KEEPS_STATE`` list."""
+    module = replication.module("config")
+    paper = profiles_of(replication).get("paper")
+    return hasattr(module, "KEEPS_STATE") or hasattr(paper() if paper else None, "checkpoint")
+
+
 def long_run_control(
     replication: Replication,
     config: Any,
@@ -113,6 +121,14 @@ def long_run_control(
     stop_at = time.time() + parse_duration(stop_after) if stop_after is not None else None
     if workers is not None and workers < 1:
         raise HypeError(f"--workers must be >= 1, got {workers}", "pass a positive integer")
+    if (stop_after is not None or workers is not None) and not runs_as_jobs(replication):
+        option = "--stop-after" if stop_after is not None else "--workers"
+        with_jobs = ", ".join(r.name for r in all_replications() if runs_as_jobs(r))
+        raise HypeError(
+            f"{option} is for the replications run as resumable jobs ({with_jobs}); "
+            f"{replication.name} runs in one go",
+            f"drop {option}",
+        )
     # A profile keeps state when its config says so (alexnet's ``checkpoint``) or its config
     # module lists it in ``KEEPS_STATE`` (adversarial: a field added to its Config would make
     # the published run's stored config differ from its profile's).

@@ -52,16 +52,16 @@ def add_run_options(parser: argparse.ArgumentParser, *, out: bool = True) -> Non
         "--workers",
         type=int,
         default=None,
-        help="long runs (alexnet): jobs trained side by side, one thread each on a CPU "
-        "(default: one per core; 2 single-thread workers train 1.6x faster than 1 two-thread "
-        "one on a 2-core CPU)",
+        help="runs made of jobs (alexnet, adversarial): jobs trained side by side, one thread "
+        "each on a CPU (default: one per core; 2 single-thread workers train 1.6x faster than "
+        "1 two-thread one on a 2-core CPU)",
     )
     parser.add_argument(
         "--stop-after",
         default=None,
         metavar="DURATION",
-        help="long runs: stop at the last epoch boundary before DURATION (2h, 90m, 1h30m) with "
-        "every state saved; the same command continues",
+        help="runs made of jobs (alexnet, adversarial): stop at the last epoch boundary before "
+        "DURATION (2h, 90m, 1h30m) with every state saved; the same command continues",
     )
     if out:
         parser.add_argument(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 from shared import bench
 from shared.registry import get
 
@@ -19,3 +21,15 @@ def test_a_record_says_which_figures_include_compilation(tmp_path, monkeypatch, 
     assert "compilation: " in capsys.readouterr().out
     # The figures with our compilation are a first run's: the persistent cache is off here.
     assert os.environ["JAX_ENABLE_COMPILATION_CACHE"] == "false"
+
+
+def test_a_gpu_bench_without_a_gpu_stops_in_one_line(monkeypatch, capsys):
+    import jax
+
+    if jax.default_backend() == "gpu":
+        pytest.skip("a GPU is here")
+    monkeypatch.setenv("JAX_PLATFORMS", "cpu")  # bench sets it; restored after the test
+    monkeypatch.setenv("XLA_FLAGS", os.environ.get("XLA_FLAGS", ""))
+    assert bench.main(["--device", "gpu", "svm"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --device gpu, but no GPU is usable") and err.count("\n") == 1

@@ -240,6 +240,12 @@ def test_cli_refuses_a_bad_duration_or_worker_count_before_the_run(capsys) -> No
         assert cli.main(["replicate", "alexnet", "--profile", "smoke", *option]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error:") and err.count("\n") == 1, err
+    # A replication that runs in one go has nothing to stop or share out: said, not ignored.
+    for option in (["--stop-after", "2h"], ["--workers", "2"]):
+        assert cli.main(["replicate", "perceptron", "--profile", "smoke", *option]) == 2
+        err = capsys.readouterr().err
+        assert f"error: {option[0]} is for the replications run as resumable jobs" in err
+        assert "(alexnet, adversarial); perceptron runs in one go" in err and err.count("\n") == 1
 
 
 def test_the_page_of_a_stopped_run_says_which_stages_are_in(tmp_path, monkeypatch) -> None:
