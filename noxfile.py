@@ -95,8 +95,7 @@ for _r in all_replications():
 
 @nox.session(name="replicate-all", default=False, tags=["replicate"])
 def replicate_all(session: nox.Session) -> None:
-    """Every replication in turn, oldest first (hours on a CPU); the options of replicate-NAME
-    but --out."""
+    """Every replication in turn, oldest first (days on a CPU: AlexNet); the options of replicate-NAME but --out."""  # noqa: E501
     extras = replication_options(session, out=False)
     install(session, *extras)
     for r in all_replications():
@@ -123,9 +122,7 @@ def compare(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def verify(session: nox.Session) -> None:
-    """Record a second look in site/results/verification/NAME.json (seconds; a reference runs
-    its test): -- NAME A.json B.json --kind second-seed|second-device|regenerated, or
-    -- NAME --reference "tests/FILE.py::TEST: what it checks"."""
+    """Record a second look in site/results/verification/NAME.json: -- NAME A.json B.json --kind second-seed|second-device|regenerated, or -- NAME --reference "tests/FILE.py::TEST: what it checks" (seconds, plus the test it runs)."""  # noqa: E501
     if not session.posargs:
         session.error(
             "usage: nox -s verify -- NAME A.json B.json --kind KIND "
@@ -172,11 +169,13 @@ def site(session: nox.Session) -> None:
 
 @nox.session(name="site-check", default=False)
 def site_check(session: nox.Session) -> None:
-    """Build the site as `site` does, serve it on 127.0.0.1 and load every page in headless
-    Chromium (the system's: `apt-get install chromium`) at 390 px, 1280 px and as printed: fails on
-    broken links or anchors, missing images, console errors, failed local requests, a page wider
-    than its window, a split claim id, a table cut off in print; screenshots in runs/site-check/
-    (minutes). Options after `--` go to `python -m website.site_check` (--width, --no-print)."""
+    """Build the site as `site` does, then load every page in headless Chromium (minutes).
+
+    Served on 127.0.0.1, loaded at 390 px, 1280 px and as printed, in the system's Chromium
+    (`apt-get install chromium`, or HYPE_CHROMIUM). Fails on broken links or anchors, missing
+    images, console errors, failed local requests, a page wider than its window, a split claim
+    id, a table cut off in print; screenshots in runs/site-check/. Options after `--` go to
+    `python -m website.site_check` (--width, --no-print)."""
     from website.site_check import MISSING_CHROMIUM, find_chromium
 
     if find_chromium() is None:
