@@ -28,8 +28,7 @@ def heat_map(matrix: dict, outdir: Path) -> Path:
                 grid[i, j] = min(1.0, excess / max(best, 20.0 if best == 0 else best))
     fig, axes = new_figure(8.8, 0.5 * len(problems) + 1.6)  # wide enough for the key too
     ax = axes[0, 0]
-    cmap = matplotlib.colormaps["RdYlGn_r"].copy()
-    cmap.set_bad("#dddddd")
+    cmap = matplotlib.colormaps["RdYlGn_r"].with_extremes(bad="#dddddd")  # grey: not run
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
     # The key beside the map: colours are relative to each row's best, not absolute errors.
     key = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02, ticks=[0, 0.5, 1])

@@ -21,8 +21,8 @@ def make_figures(results: dict, outdir: Path) -> dict[Path, str]:
         grid[i, : r["n"]] = r["feasible_by_k"]
     fig, axes = new_figure(5.0, 3.8)
     ax = axes[0, 0]
-    cmap = matplotlib.colormaps["RdYlGn"].copy()
-    cmap.set_bad("#bbbbbb")  # k > n: the mask size does not apply
+    # grey where k > n: the mask size does not apply
+    cmap = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#bbbbbb")
     ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(size), [str(k) for k in range(1, size + 1)])
     ax.set_yticks(range(len(rows)), [str(r["n"]) for r in rows])
