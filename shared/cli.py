@@ -261,6 +261,8 @@ def replicate(
         provenance["state"] = os.path.relpath(ctl.state) if ctl.state else None
         provenance["workers"] = ctl.workers
     results = build_results(replication.name, profile, claims, tables, measured, provenance)
+    where = destinations.hold_back(replication, where, results)
+    results["provenance"]["published"] = where.published
     write_results(where.results, results)
     # Figures are drawn from the results alone, after they are written (a failure here never
     # loses the numbers), beside them so a user sees them at once; the file is not touched

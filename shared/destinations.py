@@ -8,7 +8,9 @@
 - ``--publish`` publishes a ``paper`` run from a modified tree; the results file records
   ``dirty: true`` and the page says so. It is refused for any other profile or seeds.
 - A replication's stand-in profile (``shared.profiles``; adversarial: ``cpu``) publishes as
-  ``paper`` does while no ``paper`` run is published, under its own name.
+  ``paper`` does while no ``paper`` run is published, under its own name. A ``paper`` run
+  that has not measured a single claim yet (a long run stopped before any stage finished)
+  does not replace a published stand-in (:func:`hold_back`): it goes to ``runs/``.
 
 Both folders are checked for writing before the run starts, so a long run is never lost to a
 read-only folder at the end; neither is made until there is something to write in it, so a run
@@ -18,9 +20,11 @@ that fails leaves no empty folder behind.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from shared.errors import HypeError
 from shared.profiles import publishable
@@ -64,8 +68,7 @@ def choose(
         return Destination(
             RESULTS_DIR / f"{replication.name}.json", FIGURES_DIR / replication.name, True, reason
         )
-    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
-    folder = RUNS_DIR / replication.name / f"{stamp}-{profile}-seed{seed}"
+    folder = _runs_folder(replication, profile, seed, now)
     if not shown:
         reason = f"not published: the {profile} profile does not feed the site now"
     elif not default_seeds:
@@ -77,6 +80,40 @@ def choose(
             "not published: the working tree has changes to the code (commit them, or pass "
             "--publish to publish anyway; the page will say so)"
         )
+    return Destination(folder / f"{replication.name}.json", folder / "figures", False, reason)
+
+
+def _runs_folder(
+    replication: Replication, profile: str, seed: int, now: dt.datetime | None
+) -> Path:
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
+    return RUNS_DIR / replication.name / f"{stamp}-{profile}-seed{seed}"
+
+
+def hold_back(
+    replication: Replication,
+    where: Destination,
+    results: dict[str, Any],
+    now: dt.datetime | None = None,
+) -> Destination:
+    """``where``, unless it would put a ``paper`` run that has measured no claim yet over a
+    published stand-in: the stand-in's numbers are all the site has until the paper run has
+    some of its own, so the run goes to ``runs/`` (its state carries on as usual)."""
+    if not where.published or results.get("profile") != "paper":
+        return where
+    if any((row.get("ours") or {}).get("value") is not None for row in results["claims"]):
+        return where
+    try:
+        shown = json.loads(where.results.read_text()).get("profile")
+    except (OSError, ValueError, AttributeError):
+        return where
+    if shown in (None, "paper"):
+        return where
+    folder = _runs_folder(replication, "paper", results["provenance"].get("base_seed", 0), now)
+    reason = (
+        f"not published: no claim of the paper run is measured yet (no stage finished), so the "
+        f"site keeps the {shown} profile's run until one is"
+    )
     return Destination(folder / f"{replication.name}.json", folder / "figures", False, reason)
 
 

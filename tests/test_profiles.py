@@ -67,6 +67,29 @@ def test_a_stand_in_is_published_until_a_paper_run_is_never_over_one(tmp_path: P
     assert publishable(get("xor"), tmp_path) == ("paper",)
 
 
+def test_a_paper_run_with_nothing_measured_yet_leaves_the_stand_in_on_the_site(tmp_path: Path):
+    """A long paper run stopped before any stage finished would put "not run yet" over every
+    number the stand-in gives the site: it goes to runs/ until one of its claims is measured."""
+    adversarial = get("adversarial")
+    shown = tmp_path / "adversarial.json"
+    shown.write_text(json.dumps({"profile": "cpu"}))
+    where = destinations.Destination(shown, tmp_path / "figures", True, "published")
+    claims = [{"id": "ADV-a", "ours": {"value": None}}, {"id": "ADV-b", "ours": None}]
+    stopped = {"profile": "paper", "claims": claims, "provenance": {"base_seed": 0}}
+    held = destinations.hold_back(adversarial, where, stopped)
+    assert (
+        not held.published and held.results.parent.parent == destinations.RUNS_DIR / "adversarial"
+    )
+    assert held.results.parent.name.endswith("-paper-seed0") and "keeps the cpu" in held.reason
+    claims[0]["ours"] = {"value": 1.5}  # one stage in: the paper run replaces the stand-in
+    assert destinations.hold_back(adversarial, where, stopped) == where
+    claims[0]["ours"] = {"value": None}
+    shown.write_text(json.dumps({"profile": "paper"}))  # a paper run over a paper run: as ever
+    assert destinations.hold_back(adversarial, where, stopped) == where
+    shown.unlink()  # nothing published yet
+    assert destinations.hold_back(adversarial, where, stopped) == where
+
+
 @pytest.mark.parametrize(("name", "published"), [("adversarial", True), ("xor", False)])
 def test_the_stand_in_goes_to_the_site_only_where_it_is_declared(name, published):
     if name == "adversarial" and publishable(get(name)) == ("paper",):
