@@ -21,6 +21,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def environment_restored():
+    """Whatever a test's commands set in the environment (the CLI and the bench configure JAX
+    through it) is undone after it, so no test sees another's settings in the same worker."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory, monkeypatch):
     """Every test gets its own empty data cache unless it asks for the shared one."""
     monkeypatch.setenv("HYPE_DATA_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -26,6 +26,7 @@ def test_a_second_run_finds_the_programs_the_first_compiled(tmp_path):
         "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",  # cache even this tiny program
         "PYTHONPATH": str(ROOT),
         "JAX_PLATFORMS": "cpu",
+        "JAX_ENABLE_COMPILATION_CACHE": "true",  # as a user's shell has it (unset or true)
     }
     subprocess.run([sys.executable, "-c", PROGRAM], env=env, check=True, timeout=300)
     assert any(path.name.endswith("-cache") for path in (tmp_path / "cache").iterdir())
