@@ -255,13 +255,12 @@ def replicate(
     provenance["config"] = (
         dataclasses.asdict(config) if dataclasses.is_dataclass(config) else repr(config)
     )
-    provenance["published"] = where.published
     if record.jobs:
         provenance["jobs"] = record.jobs
         provenance["state"] = os.path.relpath(ctl.state) if ctl.state else None
         provenance["workers"] = ctl.workers
     results = build_results(replication.name, profile, claims, tables, measured, provenance)
-    where = destinations.hold_back(replication, where, results)
+    where = destinations.hold_back(replication, where, results)  # needs the measured claims
     results["provenance"]["published"] = where.published
     write_results(where.results, results)
     # Figures are drawn from the results alone, after they are written (a failure here never

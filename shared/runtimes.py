@@ -71,6 +71,8 @@ def estimated_time(path: Path) -> str | None:
         low, high = (float(h) for h in estimate["job_hours"])
         threads = int(estimate["cpu_threads_per_job"])
         day = str(estimate["measured_utc"])[:10]
+        if "cpu_count" not in device or "cpu" not in device:
+            return None  # an estimate says which CPU timed it, or it is not shown
         where = machine(device)
         left_out = f" (not timed: {estimate['not_timed']})" if estimate.get("not_timed") else ""
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
