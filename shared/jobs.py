@@ -370,7 +370,15 @@ def run_tasks(
     bar = None
     stop = threading.Event()
     if progress is not None and progress.groups:
-        bar = tqdm(total=len(progress.groups), unit="job", desc="jobs", mininterval=15)
+        # No rate or ETA of tqdm's own: the jobs already finished in earlier sessions would
+        # count as done in seconds; the postfix gives the time left at the measured speed.
+        bar = tqdm(
+            total=len(progress.groups),
+            initial=progress.done(),
+            desc="jobs",
+            mininterval=15,
+            bar_format="{desc}: {n}/{total} |{bar}| {elapsed} this session{postfix}",
+        )
 
         def watch() -> None:
             while True:

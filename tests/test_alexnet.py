@@ -124,3 +124,41 @@ def test_profiles_are_the_papers_recipe() -> None:
     )
     assert paper.seeds >= 3 and paper.fig1_target_error == 0.25 and paper.n_test == 10_000
     assert paper.n_train + paper.n_val == 50_000 and paper.fig1_max_epochs >= 50
+
+
+def _variant(test: list, train_: list, stalled: list[bool], converge: list) -> dict:
+    return {
+        "test_error": test,
+        "train_error": train_,
+        "gap": [None if t is None else t - r for t, r in zip(test, train_, strict=True)],
+        "diverged": stalled,
+        "stalled": stalled,
+        "epochs": [3 if s else 60 for s in stalled],
+        "converge": converge,
+        "val_error": [[0.9]] * len(test),
+    }
+
+
+def test_a_stalled_seed_is_left_out_of_its_pairs_and_named() -> None:
+    from replications.alexnet import measure, report
+
+    plain = _variant([0.38, None, 0.40], [0.22, None, 0.25], [False, True, False], [50, 1, 55])
+    lrn = _variant([0.36, 0.37, 0.39], [0.21, 0.22, 0.24], [False] * 3, [52, 50, 54])
+    values = measure.lrn_pool({"plain": plain, "lrn": lrn, "pool2": lrn})
+    assert values["AX-lrn-cifar"].value == pytest.approx(1.5) and values["AX-lrn-cifar"].n == 2
+    assert "over 2 of 3 seeds: seed 1" in values["AX-lrn-cifar"].note
+    with_lrn = values["AX-lrn-cifar-with"]
+    assert with_lrn.value == pytest.approx(37.333, abs=1e-3) and with_lrn.n == 3
+    assert with_lrn.note == ""
+    # A stalled run's flat validation curve "converges" at once: it must not enter the ratio.
+    no_dropout = _variant([0.4, 0.41, None], [0.1, 0.1, None], [False, False, True], [20, 22, 1])
+    dropout = _variant([0.35, 0.36, 0.37], [0.3, 0.3, 0.3], [False] * 3, [40, 44, 45])
+    values = measure.dropout({"dropout": dropout, "no_dropout": no_dropout})
+    assert values["AX-dropout"].value == pytest.approx(2.0) and values["AX-dropout"].n == 2
+    assert values["AX-dropout-gap"].value == pytest.approx(25.0)
+    every = _variant([None] * 2, [None] * 2, [True] * 2, [1, 1])
+    assert measure.dropout({"dropout": every, "no_dropout": every})["AX-dropout"].value is None
+    assert report.trained_runs(plain) == "2 of 3 (seed 1 stalled at chance)"
+    table = report.regulariser_table({"four_layer": {"plain": plain, "lrn": lrn, "pool2": lrn}})
+    assert "| four-layer, 3x3/2 pooling | 2 of 3 (seed 1 stalled at chance) | 39% " in table
+    assert "| 50, –, 55 |" in table

@@ -280,7 +280,7 @@ def fig1_table(stage: Stage) -> Fig1 | None:
 
 
 def _summaries(histories: list[dict[str, Any]], within: float) -> Variant:
-    diverged = [h["diverged"] for h in histories]
+    diverged = [h["diverged"] for h in histories]  # stalled at chance, or a non-finite loss
     return {
         "test_error": [h.get("test_error") for h in histories],
         "train_error": [h.get("train_error") for h in histories],
@@ -289,6 +289,7 @@ def _summaries(histories: list[dict[str, Any]], within: float) -> Variant:
             for h, d in zip(histories, diverged, strict=True)
         ],
         "diverged": diverged,
+        "stalled": [h.get("stalled", False) for h in histories],
         "epochs": [h["epochs"] for h in histories],
         "converge": [epochs_to_converge(h["val_error"], within) for h in histories],
         "val_error": [h["val_error"] for h in histories],

@@ -16,12 +16,34 @@ def _mean_std(values: list[float]) -> tuple[float, float | None]:
     return float(array.mean()), (float(array.std(ddof=1)) if len(array) > 1 else None)
 
 
-def paired(a: list, b: list, scale: float = 1.0) -> Measurement:
-    """Mean and std over seeds of ``a - b`` (same seed: same init and data order)."""
-    if None in a or None in b:
+def trained_seeds(*variants: Variant) -> list[int]:
+    """The seeds in which every one of ``variants`` trained: a run that diverged or stalled at
+    chance (given up, ``train.py``) has no error to compare and no convergence to time."""
+    seeds = range(len(variants[0]["diverged"]))
+    return [s for s in seeds if not any(v["diverged"][s] for v in variants)]
+
+
+def left_out(variants: tuple[Variant, ...], seeds: list[int]) -> str:
+    """The note of a measurement made over ``seeds`` only ("" when no seed was left out)."""
+    total = len(variants[0]["diverged"])
+    if len(seeds) == total:
+        return ""
+    out = [s for s in range(total) if s not in seeds]
+    return (
+        f"over {len(seeds)} of {total} seeds: {'seeds' if len(out) > 1 else 'seed'} "
+        f"{', '.join(map(str, out))} diverged or stalled at chance (see the tables)"
+    )
+
+
+def paired(a: Variant, b: Variant, field: str, scale: float = 1.0) -> Measurement:
+    """Mean and std of ``a[field] - b[field]`` over the seeds where both nets trained (same
+    seed: same init and data order); the note names any seed left out."""
+    seeds = trained_seeds(a, b)
+    if not seeds:
         return Measurement(None, note=STALLED)
-    mean, std = _mean_std([scale * (x - y) for x, y in zip(a, b, strict=True)])
-    return Measurement(mean, std, len(a))
+    diffs = [scale * (a[field][s] - b[field][s]) for s in seeds]  # type: ignore[operator]
+    mean, std = _mean_std(diffs)
+    return Measurement(mean, std, len(seeds), left_out((a, b), seeds))
 
 
 def fig1(table: Fig1) -> dict[str, Measurement]:
@@ -54,33 +76,42 @@ def fig1(table: Fig1) -> dict[str, Measurement]:
 def lrn_pool(rows: dict[str, Variant]) -> dict[str, Measurement]:
     """§3.3 (LRN) and §3.4 (overlapping pooling), in percentage points of test error."""
     plain, lrn, pool2 = rows["plain"], rows["lrn"], rows["pool2"]
-    mean_lrn, std_lrn = (
-        _mean_std([100 * e for e in lrn["test_error"]])  # type: ignore[operator]
-        if None not in lrn["test_error"]
-        else (None, None)
+    seeds = trained_seeds(lrn)
+    with_lrn = (
+        Measurement(
+            *_mean_std([100 * lrn["test_error"][s] for s in seeds]),  # type: ignore[operator]
+            len(seeds),
+            left_out((lrn,), seeds),
+        )
+        if seeds
+        else Measurement(None, note=STALLED)
     )
     return {
-        "AX-lrn-cifar": paired(plain["test_error"], lrn["test_error"], 100),
-        "AX-lrn-cifar-with": Measurement(mean_lrn, std_lrn, len(lrn["test_error"])),
-        "AX-overlap-pool": paired(pool2["test_error"], plain["test_error"], 100),
-        "AX-overlap-overfit": paired(pool2["gap"], plain["gap"], 100),
+        "AX-lrn-cifar": paired(plain, lrn, "test_error", 100),
+        "AX-lrn-cifar-with": with_lrn,
+        "AX-overlap-pool": paired(pool2, plain, "test_error", 100),
+        "AX-overlap-overfit": paired(pool2, plain, "gap", 100),
     }
 
 
 def dropout(rows: dict[str, Variant]) -> dict[str, Measurement]:
     """§4.2: the train-test gap dropout closes, and how much longer it takes to converge."""
     with_, without = rows["dropout"], rows["no_dropout"]
-    gap = paired(without["gap"], with_["gap"], 100)
-    if None in with_["converge"] or None in without["converge"]:
-        return {"AX-dropout-gap": gap, "AX-dropout": Measurement(None, note=STALLED)}
-    ratios = [a / b for a, b in zip(with_["converge"], without["converge"], strict=True)]  # type: ignore[operator]
+    seeds = trained_seeds(with_, without)
+    if not seeds:
+        stalled = Measurement(None, note=STALLED)
+        return {"AX-dropout-gap": stalled, "AX-dropout": stalled}
+    ratios = [with_["converge"][s] / without["converge"][s] for s in seeds]  # type: ignore[operator]
+    mean_with = np.mean([with_["converge"][s] for s in seeds])  # type: ignore[arg-type]
+    mean_without = np.mean([without["converge"][s] for s in seeds])  # type: ignore[arg-type]
+    note = "ratio of mean epochs to converge; std over per-seed ratios"
     return {
-        "AX-dropout-gap": gap,
+        "AX-dropout-gap": paired(without, with_, "gap", 100),
         "AX-dropout": Measurement(
-            float(np.mean(with_["converge"]) / np.mean(without["converge"])),  # type: ignore[arg-type]
+            float(mean_with / mean_without),
             _mean_std(ratios)[1],
             len(ratios),
-            "ratio of mean epochs to converge; std over per-seed ratios",
+            "; ".join(filter(None, (note, left_out((with_, without), seeds)))),
         ),
     }
 

@@ -29,15 +29,30 @@ SAMPLES = (  # what n counts and what ± is, per claim-id prefix (website.report
 
 
 def _pct(values: list[float | None]) -> str:
-    if None in values:
-        return "a run diverged or stalled"
-    mean = 100 * sum(values) / len(values)
-    spread = max(values) - min(values)
+    """Mean and range over the runs that trained (None: a run that diverged or stalled)."""
+    trained = [v for v in values if v is not None]
+    if not trained:
+        return "–"
+    mean = 100 * sum(trained) / len(trained)
+    spread = max(trained) - min(trained)
     return (
         f"{fmt(mean)}% (range {fmt(100 * spread, 2)} points)"
-        if len(values) > 1
+        if len(trained) > 1
         else f"{fmt(mean)}%"
     )
+
+
+def trained_runs(row: dict[str, Any]) -> str:
+    """How many of a net's runs trained, naming the seeds that stalled at chance (given up by
+    the stall rule) or diverged (a non-finite loss)."""
+    stalled = row.get("stalled", [False] * len(row["diverged"]))
+    failed = [
+        f"seed {s} {'stalled at chance' if stalled[s] else 'diverged'}"
+        for s, bad in enumerate(row["diverged"])
+        if bad
+    ]
+    done = f"{len(row['diverged']) - len(failed)} of {len(row['diverged'])}"
+    return f"{done} ({'; '.join(failed)})" if failed else done
 
 
 def data_note(results: dict[str, Any]) -> str:
@@ -112,16 +127,22 @@ def regulariser_table(tables: dict[str, Any]) -> str:
         ("small_alexnet", "dropout", "small AlexNet + dropout"),
     ]
     lines = [
-        "| net | test error | training error (test mode) | gap | epochs run | epochs to converge |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| net | runs that trained | test error | training error (test mode) | gap | epochs run "
+        "| epochs to converge |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for group, variant, label in rows:
         row = tables.get(group, {}).get(variant)
         if row:
             lines.append(
-                f"| {label} | {_pct(row['test_error'])} | {_pct(row['train_error'])} | "
-                f"{_pct(row['gap'])} | {', '.join(str(e) for e in row['epochs'])} | "
-                f"{', '.join(fmt(e) for e in row['converge'])} |"
+                f"| {label} | {trained_runs(row)} | {_pct(row['test_error'])} | "
+                f"{_pct(row['train_error'])} | {_pct(row['gap'])} | "
+                f"{', '.join(str(e) for e in row['epochs'])} | "
+                + ", ".join(
+                    "–" if bad else fmt(e)
+                    for e, bad in zip(row["converge"], row["diverged"], strict=True)
+                )
+                + " |"
             )
     return "\n".join(lines) + "\n"
 

@@ -34,7 +34,8 @@ class Variant(TypedDict):
     test_error: list[float | None]
     train_error: list[float | None]
     gap: list[float | None]  # test - train error (None: diverged)
-    diverged: list[bool]
+    diverged: list[bool]  # diverged (a non-finite loss) or stalled at chance: no error to compare
+    stalled: NotRequired[list[bool]]  # of those, the runs the stall rule gave up (train.py)
     epochs: list[int]
     converge: list[int | None]  # first epoch within ``converged_within`` of the best
     val_error: list[list[float]]  # per epoch
