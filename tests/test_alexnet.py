@@ -85,6 +85,7 @@ def test_smoke_profile_end_to_end(tmp_path) -> None:
     claims = load_claims(get("alexnet").claims_file)
     assert set(values) == {c.id for c in claims}
     assert values["AX-size"].value == pytest.approx(60.965224)
+    assert set(tables["init_signal"]) == {"four_layer", "small_alexnet"}
     fig1 = tables["fig1"]
     assert set(fig1["curves"]) == {"relu-s0", "relu-s1", "tanh-s0", "tanh-s1"}
     for checks in fig1["curves"].values():
@@ -162,3 +163,20 @@ def test_a_stalled_seed_is_left_out_of_its_pairs_and_named() -> None:
     table = report.regulariser_table({"four_layer": {"plain": plain, "lrn": lrn, "pool2": lrn}})
     assert "| four-layer, 3x3/2 pooling | 2 of 3 (seed 1 stalled at chance) | 39% " in table
     assert "| 50, –, 55 |" in table
+
+
+def test_the_papers_init_leaves_little_of_the_image_in_the_small_alexnet() -> None:
+    from replications.alexnet import experiment, report
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (64, 32, 32, 3), dtype=np.uint8)
+    labels = rng.integers(0, 10, 64)
+    split = train.Split(
+        images, labels, images, labels, images, labels, images.mean(0), fingerprint=""
+    )
+    keys = {name: jax.random.key(i) for i, name in enumerate(experiment.STAGE_TABLES)}
+    signal = experiment.init_signal(split, keys, images=32)
+    ratio = {name: row["spread"] / row["offset"] for name, row in signal.items()}
+    assert signal["small_alexnet"]["images"] == 32
+    assert ratio["small_alexnet"] < 1e-2 < ratio["four_layer"]
+    assert "| small AlexNet |" in report.signal_table({"init_signal": signal})

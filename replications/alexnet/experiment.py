@@ -32,12 +32,23 @@ from pathlib import Path
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
+from flax import nnx
 
 from replications.alexnet.config import Config
 from replications.alexnet.model import imagenet_alexnet_parameters
 from replications.alexnet.tables import Fig1, SweepRow, Tables, Variant
-from replications.alexnet.train import Job, Schedule, Split, epochs_to_converge, finished, run_job
+from replications.alexnet.train import (
+    MODELS,
+    Job,
+    Schedule,
+    Split,
+    epochs_to_converge,
+    finished,
+    run_job,
+    subtract_mean,
+)
 from shared.datasets.cifar10 import load_cifar10
 from shared.jobs import Budget, JobStore, Progress, Task, control, run_tasks
 from shared.record import note_jobs, stage
@@ -75,6 +86,32 @@ def load_split(config: Config) -> tuple[Split, str]:
         x_train.astype(np.float64).mean(axis=0).astype(np.float32),
     )
     return Split(*arrays[:6], mean=arrays[6], fingerprint=fingerprint(arrays)), data.note
+
+
+def init_signal(data: Split, keys: dict[str, jax.Array], images: int = 500) -> dict[str, Any]:
+    """How much each §5 net's output depends on its input at the paper's initialisation (§5:
+    N(0, 0.01) weights, biases 1 in the layers it names), seed 0's init: the spread of every
+    logit over the first ``images`` validation images, against the logits' constant part.
+
+    N(0, 0.01) is a fixed size, so each layer's gain (about sqrt(fan-in) x 0.01) depends on its
+    width: the ImageNet net's wide layers keep the image in the signal, a net shrunk for 32x32
+    images may not, and units whose input is the same for every image die together."""
+    x = subtract_mean(jnp.asarray(data.x_val[:images]), jnp.asarray(data.mean))
+    nets = {
+        "four_layer": ("four_layer", dict(FOUR_LAYER_VARIANTS["plain"]), keys["lrn_pool"]),
+        "small_alexnet": ("small_alexnet", {"dropout_rate": 0.5}, keys["dropout"]),
+    }
+    signal = {}
+    for name, (model, options, stage_key) in nets.items():
+        seed_key = jax.random.fold_in(stage_key, 0)  # the stage's seed 0 (``Stage.key``)
+        net = MODELS[model](**options, rngs=nnx.Rngs(params=jax.random.fold_in(seed_key, 0)))
+        logits = np.asarray(net(x), np.float64)
+        signal[name] = {
+            "spread": float(logits.std(axis=0).mean()),  # over images, mean over classes
+            "offset": float(np.abs(logits.mean(axis=0)).mean()),
+            "images": len(x),
+        }
+    return signal
 
 
 def fingerprint(arrays: tuple[np.ndarray, ...]) -> str:
@@ -346,12 +383,15 @@ def run(config: Config, *, key: jax.Array) -> Tables:
     with stage("parameter count"):
         count = imagenet_alexnet_parameters()
     tables: dict[str, Any] = {"data_note": note, "parameters": count, "devices": jax.device_count()}
+    stage_keys = {name: jax.random.fold_in(key, i) for i, name in enumerate(STAGE_TABLES)}
+    with stage("initial signal"):
+        tables["init_signal"] = init_signal(data, stage_keys)
     ctl = control()
     with tempfile.TemporaryDirectory(prefix="hype-alexnet-") as scratch:
         folder = ctl.state or Path(scratch)
         stages = {
-            name: Stage(config, data, jax.random.fold_in(key, index), folder, ctl.threads)
-            for index, name in enumerate(STAGE_TABLES)
+            name: Stage(config, data, stage_keys[name], folder, ctl.threads)
+            for name in STAGE_TABLES
             if name in config.stages
         }
         todo, names = tasks(stages)

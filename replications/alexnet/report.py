@@ -147,6 +147,26 @@ def regulariser_table(tables: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def signal_table(tables: dict[str, Any]) -> str:
+    """The nets' logits at the paper's initialisation: how much of them depends on the image."""
+    signal = tables.get("init_signal")
+    if not signal:
+        return "This run did not measure the nets at initialisation.\n"
+    labels = {"four_layer": "four-layer net", "small_alexnet": "small AlexNet"}
+    lines = [
+        f"Seed 0's nets as initialised, on the first {next(iter(signal.values()))['images']} "
+        "validation images:\n",
+        "| net | spread of a logit over images | constant part of a logit | spread / constant |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, row in signal.items():
+        lines.append(
+            f"| {labels.get(name, name)} | {row['spread']:.2g} | {row['offset']:.2g} | "
+            f"{row['spread'] / row['offset']:.2g} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def _hours(jobs: list[dict[str, Any]]) -> float:
     return sum(job["wall_seconds"] for job in jobs) / 3600
 
@@ -256,6 +276,7 @@ def fragments(results: dict[str, Any]) -> dict[str, str]:
         "data": data_note(results),
         "fig1": fig1_table(tables),
         "regularisers": regulariser_table(tables),
+        "signal": signal_table(tables),
         "status": status(results),
         "runtime": bench_note(results),
     }

@@ -49,10 +49,19 @@ class Pending(TypedDict):
     unclean: int  # finished from a modified tree: a published stage needs none
 
 
+class Signal(TypedDict):
+    """A net's logits at the paper's initialisation (``experiment.init_signal``)."""
+
+    spread: float  # std over images, mean over the classes: the part that depends on the image
+    offset: float  # |mean over images|, mean over the classes: the constant part
+    images: int
+
+
 class Tables(TypedDict):
     data_note: str  # "" for the genuine CIFAR-10, else what the JPEG-degraded copy is
     parameters: int  # the ImageNet AlexNet, built and counted
     devices: int
+    init_signal: NotRequired[dict[str, Signal]]  # "four_layer", "small_alexnet"
     fig1: NotRequired[Fig1]  # stage "fig1"
     four_layer: NotRequired[dict[str, Variant]]  # stage "lrn_pool": plain, lrn, pool2
     small_alexnet: NotRequired[dict[str, Variant]]  # stage "dropout": dropout, no_dropout
