@@ -52,13 +52,10 @@ def paper() -> Config:
 
     The papers report one run each: XOR 2-1-1 in 558 sweeps, mirror symmetry in 1,425,
     4-bit parity in 2,825; the family-tree net generalised to 4 of 4 held-out triples.
-    Measured: 36 min wall (2,160 s; about 11 min of CPU time) on a 2-core CPU shared with
-    other jobs, i.e. 18,400 runs at about 8.5 runs/s; an unshared laptop should need well
-    under that. The family-tree net (1,500 sweeps x 104 cases) and the 20,000-sweep caps
-    take most of it. GPU: not measured (estimated a few minutes).
-    The family-tree hypotheses stage (16 hypotheses x 100 runs, added later) was measured
-    alone: 684 s wall, 364 s of CPU time, on the same 2-core CPU shared with other jobs
-    (load about 8); none of its rows needs a GPU.
+    The family-tree net (1,500 sweeps x 104 cases), the 20,000-sweep caps and the family-tree
+    hypotheses stage (16 hypotheses x 100 runs) take most of the time; none of its rows needs a
+    GPU. What the published run took, and on which CPU, is in its results file and in
+    ``nox -l``.
     Run: ``nox -s replicate-backprop``.
     """
     return Config()

@@ -61,7 +61,8 @@ class Config:
 
 
 def paper() -> Config:
-    """The thesis matrix at the largest scale a 2-core CPU runs in about 40 minutes.
+    """The thesis matrix at the largest scale a 2-core CPU runs in about an hour (what the
+    published run took is in its results file and in ``nox -l``).
 
     Deviation, stated on the page: every image problem trains on 2,000 images drawn from its
     full training set (test sets are complete), and the MNIST curve stops there, because the
