@@ -49,6 +49,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from shared.atomic import atomic_write_bytes
 from shared.errors import HypeError
 from shared.registry import ROOT
@@ -305,6 +307,7 @@ class Progress:
     store: JobStore
     groups: dict[str, str]  # job name -> its group
     workers: int
+    started: float = field(default_factory=time.time)  # this run's start (``running``)
 
     def finished_seconds(self) -> dict[str, list[float]]:
         seconds: dict[str, list[float]] = {}
@@ -316,6 +319,23 @@ class Progress:
 
     def done(self) -> int:
         return sum(len(v) for v in self.finished_seconds().values())
+
+    def running(self) -> str:
+        """ "running: fig1-tanh-s1 (9 epochs done), four-plain-s2 (12 epochs done)": the jobs
+        that checkpointed since this run started, i.e. the ones the workers are on (a job
+        shows up once it has finished its first epoch here)."""
+        folder = self.store.folder / "checkpoints"
+        jobs = []
+        for path in sorted(folder.glob("*.npz")) if folder.is_dir() else []:
+            try:
+                if path.stat().st_mtime < self.started:
+                    continue
+                with np.load(path, allow_pickle=False) as saved:
+                    epoch = json.loads(bytes(saved["meta"]).decode())["run"]["epoch"]
+                jobs.append(f"{path.stem} ({epoch} epochs done)")
+            except (OSError, ValueError, KeyError, TypeError):
+                jobs.append(path.stem)  # being replaced this instant, or no epoch count in it
+        return f"running: {', '.join(jobs)}" if jobs else ""
 
     def line(self) -> str:
         """ "3 of 31 jobs done; left ...: about 4.2 h (fig1 4.2 h); not yet measured: dropout"."""
@@ -383,7 +403,8 @@ def run_tasks(
         def watch() -> None:
             while True:
                 bar.n = progress.done()
-                bar.set_postfix_str(progress.left(), refresh=True)
+                parts = (progress.left(), progress.running())
+                bar.set_postfix_str("; ".join(filter(None, parts)), refresh=True)
                 if stop.wait(30):
                     return
 

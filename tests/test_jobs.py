@@ -308,3 +308,15 @@ def test_the_measured_time_of_a_carried_run_is_its_jobs_hours(tmp_path) -> None:
     assert measured_runtime(path).startswith("4.5 h of jobs on") and "so far" not in (
         measured_runtime(path)
     )
+
+
+def test_progress_names_the_jobs_running_in_this_run(tmp_path) -> None:
+    from shared.training import save_checkpoint
+
+    store = jobs.JobStore(tmp_path)
+    progress = jobs.Progress(store, {"a": "fig1", "b": "fig1"}, workers=2)
+    assert progress.running() == ""
+    save_checkpoint(store.checkpoint_path("a"), {"w": np.zeros(2)}, {"run": {"epoch": 3}})
+    assert progress.running() == "running: a (3 epochs done)"
+    later = jobs.Progress(store, progress.groups, workers=2, started=time.time() + 60)
+    assert later.running() == ""  # a checkpoint left by an earlier run is not running now
