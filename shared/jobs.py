@@ -200,8 +200,6 @@ def stale_checkpoint(path: Path, key: str) -> bool:
     if not path.is_file():
         return False
     try:
-        import numpy as np
-
         with np.load(path, allow_pickle=False) as saved:
             return json.loads(bytes(saved["meta"]).decode()).get("key") != key
     except (OSError, ValueError, KeyError):
@@ -321,14 +319,14 @@ class Progress:
         return sum(len(v) for v in self.finished_seconds().values())
 
     def running(self) -> str:
-        """ "running: fig1-tanh-s1 (9 epochs done), four-plain-s2 (12 epochs done)": the jobs
-        that checkpointed since this run started, i.e. the ones the workers are on (a job
-        shows up once it has finished its first epoch here)."""
+        """ "running: a (9 epochs done), b": the jobs that checkpointed since this run started,
+        i.e. the ones the workers are on, with the epochs their checkpoint counts (where its
+        meta has ``run.epoch``); a job shows up once it has checkpointed in this run."""
         folder = self.store.folder / "checkpoints"
         jobs = []
         for path in sorted(folder.glob("*.npz")) if folder.is_dir() else []:
             try:
-                if path.stat().st_mtime < self.started:
+                if path.stat().st_mtime < self.started - 2:  # file times may lag the clock
                     continue
                 with np.load(path, allow_pickle=False) as saved:
                     epoch = json.loads(bytes(saved["meta"]).decode())["run"]["epoch"]

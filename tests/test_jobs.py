@@ -274,6 +274,9 @@ def test_the_page_of_a_stopped_run_says_which_stages_are_in(tmp_path, monkeypatc
     pages = report.fragments(results)
     assert "Still running" in pages["regularisers"] and "Still running" not in pages["fig1"]
     assert "| Fig. 1 | 6 of 6 | finished" in pages["status"]
+    fig1_jobs = results["provenance"]["jobs"]["fig1"]
+    assert all(job["outcome"] in {"finished", "stalled at chance", "diverged"} for job in fig1_jobs)
+    assert f"| `{fig1_jobs[0]['name']}` | fig1 | {fig1_jobs[0]['outcome']} | " in pages["status"]
     assert "| LRN and pooling | " in pages["status"] and "still running" in pages["status"]
     rows = {row["id"]: row for row in results["claims"]}
     assert rows["AX-lrn-cifar"]["verdict"] == "not run"

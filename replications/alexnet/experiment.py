@@ -38,7 +38,7 @@ from flax import nnx
 
 from replications.alexnet.config import Config
 from replications.alexnet.model import imagenet_alexnet_parameters
-from replications.alexnet.tables import Fig1, SweepRow, Tables, Variant
+from replications.alexnet.tables import Fig1, Signal, SweepRow, Tables, Variant
 from replications.alexnet.train import (
     MODELS,
     Job,
@@ -88,20 +88,22 @@ def load_split(config: Config) -> tuple[Split, str]:
     return Split(*arrays[:6], mean=arrays[6], fingerprint=fingerprint(arrays)), data.note
 
 
-def init_signal(data: Split, keys: dict[str, jax.Array], images: int = 500) -> dict[str, Any]:
+def init_signal(data: Split, keys: dict[str, jax.Array], images: int = 500) -> dict[str, Signal]:
     """How much each §5 net's output depends on its input at the paper's initialisation (§5:
     N(0, 0.01) weights, biases 1 in the layers it names), seed 0's init: the spread of every
     logit over the first ``images`` validation images, against the logits' constant part.
 
-    N(0, 0.01) is a fixed size, so each layer's gain (about sqrt(fan-in) x 0.01) depends on its
-    width: the ImageNet net's wide layers keep the image in the signal, a net shrunk for 32x32
-    images may not, and units whose input is the same for every image die together."""
+    N(0, 0.01) is a fixed size, not a fixed gain: each layer scales the image-dependent part of
+    its input by about sqrt(fan-in) x 0.01, so a net with narrower layers keeps less of the image
+    (after conv1 the product of these gains is about 1e-2 for the ImageNet net and 1e-4 for the
+    small AlexNet), and units whose input is almost the same for every image die together. The
+    nets are measured as they train: dropout off (it has no weights), the same init keys."""
     x = subtract_mean(jnp.asarray(data.x_val[:images]), jnp.asarray(data.mean))
     nets = {
         "four_layer": ("four_layer", dict(FOUR_LAYER_VARIANTS["plain"]), keys["lrn_pool"]),
-        "small_alexnet": ("small_alexnet", {"dropout_rate": 0.5}, keys["dropout"]),
+        "small_alexnet": ("small_alexnet", {"dropout_rate": 0.0}, keys["dropout"]),
     }
-    signal = {}
+    signal: dict[str, Signal] = {}
     for name, (model, options, stage_key) in nets.items():
         seed_key = jax.random.fold_in(stage_key, 0)  # the stage's seed 0 (``Stage.key``)
         net = MODELS[model](**options, rngs=nnx.Rngs(params=jax.random.fold_in(seed_key, 0)))
@@ -345,12 +347,29 @@ def plateau_table(stage: Stage, plan: Callable[[Config], dict[str, list[Job]]]) 
 
 
 def stage_jobs(store: JobStore, names: dict[str, str], stage_name: str) -> list[dict[str, Any]]:
-    """Provenance of a stage: each finished job's key and where, when and how long it ran."""
+    """Provenance of a stage: each finished job's key, epochs and outcome (finished, stalled at
+    chance, diverged), and where, when and how long it ran."""
     jobs = []
     for name in sorted(n for n, s in names.items() if s == stage_name):
         record = store.record(name)
         if record is not None:
-            jobs.append({"name": name, "key": record["key"][:16], **record["run"]})
+            result = record["result"]
+            outcome = (
+                "stalled at chance"
+                if result.get("stalled")
+                else "diverged"
+                if result.get("diverged")
+                else "finished"
+            )
+            jobs.append(
+                {
+                    "name": name,
+                    "key": record["key"][:16],
+                    "epochs": result.get("epochs"),
+                    "outcome": outcome,
+                    **record["run"],
+                }
+            )
     return jobs
 
 

@@ -8,7 +8,8 @@ from replications.alexnet.tables import Fig1, Tables, Variant
 from shared.claims import Measurement
 
 NOT_IN_PROFILE = "stage not part of this profile"
-STALLED = "a run diverged or stalled at chance (see the tables)"
+NO_PAIR = "in every seed one of the nets compared diverged or stalled at chance (see the tables)"
+NONE_TRAINED = "every run diverged or stalled at chance (see the tables)"
 
 
 def _mean_std(values: list[float]) -> tuple[float, float | None]:
@@ -40,7 +41,7 @@ def paired(a: Variant, b: Variant, field: str, scale: float = 1.0) -> Measuremen
     seed: same init and data order); the note names any seed left out."""
     seeds = trained_seeds(a, b)
     if not seeds:
-        return Measurement(None, note=STALLED)
+        return Measurement(None, note=NO_PAIR)
     diffs = [scale * (a[field][s] - b[field][s]) for s in seeds]  # type: ignore[operator]
     mean, std = _mean_std(diffs)
     return Measurement(mean, std, len(seeds), left_out((a, b), seeds))
@@ -84,7 +85,7 @@ def lrn_pool(rows: dict[str, Variant]) -> dict[str, Measurement]:
             left_out((lrn,), seeds),
         )
         if seeds
-        else Measurement(None, note=STALLED)
+        else Measurement(None, note=NONE_TRAINED)
     )
     return {
         "AX-lrn-cifar": paired(plain, lrn, "test_error", 100),
@@ -99,7 +100,7 @@ def dropout(rows: dict[str, Variant]) -> dict[str, Measurement]:
     with_, without = rows["dropout"], rows["no_dropout"]
     seeds = trained_seeds(with_, without)
     if not seeds:
-        stalled = Measurement(None, note=STALLED)
+        stalled = Measurement(None, note=NO_PAIR)
         return {"AX-dropout-gap": stalled, "AX-dropout": stalled}
     ratios = [with_["converge"][s] / without["converge"][s] for s in seeds]  # type: ignore[operator]
     mean_with = np.mean([with_["converge"][s] for s in seeds])  # type: ignore[arg-type]

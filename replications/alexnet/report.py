@@ -45,12 +45,14 @@ def _pct(values: list[float | None]) -> str:
 def trained_runs(row: dict[str, Any]) -> str:
     """How many of a net's runs trained, naming the seeds that stalled at chance (given up by
     the stall rule) or diverged (a non-finite loss)."""
-    stalled = row.get("stalled", [False] * len(row["diverged"]))
-    failed = [
-        f"seed {s} {'stalled at chance' if stalled[s] else 'diverged'}"
-        for s, bad in enumerate(row["diverged"])
-        if bad
-    ]
+    stalled = row.get("stalled")  # absent from files written before it was recorded
+
+    def why(seed: int) -> str:
+        if stalled is None:
+            return "diverged or stalled"
+        return "stalled at chance" if stalled[seed] else "diverged"
+
+    failed = [f"seed {s} {why(s)}" for s, bad in enumerate(row["diverged"]) if bad]
     done = f"{len(row['diverged']) - len(failed)} of {len(row['diverged'])}"
     return f"{done} ({'; '.join(failed)})" if failed else done
 
@@ -127,6 +129,8 @@ def regulariser_table(tables: dict[str, Any]) -> str:
         ("small_alexnet", "dropout", "small AlexNet + dropout"),
     ]
     lines = [
+        "Each net's errors are means over its own runs that trained; a claim pairs the seeds in "
+        "which every net it compares trained.\n",
         "| net | runs that trained | test error | training error (test mode) | gap | epochs run "
         "| epochs to converge |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -151,7 +155,7 @@ def signal_table(tables: dict[str, Any]) -> str:
     """The nets' logits at the paper's initialisation: how much of them depends on the image."""
     signal = tables.get("init_signal")
     if not signal:
-        return "This run did not measure the nets at initialisation.\n"
+        return "Not measured yet: the published run predates this measurement.\n"
     labels = {"four_layer": "four-layer net", "small_alexnet": "small AlexNet"}
     lines = [
         f"Seed 0's nets as initialised, on the first {next(iter(signal.values()))['images']} "
@@ -161,8 +165,8 @@ def signal_table(tables: dict[str, Any]) -> str:
     ]
     for name, row in signal.items():
         lines.append(
-            f"| {labels.get(name, name)} | {row['spread']:.2g} | {row['offset']:.2g} | "
-            f"{row['spread'] / row['offset']:.2g} |"
+            f"| {labels.get(name, name)} | {fmt(row['spread'], 2)} | {fmt(row['offset'], 2)} | "
+            f"{fmt(row['spread'] / row['offset'], 2) if row['offset'] else '–'} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -211,22 +215,22 @@ def status(results: dict[str, Any]) -> str:
         f"session's run on {p.get('finished_utc', 'an unrecorded date')}.\n\n"
     )
     detail = [
-        "| job | stage | commit | device | threads | wall time | key |",
-        "| --- | --- | --- | --- | ---: | ---: | --- |",
+        "| job | stage | outcome | epochs | commit | device | threads | wall time | key |",
+        "| --- | --- | --- | ---: | --- | --- | ---: | ---: | --- |",
     ]
     for stage, stage_jobs in jobs.items():
         for job in stage_jobs:
             where = job.get("cpu") if job.get("platform") == "cpu" else job.get("device")
             dirty = " (modified tree)" if job.get("dirty") is not False else ""
             detail.append(
-                f"| `{job['name']}` | {stage} | `{(job.get('commit') or 'unknown')[:7]}`{dirty} | "
+                f"| `{job['name']}` | {stage} | {job.get('outcome', '–')} | "
+                f"{fmt(job.get('epochs'))} | `{(job.get('commit') or 'unknown')[:7]}`{dirty} | "
                 f"{job.get('platform')}: {where} | {job.get('cpu_threads') or '–'} | "
                 f"{fmt(job['wall_seconds'] / 60)} min | `{job['key']}` |"
             )
     folded = (
-        '\n??? note "Every finished job: commit, device, threads, wall time, key"\n\n'
-        + "\n".join("    " + line for line in detail)
-        + "\n"
+        '\n??? note "Every finished job: outcome, epochs, commit, device, threads, wall time, '
+        'key"\n\n' + "\n".join("    " + line for line in detail) + "\n"
         if len(detail) > 2
         else ""
     )

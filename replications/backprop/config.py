@@ -54,8 +54,8 @@ def paper() -> Config:
     4-bit parity in 2,825; the family-tree net generalised to 4 of 4 held-out triples.
     The family-tree net (1,500 sweeps x 104 cases), the 20,000-sweep caps and the family-tree
     hypotheses stage (16 hypotheses x 100 runs) take most of the time; none of its rows needs a
-    GPU. What the published run took, and on which CPU, is in its results file and in
-    ``nox -l``.
+    GPU. About an hour on a 2-core CPU; what the published run took, and on which CPU, is in
+    its results file and in ``nox -l``.
     Run: ``nox -s replicate-backprop``.
     """
     return Config()
