@@ -97,7 +97,8 @@ def init_signal(data: Split, keys: dict[str, jax.Array], images: int = 500) -> d
     its input by about sqrt(fan-in) x 0.01, so a net with narrower layers keeps less of the image
     (after conv1 the product of these gains is about 1e-2 for the ImageNet net and 1e-4 for the
     small AlexNet), and units whose input is almost the same for every image die together. The
-    nets are measured as they train: dropout off (it has no weights), the same init keys."""
+    small AlexNet is the job's own net with dropout off (dropout has no weights): no halving
+    after FC6 and FC7, as test mode would apply."""
     x = subtract_mean(jnp.asarray(data.x_val[:images]), jnp.asarray(data.mean))
     nets = {
         "four_layer": ("four_layer", dict(FOUR_LAYER_VARIANTS["plain"]), keys["lrn_pool"]),
