@@ -10,7 +10,8 @@
 - A replication's stand-in profile (``shared.profiles``; adversarial: ``cpu``) publishes as
   ``paper`` does while no ``paper`` run is published, under its own name. A ``paper`` run
   that has not measured a single claim yet (a long run stopped before any stage finished)
-  does not replace a published stand-in (:func:`hold_back`): it goes to ``runs/``.
+  does not replace a published stand-in, nor one that measured fewer claims than the
+  published paper run (:func:`hold_back`): it goes to ``runs/``.
 
 Both folders are checked for writing before the run starts, so a long run is never lost to a
 read-only folder at the end; neither is made until there is something to write in it, so a run
@@ -90,30 +91,53 @@ def _runs_folder(
     return RUNS_DIR / replication.name / f"{stamp}-{profile}-seed{seed}"
 
 
+def measured(results: dict[str, Any]) -> int:
+    """How many of a results file's claims have a measured value."""
+    return sum((row.get("ours") or {}).get("value") is not None for row in results["claims"])
+
+
 def hold_back(
     replication: Replication,
     where: Destination,
     results: dict[str, Any],
     now: dt.datetime | None = None,
 ) -> Destination:
-    """``where``, unless it would put a ``paper`` run that has measured no claim yet over a
-    published stand-in: the stand-in's numbers are all the site has until the paper run has
-    some of its own, so the run goes to ``runs/`` (its state carries on as usual)."""
+    """``where``, unless it would put a ``paper`` run over a published run that measured more:
+
+    - a paper run that has measured no claim yet over a published stand-in: the stand-in's
+      numbers are all the site has until the paper run has some of its own;
+    - a paper run that measured fewer claims than the published paper run (a long run started
+      again under a new job key, its stages not all back yet): the site keeps the published run,
+      with its own commit and provenance, until the new one measures as many.
+
+    Either way the run goes to ``runs/`` (its state carries on as usual)."""
     if not where.published or results.get("profile") != "paper":
         return where
-    if any((row.get("ours") or {}).get("value") is not None for row in results["claims"]):
-        return where
     try:
-        shown = json.loads(where.results.read_text()).get("profile")
+        shown = json.loads(where.results.read_text())
+        profile = shown.get("profile")
     except (OSError, ValueError, AttributeError):
         return where
-    if shown in (None, "paper"):
+    ours = measured(results)
+    if profile == "paper":
+        try:
+            theirs = measured(shown)
+        except (KeyError, TypeError, AttributeError):
+            return where
+        if ours >= theirs:
+            return where
+        reason = (
+            f"not published: this paper run measured {ours} claims and the published one "
+            f"{theirs}, so the site keeps the published run until this one measures as many"
+        )
+    elif ours or profile is None:
         return where
+    else:
+        reason = (
+            f"not published: no claim of the paper run is measured yet (no stage finished), so "
+            f"the site keeps the {profile} profile's run until one is"
+        )
     folder = _runs_folder(replication, "paper", results["provenance"].get("base_seed", 0), now)
-    reason = (
-        f"not published: no claim of the paper run is measured yet (no stage finished), so the "
-        f"site keeps the {shown} profile's run until one is"
-    )
     return Destination(folder / f"{replication.name}.json", folder / "figures", False, reason)
 
 

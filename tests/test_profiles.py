@@ -84,8 +84,15 @@ def test_a_paper_run_with_nothing_measured_yet_leaves_the_stand_in_on_the_site(t
     claims[0]["ours"] = {"value": 1.5}  # one stage in: the paper run replaces the stand-in
     assert destinations.hold_back(adversarial, where, stopped) == where
     claims[0]["ours"] = {"value": None}
-    shown.write_text(json.dumps({"profile": "paper"}))  # a paper run over a paper run: as ever
+    shown.write_text(json.dumps({"profile": "paper", "claims": []}))  # nothing to lose
     assert destinations.hold_back(adversarial, where, stopped) == where
+    # Over a paper run that measured more (a run started again under a new job key): held.
+    shown.write_text(json.dumps({"profile": "paper", "claims": [{"ours": {"value": 2.0}}]}))
+    held = destinations.hold_back(adversarial, where, stopped)
+    assert not held.published and "measured 0 claims and the published one 1" in held.reason
+    claims[0]["ours"] = {"value": 1.5}  # as many: the newer run replaces it
+    assert destinations.hold_back(adversarial, where, stopped) == where
+    claims[0]["ours"] = {"value": None}
     shown.unlink()  # nothing published yet
     assert destinations.hold_back(adversarial, where, stopped) == where
 
