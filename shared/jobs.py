@@ -194,14 +194,20 @@ class JobStore:
         )
 
 
+def checkpoint_meta(path: Path) -> dict[str, Any]:
+    """The JSON ``meta`` of a checkpoint (``shared.training.save_checkpoint``), without loading
+    its arrays; OSError, ValueError or KeyError where there is none to read."""
+    with np.load(path, allow_pickle=False) as saved:
+        return json.loads(bytes(saved["meta"]).decode())
+
+
 def stale_checkpoint(path: Path, key: str) -> bool:
     """Whether a checkpoint (``shared.training.save_checkpoint``) is at ``path`` that another key
     wrote, or that cannot be read: it is never resumed."""
     if not path.is_file():
         return False
     try:
-        with np.load(path, allow_pickle=False) as saved:
-            return json.loads(bytes(saved["meta"]).decode()).get("key") != key
+        return checkpoint_meta(path).get("key") != key
     except (OSError, ValueError, KeyError):
         return True
 
@@ -328,8 +334,7 @@ class Progress:
             try:
                 if path.stat().st_mtime < self.started - 2:  # file times may lag the clock
                     continue
-                with np.load(path, allow_pickle=False) as saved:
-                    epoch = json.loads(bytes(saved["meta"]).decode())["run"]["epoch"]
+                epoch = checkpoint_meta(path)["run"]["epoch"]
                 jobs.append(f"{path.stem} ({epoch} epochs done)")
             except (OSError, ValueError, KeyError, TypeError):
                 jobs.append(path.stem)  # being replaced this instant, or no epoch count in it

@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import json
 import math
 import sys
 import tempfile
@@ -50,7 +49,7 @@ from replications.alexnet.train import (
     subtract_mean,
 )
 from shared.datasets.cifar10 import load_cifar10
-from shared.jobs import Budget, JobStore, Progress, Task, control, run_tasks
+from shared.jobs import Budget, JobStore, Progress, Task, checkpoint_meta, control, run_tasks
 from shared.record import note_jobs, stage
 
 FOUR_LAYER_VARIANTS = {  # §3.3 and §3.4 switches on the four-layer net
@@ -385,8 +384,7 @@ def longest_epoch(store: JobStore) -> float:
     ]
     for path in sorted((store.folder / "checkpoints").glob("*.npz")):
         try:
-            with np.load(path, allow_pickle=False) as saved:
-                progress = json.loads(bytes(saved["meta"]).decode())["run"]
+            progress = checkpoint_meta(path)["run"]
             if progress["epoch"]:
                 rates.append(progress["seconds"] / progress["epoch"])
         except (OSError, ValueError, KeyError, TypeError):
