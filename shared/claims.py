@@ -54,6 +54,7 @@ class Verdict(StrEnum):
     PARTLY = "partly"
     NOT_REPRODUCED = "not reproduced"
     NOT_RUN = "not run"
+    INCONCLUSIVE = "inconclusive"  # run, but no value came of it: see ``Measurement``
     SUBSTITUTE = "substitute"  # measured on another setup than the paper's: see ``label``
 
 
@@ -124,15 +125,24 @@ class Measurement:
 
     ``value=None`` means the claim could not be run (``note`` says why: e.g. a dataset
     that is not available offline); it is graded "not run", never silently dropped.
+    ``inconclusive=True`` with it: the runs were made but gave this claim no value (every net
+    compared stalled at chance, say); it is graded "inconclusive", neither the paper's miss nor
+    work still to do.
     """
 
     value: float | bool | None
     std: float | None = None
     n: int = 1
     note: str = ""
+    inconclusive: bool = False
+
+    def __post_init__(self) -> None:
+        if self.inconclusive and self.value is not None:
+            raise ValueError("an inconclusive measurement has no value")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "std": self.std, "n": self.n, "note": self.note}
+        measured = {"value": self.value, "std": self.std, "n": self.n, "note": self.note}
+        return {**measured, "inconclusive": True} if self.inconclusive else measured
 
 
 def _claim_from(entry: dict[str, Any], where: Path) -> Claim:
@@ -204,7 +214,10 @@ def load_claims(path: Path) -> list[Claim]:
 
 
 def grade(claim: Claim, measurement: Measurement | None) -> Verdict:
-    """The verdict for one claim, by its rule. Missing measurement: not run."""
+    """The verdict for one claim, by its rule. Missing measurement: not run (inconclusive when
+    its runs were made but gave no value)."""
+    if measurement is not None and measurement.inconclusive:
+        return Verdict.INCONCLUSIVE
     if measurement is None or measurement.value is None:
         return Verdict.NOT_RUN
     value = measurement.value
@@ -236,6 +249,6 @@ def label(claim: Claim, rule_verdict: str, profile: str) -> str:
     another model or data set can neither confirm nor refute the paper's: "reproduced" would
     claim more than was tested, "partly" would read as a near miss on the paper's setup, and
     "not reproduced" would blame the paper for our substitution."""
-    if rule_verdict != Verdict.NOT_RUN and claim.substituted(profile):
+    if rule_verdict not in (Verdict.NOT_RUN, Verdict.INCONCLUSIVE) and claim.substituted(profile):
         return str(Verdict.SUBSTITUTE)
     return rule_verdict

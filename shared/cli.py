@@ -285,7 +285,13 @@ def print_claims(
 
     from shared.display import format_ours, format_paper
 
-    colours = {"reproduced": "green", "partly": "yellow", "not reproduced": "red", "not run": "dim"}
+    colours = {
+        "reproduced": "green",
+        "partly": "yellow",
+        "not reproduced": "red",
+        "inconclusive": "magenta",
+        "not run": "dim",
+    }
     widest = max((len(row["id"]) for row in results["claims"]), default=5)
     profile = results["profile"]
     table = Table(

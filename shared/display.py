@@ -48,8 +48,10 @@ def format_paper(row: dict[str, Any]) -> str:
 
 def format_ours(row: dict[str, Any]) -> str:
     """Our value of a claim row, with ``± std`` and ``(n = …)`` when it has several samples;
-    ``not run`` (and why) when it has none."""
+    ``not run`` (and why) when it has none, ``no value`` (and why) when its runs gave none."""
     ours = row.get("ours")
+    if ours and ours.get("inconclusive"):
+        return "no value" + (f" ({ours['note']})" if ours.get("note") else "")
     if not ours or ours["value"] is None:
         return "not run" + (f" ({ours['note']})" if ours and ours.get("note") else "")
     digits = row.get("digits", 3)

@@ -26,7 +26,7 @@ from shared.claims import Claim, Measurement, Verdict, grade
 from shared.errors import HypeError
 
 SCHEMA = 1
-MEASUREMENT_FIELDS = ("value", "std", "n", "note")
+MEASUREMENT_FIELDS = ("value", "std", "n", "note", "inconclusive")
 
 
 def json_ready(value: Any) -> Any:
@@ -134,6 +134,7 @@ MEASUREMENT = {
     "std": (*NUMBER, type(None)),
     "n": int,
     "note?": str,
+    "inconclusive?": bool,
 }
 CLAIM = {
     "id": str,

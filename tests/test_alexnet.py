@@ -158,7 +158,8 @@ def test_a_stalled_seed_is_left_out_of_its_pairs_and_named() -> None:
     assert values["AX-dropout"].value == pytest.approx(2.0) and values["AX-dropout"].n == 2
     assert values["AX-dropout-gap"].value == pytest.approx(25.0)
     every = _variant([None] * 2, [None] * 2, [True] * 2, [1, 1])
-    assert measure.dropout({"dropout": every, "no_dropout": every})["AX-dropout"].value is None
+    nothing = measure.dropout({"dropout": every, "no_dropout": every})["AX-dropout"]
+    assert nothing.value is None and nothing.inconclusive  # run, not "not run": inconclusive
     assert report.trained_runs(plain) == "2 of 3 (seed 1 stalled at chance)"
     table = report.regulariser_table({"four_layer": {"plain": plain, "lrn": lrn, "pool2": lrn}})
     assert "| four-layer, 3x3/2 pooling | 2 of 3 (seed 1 stalled at chance) | 39% " in table

@@ -59,6 +59,27 @@ def test_holds_and_not_run():
     assert grade(c, None) == Verdict.NOT_RUN
 
 
+def test_runs_that_gave_no_value_are_inconclusive_not_unrun():
+    """A claim whose runs were made but gave it no value (every net stalled) is graded
+    "inconclusive", survives the results file's round trip as such, and reads "no value" with
+    its reason; an inconclusive measurement cannot carry a value."""
+    from shared.display import format_ours
+    from shared.results import CLAIM, claim_rows, json_ready, problem, regrade
+
+    c = claim(rule="within", paper=2.0, tolerance=0.5)
+    stalled = Measurement(None, note="every run stalled at chance", inconclusive=True)
+    assert grade(c, stalled) == Verdict.INCONCLUSIVE
+    (row,) = json_ready(claim_rows([c], {c.id: stalled}))
+    assert problem(row, CLAIM) is None
+    assert row["verdict"] == "inconclusive"
+    assert format_ours(row) == "no value (every run stalled at chance)"
+    results = {"profile": "paper", "claims": [row]}
+    assert regrade(results, [c])["claims"][0]["verdict"] == "inconclusive"
+    assert "inconclusive" not in Measurement(None, note="not run yet").as_dict()
+    with pytest.raises(ValueError, match="no value"):
+        Measurement(1.0, inconclusive=True)
+
+
 def test_nan_is_an_error_not_a_verdict():
     with pytest.raises(HypeError, match="NaN"):
         grade(claim(rule="at_most", threshold=1.0), Measurement(float("nan")))
@@ -177,6 +198,7 @@ def test_a_claim_on_a_substitute_setup_never_reads_reproduced():
         assert label(marked, rule_verdict, "cpu") == "substitute"
         assert label(marked, rule_verdict, "paper") == rule_verdict
     assert label(marked, "not run", "cpu") == "not run"  # nothing measured, nothing substituted
+    assert label(marked, "inconclusive", "cpu") == "inconclusive"
     everywhere = claim(rule="holds", substitute={"paper": "100 trees", "ours": "50 trees"})
     assert everywhere.substituted("paper") == {"paper": "100 trees", "ours": "50 trees"}
     assert label(claim(rule="holds"), "reproduced", "cpu") == "reproduced"

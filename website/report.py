@@ -61,6 +61,7 @@ MARKS = {  # the verdict's icon alone (title: its word on hover), for tallies
     "substitute": (
         ':material-swap-horizontal-circle-outline:{ .verdict-substitute title="substitute" }'
     ),
+    "inconclusive": ':material-help-circle-outline:{ .verdict-inconclusive title="inconclusive" }',
     "not run": ':material-minus-circle-outline:{ .verdict-none title="not run" }',
 }
 ICONS = {verdict: f"{mark} {verdict}" for verdict, mark in MARKS.items()}

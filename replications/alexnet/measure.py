@@ -41,7 +41,7 @@ def paired(a: Variant, b: Variant, field: str, scale: float = 1.0) -> Measuremen
     seed: same init and data order); the note names any seed left out."""
     seeds = trained_seeds(a, b)
     if not seeds:
-        return Measurement(None, note=NO_PAIR)
+        return Measurement(None, note=NO_PAIR, inconclusive=True)
     diffs = [scale * (a[field][s] - b[field][s]) for s in seeds]  # type: ignore[operator]
     mean, std = _mean_std(diffs)
     return Measurement(mean, std, len(seeds), left_out((a, b), seeds))
@@ -52,7 +52,9 @@ def fig1(table: Fig1) -> dict[str, Measurement]:
     epochs = table["epochs"]
     seeds = len(epochs["relu"])
     if None in epochs["relu"]:
-        missed = Measurement(None, note="a ReLU run did not reach the target within the budget")
+        missed = Measurement(
+            None, note="a ReLU run did not reach the target within the budget", inconclusive=True
+        )
         return {"AX-relu-fig1": missed, "AX-relu-faster": missed}
     budget = float(table["budget"])
     relu = [float(e) for e in epochs["relu"]]  # type: ignore[arg-type]
@@ -85,7 +87,7 @@ def lrn_pool(rows: dict[str, Variant]) -> dict[str, Measurement]:
             left_out((lrn,), seeds),
         )
         if seeds
-        else Measurement(None, note=NONE_TRAINED)
+        else Measurement(None, note=NONE_TRAINED, inconclusive=True)
     )
     return {
         "AX-lrn-cifar": paired(plain, lrn, "test_error", 100),
@@ -100,7 +102,7 @@ def dropout(rows: dict[str, Variant]) -> dict[str, Measurement]:
     with_, without = rows["dropout"], rows["no_dropout"]
     seeds = trained_seeds(with_, without)
     if not seeds:
-        stalled = Measurement(None, note=NO_PAIR)
+        stalled = Measurement(None, note=NO_PAIR, inconclusive=True)
         return {"AX-dropout-gap": stalled, "AX-dropout": stalled}
     ratios = [with_["converge"][s] / without["converge"][s] for s in seeds]  # type: ignore[operator]
     mean_with = np.mean([with_["converge"][s] for s in seeds])  # type: ignore[arg-type]

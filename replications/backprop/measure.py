@@ -39,8 +39,8 @@ def _sweep_note(s: Sweeps) -> str:
 
 def _share(k: int, n: int, none: str) -> Measurement:
     """k of n converged runs, with its Wilson interval."""
-    if not n:
-        return Measurement(None, note=none)
+    if not n:  # the runs were made; none converged, so there is nothing to take a share of
+        return Measurement(None, note=none, inconclusive=True)
     low, high = wilson(k, n)
     return Measurement(
         k / n, n=n, note=f"{k:,} of {n:,} converged runs; 95% CI {low:.3f}-{high:.3f}"
