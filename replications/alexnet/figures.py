@@ -123,10 +123,16 @@ def regularisers(results: dict[str, Any], outdir: Path) -> tuple[Path, str] | No
         )
         ax.set_ylabel(title)
     path = save_figure(fig, outdir / "regularisers.png")
+    empty = [label for label, row in groups if all(v is None for v in row["test_error"])]
     return path, (
         "Test error and train-test gap (test error minus test-mode training error) of the "
         "four-layer net with and without LRN and overlapping pooling, and of the small AlexNet "
-        "with and without dropout; bars are means over seeds, dots single seeds."
+        "with and without dropout; bars are means over seeds that trained, dots single seeds."
+        + (
+            f" No bar for {', '.join(empty)}: every seed of it stalled at chance or diverged."
+            if empty
+            else ""
+        )
     )
 
 
