@@ -99,6 +99,38 @@ def test_training_with_max_norm_keeps_every_column_within_its_bound() -> None:
         assert norms.max() >= bound * (1 - 1e-3)
 
 
+def test_the_adversarial_step_is_the_gradient_of_the_objective_as_written() -> None:
+    """The step's gradient (FGSM's input gradient taken from the clean term's own backward pass)
+    equals the gradient of Goodfellow et al. 2014 Sec. 6's objective as written, with ``x~``
+    made by ``fgsm`` and held constant, same dropout mask; weight decay included."""
+    from replications.adversarial.attacks import fgsm
+    from replications.adversarial.model import SigmoidMLP
+    from replications.adversarial.train import cross_entropy
+
+    x, y = banded(64, seed=3)
+    xb, yb, key = jnp.asarray(x), jnp.asarray(y), jax.random.key(4)
+    for net in (
+        Maxout(16, 2, input_drop=0.2, hidden_drop=0.5, rngs=nnx.Rngs(0)),
+        SigmoidMLP((20,), (1e-3, 1e-3), rngs=nnx.Rngs(1)),
+    ):
+        graphdef, params = nnx.split(net)
+        runner = Runner(graphdef, Recipe(), (0.1, 0.3), None)
+
+        def written(p, graphdef=graphdef):
+            model = nnx.merge(graphdef, p)
+            logits = lambda z: model(z, key=key)  # noqa: E731
+            x_adv = jax.lax.stop_gradient(fgsm(logits, xb, yb, 0.1))
+            data = 0.3 * cross_entropy(logits(xb), yb) + 0.7 * cross_entropy(logits(x_adv), yb)
+            return data + model.penalty()
+
+        for ours, expected in zip(
+            jax.tree.leaves(runner.gradients(params, xb, yb, key)),
+            jax.tree.leaves(jax.grad(written)(params)),
+            strict=True,
+        ):
+            np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-7)
+
+
 # --- schedules ------------------------------------------------------------------------------
 
 

@@ -54,7 +54,16 @@ def fgsm(
     [0, 1]; we clip by default (``clip=True``), so every image stays a valid image and the
     L-infinity change is at most ``epsilon``.
     """
-    x_adv = x + epsilon * jnp.sign(input_gradient(logits_fn, x, labels))
+    return sign_step(x, input_gradient(logits_fn, x, labels), epsilon, clip=clip)
+
+
+def sign_step(
+    x: jax.Array, gradient: jax.Array, epsilon: float | jax.Array, *, clip: bool = True
+) -> jax.Array:
+    """FGSM's step from a gradient already taken: ``x + epsilon * sign(gradient)``, clipped to
+    [0, 1] (``clip``). Only the gradient's sign matters, so the gradient of the batch-mean loss
+    serves as well as the per-example sum's."""
+    x_adv = x + epsilon * jnp.sign(gradient)
     return jnp.clip(x_adv, 0.0, 1.0) if clip else x_adv
 
 
