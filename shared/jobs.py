@@ -383,11 +383,10 @@ def run_tasks(
     ``threads`` None runs the tasks here, one after another, with this process's threads (the
     tests' smoke runs). Otherwise every task runs in a worker process, also with one worker,
     so its threads are the ones its key says: several workers through joblib (the backend the
-    caller's ``joblib.parallel_config`` picks, loky by default), one in a spawned process."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
+    caller's ``joblib.parallel_config`` picks, loky by default), one in loky's executor. An
+    interrupt (Ctrl-C) kills the workers at once: each loses its epoch in progress, no more."""
     from joblib import Parallel, delayed
+    from joblib.externals.loky import ProcessPoolExecutor
     from tqdm.auto import tqdm
 
     bar = None
@@ -417,10 +416,18 @@ def run_tasks(
             for task in _ordered(tasks, budget):
                 _in_worker(task, None, budget)
         elif workers <= 1:
-            spawn = multiprocessing.get_context("spawn")  # never fork a process running JAX
-            with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as executor:
+            # loky's own executor (a fresh interpreter, never a fork of one running JAX), for
+            # its kill_workers: a worker inside an epoch's XLA call sees no Ctrl-C until the
+            # call returns, minutes later, and shutting down would wait for it. Killed, it
+            # loses only that part-epoch (the checkpoint is the last epoch), as under joblib.
+            executor = ProcessPoolExecutor(max_workers=1)
+            try:
                 for task in _ordered(tasks, budget):
                     executor.submit(_in_worker, task, threads, budget).result()
+            except BaseException:
+                executor.shutdown(wait=False, kill_workers=True)
+                raise
+            executor.shutdown()
         else:
             parallel = Parallel(
                 n_jobs=workers, batch_size=1, pre_dispatch="n_jobs", return_as="generator_unordered"

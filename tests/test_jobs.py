@@ -323,3 +323,32 @@ def test_progress_names_the_jobs_running_in_this_run(tmp_path) -> None:
     assert progress.running() == "running: a (3 epochs done)"
     later = jobs.Progress(store, progress.groups, workers=2, started=time.time() + 60)
     assert later.running() == ""  # a checkpoint left by an earlier run is not running now
+
+
+def _blocked(seconds: float, *, budget: jobs.Budget) -> None:
+    """A job stuck in one long call, as a worker is inside an epoch's XLA program."""
+    time.sleep(seconds)
+
+
+def test_an_interrupt_stops_a_single_worker_at_once() -> None:
+    """Ctrl-C reaches the run while its one worker is inside a long call: the run stops within
+    seconds (the worker killed, its part-epoch lost), not when the call returns."""
+    import signal
+    import threading
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    main = threading.main_thread().ident
+    # A real signal to the main thread, as Ctrl-C sends: it wakes the blocked wait.
+    threading.Timer(8.0, signal.pthread_kill, (main, signal.SIGINT)).start()
+    began = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            jobs.run_tasks(
+                [jobs.Task("stuck", _blocked, (300.0,))],
+                workers=1,
+                threads=1,
+                budget=jobs.Budget(),
+            )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert time.monotonic() - began < 60
