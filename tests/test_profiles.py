@@ -123,6 +123,7 @@ def test_a_stand_in_run_is_labelled_everywhere_a_reader_looks():
         label_rows,
         profile_banner,
         provenance_block,
+        summary_table,
     )
     from website.verification import read_record
 
@@ -149,3 +150,10 @@ def test_a_stand_in_run_is_labelled_everywhere_a_reader_looks():
     held = held_table({"adversarial": results}, [adversarial], {"adversarial": None})
     row = next(line for line in held.splitlines() if "adversarial.md" in line)
     assert "shortened CPU settings (the `cpu` profile)" in row and command in row
+    summary = summary_table({"adversarial": results}, [adversarial])
+    tally = next(line for line in summary.splitlines() if line.startswith("| 2013 |"))
+    assert "`cpu` profile: shortened CPU settings" in tally
+    folded = [line for line in summary.splitlines() if line.startswith("    | [")]
+    assert len(folded) == len(results["claims"])
+    for line in folded:  # every value, "not run" ones aside, says which run made it
+        assert "`cpu` profile: shortened CPU settings" in line or "not run" in line

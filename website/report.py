@@ -523,6 +523,8 @@ def _ours_summary(results: dict[str, Any], row: dict[str, Any]) -> str:
     if not row.get("ours") or row["ours"]["value"] is None:
         return _cell(format_ours(row))
     words = sample_text(results["replication"], row)
+    if results["profile"] != "paper":
+        words += f"; `{results['profile']}` profile: shortened CPU settings"
     return f"{_cell(_value(row))}{caveat(results, row)} <small>({_cell(words)})</small>"
 
 
@@ -728,8 +730,13 @@ def summary_table(loaded: dict[str, dict[str, Any]], replications: list[Replicat
             )  # no results file: not run yet, not "0 not run"
             continue
         counts = verdict_counts(results)
+        shortened = (
+            f"<br><small>`{results['profile']}` profile: shortened CPU settings</small>"
+            if results["profile"] != "paper"
+            else ""
+        )
         lines.append(
-            f"| {r.year} | [{r.title}]({r.name}.md) | "
+            f"| {r.year} | [{r.title}]({r.name}.md){shortened} | "
             + " | ".join(str(n) for n in counts.values())
             + " |"
         )
