@@ -181,3 +181,14 @@ def test_the_papers_init_leaves_little_of_the_image_in_the_small_alexnet() -> No
     assert signal["small_alexnet"]["images"] == 32
     assert ratio["small_alexnet"] < 1e-2 < ratio["four_layer"]
     assert "| small AlexNet |" in report.signal_table({"init_signal": signal})
+
+
+def test_the_sweep_table_says_how_each_rate_ended() -> None:
+    from replications.alexnet.report import sweep_outcome
+
+    row = {"activation": "relu", "lr": 0.02, "epochs": None, "budget": 6, "diverged": True}
+    assert sweep_outcome(row) == "diverged or stalled at chance"  # an older file: not told which
+    assert sweep_outcome({**row, "stalled": True}) == "stalled at chance"
+    assert sweep_outcome({**row, "stalled": False}) == "diverged"
+    assert sweep_outcome({**row, "diverged": False, "stalled": False}) == "not within its budget"
+    assert sweep_outcome({**row, "epochs": 5.1, "diverged": False}) == "reached the target"

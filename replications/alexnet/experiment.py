@@ -166,6 +166,7 @@ def walk_sweep(
                 "epochs": reached,
                 "budget": cap,
                 "diverged": history["diverged"],
+                "stalled": history.get("stalled", False),
             }
         )
         if reached is not None and reached < best:

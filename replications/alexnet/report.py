@@ -87,19 +87,30 @@ def still_running(tables: dict[str, Any], stage: str) -> str:
     )
 
 
+def sweep_outcome(row: dict[str, Any]) -> str:
+    """How one rate of the sweep ended, in words."""
+    if row["epochs"] is not None:
+        return "reached the target"
+    if not row["diverged"]:
+        return "not within its budget"
+    if "stalled" not in row:  # a file written before rows said which
+        return "diverged or stalled at chance"
+    return "stalled at chance" if row["stalled"] else "diverged"
+
+
 def fig1_table(tables: dict[str, Any]) -> str:
     fig1 = tables.get("fig1")
     if not fig1:
         return still_running(tables, "fig1")
     lines = [
         "Learning-rate sweep (seed 0; a rate stops once it is slower than the best so far):\n",
-        "| activation | learning rate | epochs to target | epoch budget | diverged |",
+        "| activation | learning rate | epochs to target | epoch budget | outcome |",
         "| --- | ---: | ---: | ---: | --- |",
     ]
     for r in fig1["sweep"]:
         lines.append(
             f"| {r['activation']} | {fmt(r['lr'])} | {fmt(r['epochs'])} | {r['budget']} | "
-            f"{fmt(r['diverged'])} |"
+            f"{sweep_outcome(r)} |"
         )
     lines += [
         "",

@@ -14,7 +14,8 @@ class SweepRow(TypedDict):
     lr: float
     epochs: float | None  # epochs to the target training error; None: not within ``budget``
     budget: int  # epochs allowed (shrinks to the best so far: a slower rate cannot win)
-    diverged: bool
+    diverged: bool  # a non-finite loss, or stalled at chance
+    stalled: NotRequired[bool]  # stalled at chance (the stall rule); absent in older files
 
 
 class Fig1(TypedDict):
