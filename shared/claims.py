@@ -105,16 +105,19 @@ class Claim:
     def shown(self, value: float) -> str:
         return f"{100 * value:g}%" if self.percent else f"{value:g} {self.unit}".rstrip()
 
-    def criterion(self) -> str:
-        """The rule in words, for the site's claims table."""
-        if self.rule == "within":
-            width = f"{self.tolerance:g} x paper" if self.relative else self.shown(self.tolerance)
+    def criterion(self, *, partly: bool = False) -> str:
+        """The rule in words, for the site's claims table; ``partly``: the wider band graded
+        "partly" ("" when the claim has none)."""
+        tolerance = self.partly_tolerance if partly else self.tolerance
+        threshold = self.partly_threshold if partly else self.threshold
+        if self.rule == "within" and tolerance is not None:
+            width = f"{tolerance:g} x paper" if self.relative else self.shown(tolerance)
             return f"|ours - paper| <= {width}"
-        if self.rule == "at_least":
-            return f"ours >= {self.shown(self.threshold)}"
-        if self.rule == "at_most":
-            return f"ours <= {self.shown(self.threshold)}"
-        return "holds"
+        if self.rule == "at_least" and threshold is not None:
+            return f"ours >= {self.shown(threshold)}"
+        if self.rule == "at_most" and threshold is not None:
+            return f"ours <= {self.shown(threshold)}"
+        return "" if partly else "holds"
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,21 @@ def test_holds_and_not_run():
     assert grade(c, None) == Verdict.NOT_RUN
 
 
+def test_a_partly_verdict_names_the_band_it_met() -> None:
+    """A citation of a "partly" claim gives the wider band it met, not only the one it missed."""
+    from shared.results import claim_rows, json_ready
+    from website.report import _verdict_words
+
+    c = claim(rule="within", paper=6.0, tolerance=3.0, partly_tolerance=5.0, unit="x")
+    assert c.criterion(partly=True) == "|ours - paper| <= 5 x"
+    assert claim(rule="holds").criterion(partly=True) == ""
+    (row,) = json_ready(claim_rows([c], {c.id: Measurement(2.84)}))
+    assert row["verdict"] == "partly"
+    assert _verdict_words(row) == (
+        "partly (|ours - paper| <= 5 x, the wider band; |ours - paper| <= 3 x missed)"
+    )
+
+
 def test_runs_that_gave_no_value_are_inconclusive_not_unrun():
     """A claim whose runs were made but gave it no value (every net stalled) is graded
     "inconclusive", survives the results file's round trip as such, and reads "no value" with

@@ -497,3 +497,21 @@ def test_the_warning_sign_is_explained_in_the_key_not_only_on_hover():
     assert table.startswith("Key: ")
     assert ":material-alert: the paper's value is from recall or disputed" in table.splitlines()[0]
     assert "substitute" in table.splitlines()[0]
+
+
+def test_a_run_carried_across_sessions_names_its_jobs_commits_not_only_the_last_stops():
+    """The provenance and every Cite block of a run made of jobs give the commits its jobs
+    trained at; the file's own commit and wall time are said to be the last stop's."""
+    from website.report import citation_text, job_commits, provenance_block
+
+    results = json.loads((RESULTS_DIR / "alexnet.json").read_text())
+    jobs = [job for stage in results["provenance"]["jobs"].values() for job in stage]
+    trained = job_commits(results)
+    assert sum(int(part.split("(")[1].rstrip(")")) for part in trained.split(", ")) == len(jobs)
+    block = provenance_block(results)
+    assert f"| jobs | {len(jobs)} finished" in block and trained in block
+    assert "| wall time of the stop that wrote this file |" in block
+    row = results["claims"][0]
+    assert f"(its jobs trained at {trained})" in citation_text(results, row, [])
+    one_piece = json.loads((RESULTS_DIR / "xor.json").read_text())
+    assert job_commits(one_piece) == "" and "| commit | `" in provenance_block(one_piece)

@@ -251,6 +251,8 @@ def _verdict_words(row: dict[str, Any]) -> str:
             f"substitute (another setup than the paper's, so neither confirmed nor refuted; "
             f"on it, {row['criterion']} gives '{row['rule_verdict']}')"
         )
+    if row["verdict"] == "partly" and row.get("partly_criterion"):
+        return f"partly ({row['partly_criterion']}, the wider band; {row['criterion']} missed)"
     return f"{row['verdict']} ({row['criterion']})"
 
 
@@ -276,6 +278,17 @@ def _commit(results: dict[str, Any]) -> str:
     return (git.get("commit") or "unknown") + dirty
 
 
+def job_commits(results: dict[str, Any]) -> str:
+    """For a run carried across sessions (``provenance.jobs``): the commits its finished jobs
+    trained at, with how many each ("4971b97 (3), 122002c (2)"), or "" for a one-piece run."""
+    counts: dict[str, int] = {}
+    for jobs in (results["provenance"].get("jobs") or {}).values():
+        for job in jobs:
+            commit = str(job.get("commit") or "unknown")[:7]
+            counts[commit] = counts.get(commit, 0) + 1
+    return ", ".join(f"{commit} ({n})" for commit, n in counts.items())
+
+
 def _findings(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCheck]) -> str:
     """Both values (each with its caveat), what n and ± are, the verdict, what was checked, the
     run's profile where it is a stand-in, the commit."""
@@ -297,6 +310,7 @@ def _findings(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCh
     return (
         f"Ours: {ours}; paper: {paper}. Verdict: {_verdict_words(row)}. "
         f"Checked: {checked}. {run}Commit {_commit(results)}"
+        + (f" (its jobs trained at {trained})" if (trained := job_commits(results)) else "")
     )
 
 
@@ -659,6 +673,19 @@ def provenance_block(results: dict[str, Any]) -> str:
     dirty = " (with uncommitted changes)" if p["git"]["dirty"] else ""
     stages = ", ".join(f"{k} {fmt(v, 3)} s" for k, v in p["wall_seconds"].items())
     datasets = "".join(f"\n- `{k}`: `{v}`" for k, v in p["datasets_sha256"].items()) or "\n- none"
+    jobs = [job for stage in (p.get("jobs") or {}).values() for job in stage]
+    if jobs:  # carried across sessions: this file's commit and time are the last stop's only
+        hours = sum(float(job.get("wall_seconds") or 0.0) for job in jobs) / 3600
+        commit_row = f"| commit of this file (it measured the claims) | `{commit}`{dirty} |\n"
+        jobs_row = (
+            f"| jobs | {len(jobs)} finished, {hours:.1f} h of jobs, trained at commits "
+            f"{job_commits(results)} (each job's commit and key are listed with the run's jobs "
+            "on this page) |\n"
+        )
+        time_row = f"| wall time of the stop that wrote this file | {stages} |\n"
+    else:
+        commit_row, jobs_row = f"| commit | `{commit}`{dirty} |\n", ""
+        time_row = f"| wall time | {stages} |\n"
     return (
         "Re-make every number on this page with:\n\n"
         f"```bash\n{p['command']}\n```\n\n"
@@ -668,12 +695,13 @@ def provenance_block(results: dict[str, Any]) -> str:
         + " |\n"
         f"| base seed; seeds | {p['base_seed']}; "
         f"{p['n_seeds'] if p['n_seeds'] is not None else '–'} |\n"
-        f"| commit | `{commit}`{dirty} |\n"
-        f"| device | {device['count']} × {device['kind']} ({device['platform']}); {device['cpu']}, "
-        f"{device['cpu_count']} cores |\n"
+        + commit_row
+        + jobs_row
+        + f"| device | {device['count']} × {device['kind']} ({device['platform']}); "
+        f"{device['cpu']}, {device['cpu_count']} cores |\n"
         f"| JAX PRNG | `{device['prng_impl']}`; XLA flags `{device['xla_flags'] or 'none'}` |\n"
-        f"| wall time | {stages} |\n"
-        f"| versions | {versions} |\n"
+        + time_row
+        + f"| versions | {versions} |\n"
         f"| finished | {p['finished_utc']} |\n\n"
         f"Datasets (sha256 of content):\n{datasets}\n"
     )
