@@ -547,7 +547,9 @@ def downloads_line(name: str) -> str:
     return (
         f"**Download:** [the claims as CSV]({DATA}/{name}-claims.csv) · "
         f"[the results file (JSON)]({DATA}/{name}.json), as committed "
-        f"(`site/results/{name}.json`)."
+        f"(`site/results/{name}.json`). Cite the verdicts of this page or the CSV: the JSON's "
+        "`verdict` fields are its rules' at run time, before the page graded them again by "
+        "today's `claims.toml` and marked the claims measured on a substitute setup."
     )
 
 
