@@ -108,7 +108,10 @@ def measure(profile: str, steps: int, threads: int) -> dict:
             "cpu_threads_per_job": threads,
             "steps_timed_per_job": steps,
             "jobs": rows,
-            "not_timed": "the CIFAR-10 maxout net, whose stage needs a GPU",
+            "not_timed": (
+                "the CIFAR-10 maxout net, whose stage needs a GPU: on a CPU the run times a "
+                "step of it and its claims give the hours it would take"
+            ),
             "load_average_1_5_15_min": list(os.getloadavg()),
             "measured_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
         },
