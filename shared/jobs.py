@@ -306,7 +306,8 @@ def _ordered(tasks: list[Task], budget: Budget) -> Iterator[Any]:
 class Progress:
     """Jobs finished of the profile's total, and the time left at the measured speed: a job
     left is estimated at the mean wall time of its group's finished jobs (a group, e.g. a
-    stage, holds jobs of one kind), divided among the workers."""
+    stage, holds jobs of one kind) less the time its checkpoint says it has trained (never
+    below zero), divided among the workers."""
 
     store: JobStore
     groups: dict[str, str]  # job name -> its group
@@ -340,22 +341,40 @@ class Progress:
                 jobs.append(path.stem)  # being replaced this instant, or no epoch count in it
         return f"running: {', '.join(jobs)}" if jobs else ""
 
+    def trained_seconds(self) -> dict[str, float]:
+        """The seconds each unfinished job has trained so far, by name, as its checkpoint says
+        (``run.seconds`` or ``seconds`` in its meta); a job with no readable count is absent."""
+        folder = self.store.folder / "checkpoints"
+        seconds: dict[str, float] = {}
+        for path in sorted(folder.glob("*.npz")) if folder.is_dir() else []:
+            if path.stem not in self.groups:
+                continue
+            try:
+                meta = checkpoint_meta(path)
+                value = meta["run"]["seconds"] if "run" in meta else meta["seconds"]
+                seconds[path.stem] = float(value)
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # being replaced this instant; counted as not started
+        return seconds
+
     def line(self) -> str:
         """ "3 of 31 jobs done; left ...: about 4.2 h (fig1 4.2 h); not yet measured: dropout"."""
         return f"{self.done()} of {len(self.groups)} jobs done; {self.left()}"
 
     def left(self) -> str:
         seconds = self.finished_seconds()
+        finished = {record["name"] for record in self.store.records()}
+        trained = self.trained_seconds()
         left: dict[str, int] = {}
-        for group in self.groups.values():
+        hours: dict[str, float] = {}
+        for name, group in self.groups.items():
+            if name in finished:
+                continue
             left[group] = left.get(group, 0) + 1
-        for group, values in seconds.items():
-            left[group] -= len(values)
-        hours = {
-            g: n * sum(seconds[g]) / len(seconds[g]) / 3600 / max(1, self.workers)
-            for g, n in left.items()
-            if n and g in seconds
-        }
+            if group in seconds:
+                mean = sum(seconds[group]) / len(seconds[group])
+                job = max(0.0, mean - trained.get(name, 0.0))
+                hours[group] = hours.get(group, 0.0) + job / 3600 / max(1, self.workers)
         unmeasured = [g for g, n in left.items() if n and g not in seconds]
         parts = [] if any(left.values()) else ["nothing left"]
         if hours:

@@ -325,6 +325,26 @@ def test_progress_names_the_jobs_running_in_this_run(tmp_path) -> None:
     assert later.running() == ""  # a checkpoint left by an earlier run is not running now
 
 
+def test_time_left_counts_what_a_running_job_has_trained(tmp_path) -> None:
+    """A job under way counts the group's mean less its checkpoint's seconds, so the estimate
+    falls as the run goes on instead of restarting each job from zero."""
+    from shared.training import save_checkpoint
+
+    store = jobs.JobStore(tmp_path)
+    groups = {"a": "lrn_pool", "b": "lrn_pool", "c": "lrn_pool", "d": "dropout"}
+    store.finish("a", "k", {}, {"wall_seconds": 7200.0}, {})
+    progress = jobs.Progress(store, groups, workers=2)
+    assert progress.left() == (
+        "left at the measured speed with 2 worker(s): about 2.0 h (lrn_pool 2.0 h); "
+        "not yet measured: dropout"
+    )
+    save_checkpoint(store.checkpoint_path("b"), {"w": np.zeros(2)}, {"run": {"seconds": 3600.0}})
+    assert "about 1.5 h (lrn_pool 1.5 h)" in progress.left()  # (7200 - 3600 + 7200) / 2
+    # The adversarial jobs keep the count at the top of their meta; past the mean counts 0.
+    save_checkpoint(store.checkpoint_path("c"), {"w": np.zeros(2)}, {"seconds": 9000.0})
+    assert "about 0.5 h (lrn_pool 0.5 h)" in progress.left()  # (3600 + 0) / 2
+
+
 def _blocked(seconds: float, *, budget: jobs.Budget) -> None:
     """A job stuck in one long call, as a worker is inside an epoch's XLA program."""
     time.sleep(seconds)
