@@ -5,7 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, NullLocator
+
 from shared.plots import PALETTE, new_figure, save_figure
+
+
+def _minor_epochs(value: float, _: int) -> str:
+    """Label the log axis's minor ticks 2, 3, 5 (and 20, 30, 50): enough to read a count off."""
+    mantissa = value / 10 ** int(f"{value:e}".split("e")[1])
+    return f"{value:g}" if round(mantissa) in (2, 3, 5) else ""
 
 
 def fig1_curves(results: dict[str, Any], outdir: Path) -> tuple[Path, str] | None:
@@ -75,7 +84,21 @@ def sweeps(results: dict[str, Any], outdir: Path) -> tuple[Path, str] | None:
         if chosen is not None:
             ax.axvline(chosen, color=colour, linewidth=0.6, linestyle=":")
     ax.set(xscale="log", yscale="log", xlabel="learning rate", ylabel="epochs to target")
-    ax.legend(fontsize=8)
+    # The swept rates and plain epoch counts as ticks: "0.002", not "2 x 10^-3".
+    rates = sorted({r["lr"] for r in table["sweep"]})
+    ax.set_xticks(rates, [f"{rate:g}" for rate in rates])
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(FuncFormatter(_minor_epochs))
+    handles, labels = ax.get_legend_handles_labels()
+    kinds = {(r["epochs"] is None, bool(r["diverged"])) for r in table["sweep"]}
+    if (True, False) in kinds:
+        handles.append(Line2D([], [], marker="o", linestyle="", color="grey", fillstyle="none"))
+        labels.append("not there within its budget")
+    if (True, True) in kinds:
+        handles.append(Line2D([], [], marker="x", linestyle="", color="grey"))
+        labels.append("diverged or stalled")
+    ax.legend(handles, labels, fontsize=8)
     path = save_figure(fig, outdir / "fig1_sweeps.png")
     caption = (
         f"The learning-rate sweeps behind Fig. 1 (seed 0): epochs to {table['target_error']:.0%} "
