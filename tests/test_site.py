@@ -500,8 +500,9 @@ def test_the_warning_sign_is_explained_in_the_key_not_only_on_hover():
 
 
 def test_a_run_carried_across_sessions_names_its_jobs_commits_not_only_the_last_stops():
-    """The provenance and every Cite block of a run made of jobs give the commits its jobs
-    trained at; the file's own commit and wall time are said to be the last stop's."""
+    """The provenance gives the commits a run made of jobs trained at, and each Cite block those
+    of the jobs its claim is measured from (none for a claim that trains nothing); the file's own
+    commit and wall time are said to be the last stop's."""
     from website.report import citation_text, job_commits, provenance_block
 
     results = json.loads((RESULTS_DIR / "alexnet.json").read_text())
@@ -511,7 +512,31 @@ def test_a_run_carried_across_sessions_names_its_jobs_commits_not_only_the_last_
     block = provenance_block(results)
     assert f"| jobs | {len(jobs)} finished" in block and trained in block
     assert "| wall time of the stop that wrote this file |" in block
-    row = results["claims"][0]
-    assert f"(its jobs trained at {trained})" in citation_text(results, row, [])
+    rows = {row["id"]: row for row in results["claims"]}
+    fig1 = job_commits({"provenance": {"jobs": {"fig1": results["provenance"]["jobs"]["fig1"]}}})
+    assert job_commits(results, "AX-relu-fig1") == fig1
+    assert f"(its jobs trained at {fig1})" in citation_text(results, rows["AX-relu-fig1"], [])
+    assert "its jobs trained at" not in citation_text(results, rows["AX-size"], [])
+    assert "| written (at the stop that wrote this file) |" in block
     one_piece = json.loads((RESULTS_DIR / "xor.json").read_text())
     assert job_commits(one_piece) == "" and "| commit | `" in provenance_block(one_piece)
+
+
+def test_the_landing_page_says_which_stages_of_a_run_are_still_running():
+    """A run carried across sessions with stages still running: its tally row, its folded claims
+    and its timeline entry say so (its "not run" claims are a run still going), and a claim not
+    yet measured carries no data caveat in its Cite block (there is no number to qualify)."""
+    from website.report import citation_text, summary_table, timeline
+
+    results = json.loads((RESULTS_DIR / "alexnet.json").read_text())
+    results["tables"]["pending"] = {"dropout": {"done": 2, "total": 6, "unclean": 0}}
+    alexnet = [get("alexnet")]
+    note = "run in progress: stages in: "
+    table = summary_table({"alexnet": results}, alexnet)
+    assert table.count(note) == 2 and "dropout (2 of 6 jobs done)" in table
+    assert note in timeline({"alexnet": results}, alexnet)
+    row = {**results["claims"][0], "ours": {"value": None, "note": "not run yet", "n": 1}}
+    row["verdict"] = "not run"
+    assert "JPEG" not in citation_text(results, row, [])
+    del results["tables"]["pending"]
+    assert "run in progress" not in summary_table({"alexnet": results}, alexnet)

@@ -31,6 +31,7 @@ import re
 import shutil
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +212,12 @@ def stages_text(results: dict[str, Any]) -> str:
     pending = results["tables"].get("pending") if isinstance(results["tables"], dict) else None
     if not pending:
         return ""
-    running = ", ".join(f"{s} ({p['done']} of {p['total']} jobs)" for s, p in pending.items())
+    running = ", ".join(
+        f"{s} ({p['done']} of {p['total']} jobs done)"
+        if p["total"]
+        else f"{s} (waits for {', '.join(p.get('waits_for') or ['other stages'])})"
+        for s, p in pending.items()
+    )
     done = [s for s in results["provenance"].get("jobs", {}) if s not in pending]
     return (f"stages in: {', '.join(done)}; " if done else "no stage in yet; ") + (
         f"still running: {running}"
@@ -278,11 +284,28 @@ def _commit(results: dict[str, Any]) -> str:
     return (git.get("commit") or "unknown") + dirty
 
 
-def job_commits(results: dict[str, Any]) -> str:
+def _job_stages(name: str) -> Callable[[str], tuple[str, ...]] | None:
+    """The replication's ``job_stages`` (its ``report.py``): the stages whose jobs a claim is
+    measured from; None where it has none."""
+    replication = get(name)
+    return (
+        getattr(replication.module("report"), "job_stages", None)
+        if replication.has("report")
+        else None
+    )
+
+
+def job_commits(results: dict[str, Any], claim_id: str | None = None) -> str:
     """For a run carried across sessions (``provenance.jobs``): the commits its finished jobs
-    trained at, with how many each ("4971b97 (3), 122002c (2)"), or "" for a one-piece run."""
+    trained at, with how many each ("4971b97 (3), 122002c (2)"), or "" for a one-piece run.
+    With ``claim_id``: only the jobs of the stages that claim is measured from, where the
+    replication says which (``job_stages``); "" for a claim that trains nothing."""
+    stages = results["provenance"].get("jobs") or {}
+    which = _job_stages(results["replication"]) if claim_id is not None and stages else None
+    if which is not None:
+        stages = {stage: jobs for stage, jobs in stages.items() if stage in which(claim_id)}
     counts: dict[str, int] = {}
-    for jobs in (results["provenance"].get("jobs") or {}).values():
+    for jobs in stages.values():
         for job in jobs:
             commit = str(job.get("commit") or "unknown")[:7]
             counts[commit] = counts.get(commit, 0) + 1
@@ -298,7 +321,8 @@ def _findings(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCh
         if measured
         else (format_ours(row))
     )
-    for note in (caveat_text(results, row), substitute_text(row)):
+    # The data caveat qualifies a number: a claim not measured has none to qualify.
+    for note in (caveat_text(results, row) if measured else "", substitute_text(row)):
         ours += f", {note}" if note else ""
     if row.get("measured_as"):  # the claim was reworded after the run: say what was measured
         ours += f', measured as worded at run time: "{row["measured_as"]}"'
@@ -310,7 +334,11 @@ def _findings(results: dict[str, Any], row: dict[str, Any], checks: list[ClaimCh
     return (
         f"Ours: {ours}; paper: {paper}. Verdict: {_verdict_words(row)}. "
         f"Checked: {checked}. {run}Commit {_commit(results)}"
-        + (f" (its jobs trained at {trained})" if (trained := job_commits(results)) else "")
+        + (
+            f" (its jobs trained at {trained})"
+            if (trained := job_commits(results, row["id"]))
+            else ""
+        )
     )
 
 
@@ -685,9 +713,11 @@ def provenance_block(results: dict[str, Any]) -> str:
             "on this page) |\n"
         )
         time_row = f"| wall time of the stop that wrote this file | {stages} |\n"
+        written = f"| written (at the stop that wrote this file) | {p['finished_utc']} |\n\n"
     else:
         commit_row, jobs_row = f"| commit | `{commit}`{dirty} |\n", ""
         time_row = f"| wall time | {stages} |\n"
+        written = f"| finished | {p['finished_utc']} |\n\n"
     return (
         "Re-make every number on this page with:\n\n"
         f"```bash\n{p['command']}\n```\n\n"
@@ -704,8 +734,8 @@ def provenance_block(results: dict[str, Any]) -> str:
         f"| JAX PRNG | `{device['prng_impl']}`; XLA flags `{device['xla_flags'] or 'none'}` |\n"
         + time_row
         + f"| versions | {versions} |\n"
-        f"| finished | {p['finished_utc']} |\n\n"
-        f"Datasets (sha256 of content):\n{datasets}\n"
+        + written
+        + f"Datasets (sha256 of content):\n{datasets}\n"
     )
 
 
@@ -765,6 +795,9 @@ def summary_table(loaded: dict[str, dict[str, Any]], replications: list[Replicat
             if results["profile"] != "paper"
             else ""
         )
+        running = stages_text(results)
+        if running:  # its "not run" claims are a run still going, not claims left out
+            shortened += f"<br><small>run in progress: {_cell(running)}</small>"
         lines.append(
             f"| {r.year} | [{r.title}]({r.name}.md){shortened} | "
             + " | ".join(str(n) for n in counts.values())
@@ -781,6 +814,8 @@ def summary_table(loaded: dict[str, dict[str, Any]], replications: list[Replicat
             if results["profile"] != "paper"
             else ""
         )
+        if running:
+            standin += f" (run in progress: {running})"
         folds.append(
             f'??? note "{r.year} · {r.title}: every claim{standin}"\n\n'
             + "\n".join("    " + x for x in rows)
@@ -898,6 +933,8 @@ def timeline(loaded: dict[str, dict[str, Any]], replications: list[Replication])
             tally = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
             if note := stand_in_text(results):
                 tally += f" ({note})"
+            if note := stages_text(results):
+                tally += f" (run in progress: {note})"
         blocks.append(
             f"### {r.year} · [{r.title}]({r.name}.md)\n\n*{r.paper}*\n\n{r.summary}\n\n"
             f"**What re-running it shows:** {tally}.\n"

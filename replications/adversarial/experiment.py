@@ -38,7 +38,7 @@ from replications.adversarial.szegedy import (
     table1,
     table3,
 )
-from replications.adversarial.tables import TABLE1, TABLE3, Tables
+from replications.adversarial.tables import STAGE_NEEDS, TABLE1, TABLE3, Tables
 from shared.datasets import load_mnist
 from shared.datasets.cifar10 import load_cifar10
 from shared.jobs import Progress, Task, control, run_tasks
@@ -97,17 +97,6 @@ def run(config: Config, *, key: jax.Array) -> Tables:
     ``jax.random.key(S)``; the scikit-learn models of ``beyond`` take the base seed S."""
     with jax.default_matmul_precision(MATMUL_PRECISION):
         return _run(config, key=key)
-
-
-# The stages whose models a stage's tables also use (its own models are the jobs of that stage,
-# ``jobs.ModelJob.stage``): the FGSM table attacks Table 1's softmax, the transfer stage the
-# maxout net and the L-BFGS examples of Table 4.
-STAGE_NEEDS: dict[str, tuple[str, ...]] = {
-    "szegedy": (),
-    "cross_training_set": (),
-    "goodfellow": ("szegedy",),
-    "beyond": ("szegedy", "cross_training_set", "goodfellow"),
-}
 
 
 def _run(config: Config, *, key: jax.Array) -> Tables:

@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3, Tables, not_yet
+from replications.adversarial.tables import (
+    NOISE2,
+    NOISE4,
+    SLUG,
+    TABLE1,
+    TABLE3,
+    Tables,
+    not_yet,
+    stages_of,
+)
 from shared.claims import Measurement
 
 Getter = Callable[[dict[str, Any]], tuple[float | bool | None, str]]
@@ -108,19 +117,6 @@ def _cifar_note(cifar: dict[str, Any]) -> str:
         f"{data}; {cifar['model']} after {cifar['epochs']} epochs, clean test error "
         f"{cifar['clean_error']:.1f}%"
     )
-
-
-def stages_of(claim_id: str) -> tuple[str, ...]:
-    """The stages of ``experiment`` whose tables a claim is measured from."""
-    if claim_id == "SZ-self":
-        return ("szegedy", "cross_training_set")
-    if claim_id.startswith(("SZ-T1-", "SZ-T2-")):
-        return ("szegedy",)
-    if claim_id.startswith(("SZ-T3-", "SZ-T4-")):
-        return ("cross_training_set",)
-    if claim_id.startswith("BEYOND-"):
-        return ("beyond",)
-    return ("goodfellow",)
 
 
 def measure(tables: Tables) -> dict[str, Measurement]:

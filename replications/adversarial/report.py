@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3, not_yet
+from replications.adversarial.tables import job_stages as job_stages  # website.report's citations
 from shared.display import fmt
 
 # What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
@@ -419,7 +420,7 @@ FRAGMENT_TABLES = {
 
 def still_training(results: dict[str, Any], stage: str) -> str:
     """What a fragment says while its stage's models are still training (a run carried across
-    sessions, ``experiment.STAGE_NEEDS``)."""
+    sessions, ``tables.STAGE_NEEDS``)."""
     pending = results["tables"].get("pending", {}).get(stage)
     where = f" ({not_yet(pending).removeprefix('not run yet: ')})" if pending else ""
     return (

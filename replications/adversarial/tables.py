@@ -63,6 +63,42 @@ class Tables(TypedDict):
     pending: NotRequired[dict[str, dict[str, Any]]]
 
 
+# The stages whose models a stage's tables also use (its own models are the jobs of that stage,
+# ``jobs.ModelJob.stage``): the FGSM table attacks Table 1's softmax, the transfer stage the
+# maxout net and the L-BFGS examples of Table 4.
+STAGE_NEEDS: dict[str, tuple[str, ...]] = {
+    "szegedy": (),
+    "cross_training_set": (),
+    "goodfellow": ("szegedy",),
+    "beyond": ("szegedy", "cross_training_set", "goodfellow"),
+}
+CIFAR_CLAIMS = ("GSS-cifar", "GSS-cifar-conf")  # the CIFAR-10 stage: no jobs, run in one piece
+
+
+def stages_of(claim_id: str) -> tuple[str, ...]:
+    """The stages of ``experiment`` whose tables a claim is measured from."""
+    if claim_id == "SZ-self":
+        return ("szegedy", "cross_training_set")
+    if claim_id.startswith(("SZ-T1-", "SZ-T2-")):
+        return ("szegedy",)
+    if claim_id.startswith(("SZ-T3-", "SZ-T4-")):
+        return ("cross_training_set",)
+    if claim_id.startswith("BEYOND-"):
+        return ("beyond",)
+    return ("goodfellow",)
+
+
+def job_stages(claim_id: str) -> tuple[str, ...]:
+    """The stages whose jobs trained the models a claim is measured from: its own stages and
+    those whose models they also use (its citation names their commits)."""
+    if claim_id in CIFAR_CLAIMS:
+        return ()
+    stages = list(stages_of(claim_id))
+    for stage in list(stages):
+        stages += [need for need in STAGE_NEEDS[stage] if need not in stages]
+    return tuple(stages)
+
+
 def not_yet(pending: dict[str, Any]) -> str:
     """The note of a claim whose stage is still running: its own models trained, and the stages
     whose models it also uses that are still running."""

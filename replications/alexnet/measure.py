@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from replications.alexnet.tables import Fig1, Tables, Variant
+from replications.alexnet.tables import STAGE_CLAIMS, Fig1, Tables, Variant
 from shared.claims import Measurement
 
 NOT_IN_PROFILE = "stage not part of this profile"
@@ -120,13 +120,9 @@ def dropout(rows: dict[str, Variant]) -> dict[str, Measurement]:
 
 
 STAGES = {  # table -> (its stage, how it is measured, the claims it gives)
-    "fig1": ("fig1", fig1, ("AX-relu-fig1", "AX-relu-faster")),
-    "four_layer": (
-        "lrn_pool",
-        lrn_pool,
-        ("AX-lrn-cifar", "AX-lrn-cifar-with", "AX-overlap-pool", "AX-overlap-overfit"),
-    ),
-    "small_alexnet": ("dropout", dropout, ("AX-dropout-gap", "AX-dropout")),
+    "fig1": ("fig1", fig1, STAGE_CLAIMS["fig1"]),
+    "four_layer": ("lrn_pool", lrn_pool, STAGE_CLAIMS["lrn_pool"]),
+    "small_alexnet": ("dropout", dropout, STAGE_CLAIMS["dropout"]),
 }
 
 

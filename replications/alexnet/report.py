@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from replications.alexnet.tables import job_stages as job_stages  # website.report's citations
 from shared.display import fmt
 from shared.registry import RESULTS_DIR
 
@@ -190,16 +191,19 @@ def status(results: dict[str, Any]) -> str:
     """Where the run stands: per stage, jobs done of total and the hours its jobs took (each
     job's wall time, summed: one worker's hours, whatever the number of workers), then every
     job with its key, commit, device and threads. A stage is published only when all its jobs
-    are finished with one key from clean trees."""
+    are finished under the keys today's code gives them, from clean trees."""
     p, tables = results["provenance"], results["tables"]
     jobs = p.get("jobs", {})
     pending = tables.get("pending", {})
     lines = [
-        "| stage | jobs done | state | job hours so far (one worker each) |",
-        "| --- | ---: | --- | ---: |",
+        "| stage | jobs done | of them stalled or diverged | state | hours of its finished jobs "
+        "(one worker each) |",
+        "| --- | ---: | ---: | --- | ---: |",
     ]
     for stage, label in STAGE_NAMES.items():
         done = len(jobs.get(stage, []))
+        # A job that stalled or diverged is done, but gives its stage no trained net.
+        failed = sum(job.get("outcome", "finished") != "finished" for job in jobs.get(stage, []))
         if stage in pending:
             state, total = "still running", pending[stage]["total"]
             if pending[stage].get("unclean"):
@@ -207,7 +211,8 @@ def status(results: dict[str, Any]) -> str:
         else:
             state, total = "finished, graded on this page", done
         lines.append(
-            f"| {label} | {done} of {total} | {state} | {fmt(_hours(jobs.get(stage, [])))} |"
+            f"| {label} | {done} of {total} | {failed} | {state} | "
+            f"{fmt(_hours(jobs.get(stage, [])))} |"
         )
     every = [job for stage_jobs in jobs.values() for job in stage_jobs]
     threads = sorted({job.get("cpu_threads") for job in every if job.get("cpu_threads")})

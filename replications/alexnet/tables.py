@@ -42,6 +42,20 @@ class Variant(TypedDict):
     val_error: list[list[float]]  # per epoch
 
 
+# The claims each stage gives (a stage's jobs: ``provenance.jobs[stage]``). AX-size is in none:
+# it counts the ImageNet net's parameters and trains nothing.
+STAGE_CLAIMS: dict[str, tuple[str, ...]] = {
+    "fig1": ("AX-relu-fig1", "AX-relu-faster"),
+    "lrn_pool": ("AX-lrn-cifar", "AX-lrn-cifar-with", "AX-overlap-pool", "AX-overlap-overfit"),
+    "dropout": ("AX-dropout-gap", "AX-dropout"),
+}
+
+
+def job_stages(claim_id: str) -> tuple[str, ...]:
+    """The stages whose jobs a claim is measured from (its citation names their commits)."""
+    return tuple(stage for stage, ids in STAGE_CLAIMS.items() if claim_id in ids)
+
+
 class Pending(TypedDict):
     """A stage whose jobs are not all finished (the run stopped first, ``--stop-after``)."""
 
