@@ -49,13 +49,13 @@ def matrix_table(matrix: dict[str, Any], seeds: int) -> str:
         label = matrix["titles"][problem] + (
             " †" if matrix["scored_on"][problem] == "the training patterns" else ""
         )
-        note = matrix["notes"].get(problem) or ""
-        if (
-            "JPEG-degraded" in note
-        ):  # the caveat sits next to the numbers, not only in the notes below
-            label += (
-                f" :material-alert-outline: <small>JPEG-degraded copy; {note.split(';')[0]}</small>"
-            )
+        # What each row trains on sits beside its numbers (2,000 MNIST digits, not 60,000), with
+        # the data caveat where there is one, not only in the notes below.
+        note = (matrix["notes"].get(problem) or "").split(";")[0]
+        if "JPEG-degraded" in (matrix["notes"].get(problem) or ""):
+            label += f" :material-alert-outline: <small>JPEG-degraded copy; {note}</small>"
+        elif note:
+            label += f"<br><small>{note}</small>"
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
