@@ -725,8 +725,9 @@ def provenance_block(results: dict[str, Any]) -> str:
         f"| profile | `{p['profile']}`"
         + (" (shortened CPU settings, standing in for `paper`)" if p["profile"] != "paper" else "")
         + " |\n"
-        f"| base seed; seeds | {p['base_seed']}; "
-        f"{p['n_seeds'] if p['n_seeds'] is not None else '–'} |\n"
+        f"| base seed | {p['base_seed']} |\n"
+        f"| seeds (repeats of each measurement) | "
+        f"{p['n_seeds'] if p['n_seeds'] is not None else 'as the profile sets per stage'} |\n"
         + commit_row
         + jobs_row
         + f"| device | {device['count']} × {device['kind']} ({device['platform']}); "
@@ -916,7 +917,8 @@ def held_table(
         "",
         f"**Checked twice so far:** {totals['same']} of {totals['claims']} claims kept their "
         f"verdict in a second run, {totals['changed']} changed; {totals['references']} "
-        "reference-implementation checks. Every other verdict is from one run, and its "
+        f"reference-implementation check{'s' * (totals['references'] != 1)}. "
+        "Every other verdict is from one run, and its "
         'row says "not yet checked" ([how a check is made](methods.md#checked-twice)).',
     ]
     return "\n".join(lines) + "\n"

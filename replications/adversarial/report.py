@@ -6,6 +6,7 @@ rules did.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3, not_yet
@@ -22,7 +23,19 @@ def _paper(results: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{fmt(value, 3)}%"
+    """A paper's percentage with the digits it was printed with (3.9%, not 3.90%; 11%)."""
+    return "–" if value is None else f"{value:g}%"
+
+
+def _ours_pct(value: float | None) -> str:
+    """A measured percentage to 3 significant digits, also when it happens to be whole: 11.0%
+    beside 29.0%, not 11% (which ``fmt`` gives a whole number)."""
+    if value is None:
+        return "–"
+    if value == 0:
+        return "0%"
+    decimals = max(2 - math.floor(math.log10(abs(value))), 0)
+    return f"{value:,.{decimals}f}%"
 
 
 def _ours_vs(
@@ -30,7 +43,7 @@ def _ours_vs(
 ) -> str:
     """``ours (paper)``, the paper's value in italics where it is recalled (uncertain)."""
     row = claims.get(claim_id)
-    text = _pct(ours) if percent else fmt(ours, 2)
+    text = _ours_pct(ours) if percent else fmt(ours, 2)
     if row is None:
         return text
     paper = _pct(row["paper"]) if percent else fmt(row["paper"], 2)
@@ -50,7 +63,7 @@ def table1(results: dict[str, Any]) -> str:
             f"| {m} | {_ours_vs(claims, f'SZ-T1-{s}-test', r['test_error'])} | "
             f"{_ours_vs(claims, f'SZ-T1-{s}-train', r['train_error'])} | "
             f"{_ours_vs(claims, f'SZ-T1-{s}-dist', r['distortion'], percent=False)} | "
-            f"{_pct(r['success'])} |"
+            f"{_ours_pct(r['success'])} |"
         )
     n = results["tables"]["sizes"]["n_attack"]
     return (
@@ -152,10 +165,10 @@ def noise_readings(results: dict[str, Any]) -> str:
         ]
         for row in readings[table]:
             name = f"**{row['reading']}** (graded)" if row["graded"] else row["reading"]
-            cells = " | ".join(_pct(row["errors"][m]) for m in models)
+            cells = " | ".join(_ours_pct(row["errors"][m]) for m in models)
             lines.append(
                 f"| {fmt(row['sigma'], 2)} | {name} | {cells} | "
-                f"{fmt(row['distortion'], 2)} | {_pct(row['outside_box'])} |"
+                f"{fmt(row['distortion'], 2)} | {_ours_pct(row['outside_box'])} |"
             )
         for sigma in sorted({row["sigma"] for row in readings[table]}):
             slug = slug_of[f"Gaussian noise, sigma {sigma:g}"]
@@ -187,7 +200,9 @@ def fgsm(results: dict[str, Any]) -> str:
     ]
     for name, (clean, err, conf) in ids.items():
         r = fg[name]
-        clean_text = _ours_vs(claims, clean, r["clean_error"]) if clean else _pct(r["clean_error"])
+        clean_text = (
+            _ours_vs(claims, clean, r["clean_error"]) if clean else _ours_pct(r["clean_error"])
+        )
         lines.append(
             f"| {name} | {clean_text} | {_ours_vs(claims, err, r['error'])} | "
             f"{_ours_vs(claims, conf, r['confidence'])} |"
@@ -241,7 +256,7 @@ def cifar(results: dict[str, Any]) -> str:
     return (
         "\n| CIFAR-10 net | clean test error | FGSM error (eps 0.1) | confidence on the errors |\n"
         "| --- | --- | --- | --- |\n"
-        f"| {net}, {c['epochs']} epochs | {_pct(c['clean_error'])} | "
+        f"| {net}, {c['epochs']} epochs | {_ours_pct(c['clean_error'])} | "
         f"{_ours_vs(claims, 'GSS-cifar', c['error'])} | "
         f"{_ours_vs(claims, 'GSS-cifar-conf', c['confidence'])} |\n\n"
         f"Ours (in brackets: Goodfellow et al.'s convolutional maxout net on the genuine data), "
@@ -277,7 +292,7 @@ def beyond(results: dict[str, Any]) -> str:
 
     for source in sorted(table, key=rank):
         lines.append(
-            f"| {source} | " + " | ".join(_pct(table[source][c]) for c in classifiers) + " |"
+            f"| {source} | " + " | ".join(_ours_pct(table[source][c]) for c in classifiers) + " |"
         )
     return (
         "\n".join(lines)
