@@ -112,13 +112,14 @@ def test_the_stand_in_goes_to_the_site_only_where_it_is_declared(name, published
     )
 
 
-def test_a_stand_in_run_is_labelled_everywhere_a_reader_looks():
-    """The adversarial files, page top, claim rows, citations, provenance and landing row agree
-    on the profile the numbers were made with."""
+def test_a_stand_in_run_is_labelled_everywhere_a_reader_looks(tmp_path: Path):
+    """The adversarial files, page top, claim rows, citations, provenance, figure captions and
+    landing row agree on the profile the numbers were made with."""
     from shared.claims import load_claims
     from shared.results import regrade
     from website.report import (
         claims_table,
+        draw_figures,
         held_table,
         label_rows,
         profile_banner,
@@ -157,3 +158,5 @@ def test_a_stand_in_run_is_labelled_everywhere_a_reader_looks():
     assert len(folded) == len(results["claims"])
     for line in folded:  # every value, "not run" ones aside, says which run made it
         assert "`cpu` profile: shortened CPU settings" in line or "not run" in line
+    captions = draw_figures(adversarial, results, tmp_path).values()
+    assert captions and all("The `cpu` profile: shortened CPU settings" in c for c in captions)

@@ -748,7 +748,13 @@ def draw_figures(replication: Replication, results: dict[str, Any], outdir: Path
     if not replication.has("figures"):
         return {}
     drawn = replication.module("figures").make_figures(results, outdir)
-    figures = {path.name: caption for path, caption in sorted(drawn.items())}
+    # A figure of a stand-in run says so under it too, as every row and citation does.
+    shortened = (
+        f" (The `{results['profile']}` profile: shortened CPU settings, not the papers' recipes.)"
+        if results["profile"] != "paper"
+        else ""
+    )
+    figures = {path.name: caption + shortened for path, caption in sorted(drawn.items())}
     for stale in outdir.iterdir() if outdir.is_dir() else ():
         if stale.is_file() and stale.name not in figures:
             stale.unlink()

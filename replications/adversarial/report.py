@@ -416,6 +416,15 @@ def recipes(results: dict[str, Any]) -> str:
     for model in (m for m in RECIPE_OF if m in logs):  # the results file sorts its keys
         how, stop = describe_recipe(config[RECIPE_OF[model]])
         lines.append(f"| {model} | {how} | {stop} | {_outcome(logs[model])} |")
+    cifar = tables.get("cifar") or {}
+    if cifar.get("net") == "four-layer" and cifar.get("clean_error") is not None:
+        # The stand-in convnet has no recipe of its own: the config's cifar_* settings.
+        lines.append(
+            f"| CIFAR-10 four-layer convnet (stand-in for the maxout net) | SGD, momentum 0.9, "
+            f"weight decay 5e-4, rate {config.get('cifar_learning_rate', '?')}, batch "
+            f"{config.get('batch_size', '?')}, on {cifar['n_train']:,} images | "
+            f"{cifar['epochs']} epochs | clean test error {_ours_pct(cifar['clean_error'])} |"
+        )
     return (
         "\n".join(lines) + f"\n\nProfile `{results['profile']}`. Epochs counted from 1; "
         '"best": the epoch whose weights were kept.\n'
