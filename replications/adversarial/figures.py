@@ -53,7 +53,9 @@ def _examples(results: dict[str, Any], path: Path) -> tuple[Path, str]:
     return save_figure(fig, path), (
         "Test digits (left), the FGSM perturbation at epsilon 0.25 (clipped to [0, 1]) "
         "against each model, and the adversarial image with the model's prediction and "
-        "confidence. Pixels in [0, 1]."
+        "confidence. Pixels in [0, 1]. In the perturbation panels red brightens a pixel and blue "
+        "darkens it (by up to epsilon; the scale runs from -0.3 to 0.3); white is unchanged, as "
+        "where clipping to [0, 1] took the whole change away."
     )
 
 
@@ -80,15 +82,16 @@ def _transfer(results: dict[str, Any], path: Path) -> tuple[Path, str]:
     rows = [r for r in SHORT if r in t2]  # the paper's row order (the results file sorts keys)
     ours = np.array([[t2[r]["errors"][c] for c in TABLE1] for r in rows])
     paper = {row["id"]: row["paper"] for row in results["claims"]}
+    recalled = {row["id"] for row in results["claims"] if row.get("confidence") == "uncertain"}
     slug = {**SLUG, **NOISE2}
-    theirs = np.array(
-        [[paper.get(f"SZ-T2-{slug[r]}-on-{slug[c]}", np.nan) for c in TABLE1] for r in rows],
-        dtype=float,
-    )
+    ids = [[f"SZ-T2-{slug[r]}-on-{slug[c]}" for c in TABLE1] for r in rows]
+    theirs = np.array([[paper.get(i, np.nan) for i in row] for row in ids], dtype=float)
+    # A paper cell from recall or disputed, not read from the paper: its number in italics with *.
+    flagged = np.array([[i in recalled for i in row] for row in ids])
     fig, axes = new_figure(9.0, 4.4, ncols=2)
-    for ax, grid, title in (
-        (axes[0, 0], theirs, "Szegedy et al. Table 2"),
-        (axes[0, 1], ours, "ours"),
+    for ax, grid, title, marks in (
+        (axes[0, 0], theirs, "Szegedy et al. Table 2", flagged),
+        (axes[0, 1], ours, "ours", np.zeros_like(flagged)),
     ):
         ax.imshow(grid, cmap="viridis", vmin=0, vmax=100)
         ax.grid(False)
@@ -102,17 +105,19 @@ def _transfer(results: dict[str, Any], path: Path) -> tuple[Path, str]:
                 ax.text(
                     j,
                     i,
-                    f"{grid[i, j]:.0f}",
+                    f"{grid[i, j]:.0f}" + ("*" if marks[i, j] else ""),
                     ha="center",
                     va="center",
                     fontsize=7,
+                    fontstyle="italic" if marks[i, j] else "normal",
                     color="white" if grid[i, j] < 60 else "black",
                 )
     axes[0, 0].set_ylabel("examples made for (row)")
     return save_figure(fig, path), (
         "Cross-model transfer (Szegedy et al. Table 2): error (%) of the column model on "
-        "L-BFGS examples made for the row model, and on Gaussian noise. Italic/recalled "
-        "paper cells are flagged in the claims table."
+        "L-BFGS examples made for the row model, and on Gaussian noise. A paper cell in italics "
+        "with * is from recall or disputed, not read from the paper (flagged in the claims "
+        "table too)."
     )
 
 
