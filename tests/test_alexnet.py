@@ -192,3 +192,17 @@ def test_the_sweep_table_says_how_each_rate_ended() -> None:
     assert sweep_outcome({**row, "stalled": False}) == "diverged"
     assert sweep_outcome({**row, "diverged": False, "stalled": False}) == "not within its budget"
     assert sweep_outcome({**row, "epochs": 5.1, "diverged": False}) == "reached the target"
+
+
+def test_fig1_table_gives_the_ratio_on_the_seeds_that_did_not_choose_the_rates() -> None:
+    from replications.alexnet.report import fig1_table
+
+    fig1 = {
+        "sweep": [],
+        "chosen_lr": {"relu": 0.002, "tanh": 0.005},
+        "epochs": {"relu": [5.0, 6.0, 4.0], "tanh": [20.0, 12.0, None]},
+    }
+    text = fig1_table({"fig1": fig1})
+    assert "| relu | 0.002 | 5 | 6 | 4 |" in text
+    # Seed 0 chose the rates; seed 2's tanh never got there: seed 1 alone, 12 / 6.
+    assert "On the other seeds alone (1), the ratio of mean epochs (tanh over ReLU) is 2." in text
