@@ -307,17 +307,23 @@ class Progress:
     """Jobs finished of the profile's total, and the time left at the measured speed: a job
     left is estimated at the mean wall time of its group's finished jobs (a group, e.g. a
     stage, holds jobs of one kind) less the time its checkpoint says it has trained (never
-    below zero), divided among the workers."""
+    below zero), divided among the workers. A job whose result says it stalled or diverged
+    is left out of that mean unless all of its group's did: it ended in minutes and says
+    nothing of how long a job that trains takes."""
 
     store: JobStore
     groups: dict[str, str]  # job name -> its group
     workers: int
     started: float = field(default_factory=time.time)  # this run's start (``running``)
 
-    def finished_seconds(self) -> dict[str, list[float]]:
+    def finished_seconds(self, *, only_trained: bool = False) -> dict[str, list[float]]:
+        """The wall times of the finished jobs, by group; ``only_trained``: without the jobs
+        whose result says they stalled or diverged."""
         seconds: dict[str, list[float]] = {}
         for record in self.store.records():
-            if record["name"] in self.groups:
+            result = record.get("result")
+            failed = isinstance(result, dict) and (result.get("stalled") or result.get("diverged"))
+            if record["name"] in self.groups and not (only_trained and failed):
                 group = self.groups[record["name"]]
                 seconds.setdefault(group, []).append(record["run"]["wall_seconds"])
         return seconds
@@ -365,6 +371,8 @@ class Progress:
         seconds = self.finished_seconds()
         finished = {record["name"] for record in self.store.records()}
         trained = self.trained_seconds()
+        full = self.finished_seconds(only_trained=True)
+        seconds = {group: full.get(group) or values for group, values in seconds.items()}
         left: dict[str, int] = {}
         hours: dict[str, float] = {}
         for name, group in self.groups.items():

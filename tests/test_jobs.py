@@ -328,12 +328,15 @@ def test_progress_names_the_jobs_running_in_this_run(tmp_path) -> None:
 
 def test_time_left_counts_what_a_running_job_has_trained(tmp_path) -> None:
     """A job under way counts the group's mean less its checkpoint's seconds, so the estimate
-    falls as the run goes on instead of restarting each job from zero."""
+    falls as the run goes on instead of restarting each job from zero; a job that stalled is
+    left out of the mean unless all of its group's did."""
     from shared.training import save_checkpoint
 
     store = jobs.JobStore(tmp_path)
-    groups = {"a": "lrn_pool", "b": "lrn_pool", "c": "lrn_pool", "d": "dropout"}
-    store.finish("a", "k", {}, {"wall_seconds": 7200.0}, {})
+    groups = {"a": "lrn_pool", "s": "lrn_pool", "b": "lrn_pool", "c": "lrn_pool", "d": "dropout"}
+    groups |= {"e": "dropout"}
+    store.finish("a", "k", {"stalled": False}, {"wall_seconds": 7200.0}, {})
+    store.finish("s", "k", {"stalled": True}, {"wall_seconds": 60.0}, {})
     progress = jobs.Progress(store, groups, workers=2)
     assert progress.left() == (
         "left at the measured speed with 2 worker(s): about 2.0 h (lrn_pool 2.0 h); "
@@ -344,6 +347,8 @@ def test_time_left_counts_what_a_running_job_has_trained(tmp_path) -> None:
     # The adversarial jobs keep the count at the top of their meta; past the mean counts 0.
     save_checkpoint(store.checkpoint_path("c"), {"w": np.zeros(2)}, {"seconds": 9000.0})
     assert "about 0.5 h (lrn_pool 0.5 h)" in progress.left()  # (3600 + 0) / 2
+    store.finish("e", "k", {"diverged": True}, {"wall_seconds": 1800.0}, {})
+    assert "dropout 0.2 h" in progress.left()  # every dropout job failed: their mean, / 2
 
 
 def _blocked(seconds: float, *, budget: jobs.Budget) -> None:
