@@ -703,6 +703,7 @@ def provenance_block(results: dict[str, Any]) -> str:
     dirty = " (with uncommitted changes)" if p["git"]["dirty"] else ""
     stages = ", ".join(f"{k} {fmt(v, 3)} s" for k, v in p["wall_seconds"].items())
     datasets = "".join(f"\n- `{k}`: `{v}`" for k, v in p["datasets_sha256"].items()) or "\n- none"
+    seeds = p["n_seeds"] if p["n_seeds"] is not None else "none set: one run from the base seed"
     jobs = [job for stage in (p.get("jobs") or {}).values() for job in stage]
     if jobs:  # carried across sessions: this file's commit and time are the last stop's only
         hours = sum(float(job.get("wall_seconds") or 0.0) for job in jobs) / 3600
@@ -726,8 +727,7 @@ def provenance_block(results: dict[str, Any]) -> str:
         + (" (shortened CPU settings, standing in for `paper`)" if p["profile"] != "paper" else "")
         + " |\n"
         f"| base seed | {p['base_seed']} |\n"
-        f"| seeds (repeats of each measurement) | "
-        f"{p['n_seeds'] if p['n_seeds'] is not None else 'as the profile sets per stage'} |\n"
+        f"| seeds (repeats of each measurement) | {seeds} |\n"
         + commit_row
         + jobs_row
         + f"| device | {device['count']} × {device['kind']} ({device['platform']}); "
