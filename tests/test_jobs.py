@@ -286,7 +286,7 @@ def test_the_page_of_a_stopped_run_says_which_stages_are_in(tmp_path, monkeypatc
     assert drawn == {"fig1_relu_tanh.png", "fig1_sweeps.png"}
     from website.report import stages_text
 
-    assert stages_text(results).startswith("stages in: fig1; still running: lrn_pool (")
+    assert stages_text(results).startswith("stages in: Fig. 1; still running: LRN and pooling (")
 
 
 def test_the_measured_time_of_a_carried_run_is_its_jobs_hours(tmp_path) -> None:

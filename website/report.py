@@ -91,14 +91,20 @@ def anchor(claim_id: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", claim_id.lower()).strip("-")
 
 
-def _samples(name: str) -> tuple[tuple[str, str, str | None], ...] | None:
-    """The replication's ``SAMPLES`` (its ``report.py``): what n counts and what ± is."""
+def _report_attribute(name: str, attribute: str) -> Any:
+    """An optional name of the replication's ``report.py`` (``SAMPLES``, ``STAGE_NAMES``,
+    ``job_stages``), or None."""
     replication = get(name)
     return (
-        getattr(replication.module("report"), "SAMPLES", None)
+        getattr(replication.module("report"), attribute, None)
         if replication.has("report")
         else None
     )
+
+
+def _samples(name: str) -> tuple[tuple[str, str, str | None], ...] | None:
+    """The replication's ``SAMPLES`` (its ``report.py``): what n counts and what ± is."""
+    return _report_attribute(name, "SAMPLES")
 
 
 def sample_text(name: str, row: dict[str, Any]) -> str:
@@ -208,17 +214,24 @@ def stand_in_text(results: dict[str, Any]) -> str:
 
 def stages_text(results: dict[str, Any]) -> str:
     """For a run carried across sessions whose stages are not all finished (``tables.pending``):
-    which stages are in and which still run, or ""."""
+    which stages are in and which still run, or "". Stages are named as the replication's
+    ``STAGE_NAMES`` name them on its page, else by their ids."""
     pending = results["tables"].get("pending") if isinstance(results["tables"], dict) else None
     if not pending:
         return ""
+    names = _report_attribute(results["replication"], "STAGE_NAMES") or {}
+
+    def named(stage: str) -> str:
+        return names.get(stage, stage)
+
     running = ", ".join(
-        f"{s} ({p['done']} of {p['total']} jobs done)"
+        f"{named(s)} ({p['done']} of {p['total']} jobs done)"
         if p["total"]
-        else f"{s} (waits for {', '.join(p.get('waits_for') or ['other stages'])})"
+        else f"{named(s)} (waits for "
+        f"{', '.join(named(w) for w in p.get('waits_for') or []) or 'other stages'})"
         for s, p in pending.items()
     )
-    done = [s for s in results["provenance"].get("jobs", {}) if s not in pending]
+    done = [named(s) for s in results["provenance"].get("jobs", {}) if s not in pending]
     return (f"stages in: {', '.join(done)}; " if done else "no stage in yet; ") + (
         f"still running: {running}"
     )
@@ -287,12 +300,7 @@ def _commit(results: dict[str, Any]) -> str:
 def _job_stages(name: str) -> Callable[[str], tuple[str, ...]] | None:
     """The replication's ``job_stages`` (its ``report.py``): the stages whose jobs a claim is
     measured from; None where it has none."""
-    replication = get(name)
-    return (
-        getattr(replication.module("report"), "job_stages", None)
-        if replication.has("report")
-        else None
-    )
+    return _report_attribute(name, "job_stages")
 
 
 def job_commits(results: dict[str, Any], claim_id: str | None = None) -> str:

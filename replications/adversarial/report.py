@@ -13,6 +13,14 @@ from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3
 from replications.adversarial.tables import job_stages as job_stages  # website.report's citations
 from shared.display import fmt
 
+# The stages of a run carried across sessions as the page's sections name them (website.report).
+STAGE_NAMES = {
+    "szegedy": "Szegedy et al. Tables 1-2",
+    "cross_training_set": "Szegedy et al. Tables 3-4",
+    "goodfellow": "Goodfellow et al.'s FGSM",
+    "beyond": "beyond the papers",
+}
+
 # What n counts and what ± is, per claim (first id prefix that matches): the site says it in the
 # row and in the Cite text (website.report.sample_text). Every number here is from one run (n = 1).
 SAMPLES: tuple[tuple[str, str, str | None], ...] = ()
