@@ -406,4 +406,5 @@ def epoch_seconds(
         runner.watch(params, x[:n_fit], y[:n_fit], x[n_fit:], y[n_fit:])
         runner.watch(params, x[:n_fit], y[:n_fit], x[n_fit:], y[n_fit:])
     monitor = (time.perf_counter() - began) / 2
-    return {"train": round(train, 2), "monitor": round(monitor, 2)}
+    # Three significant digits, not two decimals: a tiny job's epoch must not round to 0 s.
+    return {"train": float(f"{train:.3g}"), "monitor": float(f"{monitor:.3g}")}
