@@ -316,20 +316,29 @@ class Progress:
     workers: int
     started: float = field(default_factory=time.time)  # this run's start (``running``)
 
-    def finished_seconds(self, *, only_trained: bool = False) -> dict[str, list[float]]:
-        """The wall times of the finished jobs, by group; ``only_trained``: without the jobs
-        whose result says they stalled or diverged."""
-        seconds: dict[str, list[float]] = {}
-        for record in self.store.records():
+    def _finished(self) -> list[dict[str, Any]]:
+        """The records of this profile's finished jobs (one read of the state folder)."""
+        return [record for record in self.store.records() if record["name"] in self.groups]
+
+    def _mean_seconds(self, finished: list[dict[str, Any]]) -> dict[str, float]:
+        """Each group's mean wall time over its ``finished`` job records, the jobs whose result
+        says they stalled or diverged left out unless all of the group's did."""
+        every: dict[str, list[float]] = {}
+        trained: dict[str, list[float]] = {}
+        for record in finished:
+            group, seconds = self.groups[record["name"]], record["run"]["wall_seconds"]
+            every.setdefault(group, []).append(seconds)
             result = record.get("result")
-            failed = isinstance(result, dict) and (result.get("stalled") or result.get("diverged"))
-            if record["name"] in self.groups and not (only_trained and failed):
-                group = self.groups[record["name"]]
-                seconds.setdefault(group, []).append(record["run"]["wall_seconds"])
-        return seconds
+            if not (isinstance(result, dict) and (result.get("stalled") or result.get("diverged"))):
+                trained.setdefault(group, []).append(seconds)
+        means = {}
+        for group, values in every.items():
+            kept = trained.get(group) or values
+            means[group] = sum(kept) / len(kept)
+        return means
 
     def done(self) -> int:
-        return sum(len(v) for v in self.finished_seconds().values())
+        return len(self._finished())
 
     def running(self) -> str:
         """ "running: a (9 epochs done), b": the jobs that checkpointed since this run started,
@@ -368,22 +377,20 @@ class Progress:
         return f"{self.done()} of {len(self.groups)} jobs done; {self.left()}"
 
     def left(self) -> str:
-        seconds = self.finished_seconds()
-        finished = {record["name"] for record in self.store.records()}
+        finished = self._finished()
+        means = self._mean_seconds(finished)
+        names = {record["name"] for record in finished}
         trained = self.trained_seconds()
-        full = self.finished_seconds(only_trained=True)
-        seconds = {group: full.get(group) or values for group, values in seconds.items()}
         left: dict[str, int] = {}
         hours: dict[str, float] = {}
         for name, group in self.groups.items():
-            if name in finished:
+            if name in names:
                 continue
             left[group] = left.get(group, 0) + 1
-            if group in seconds:
-                mean = sum(seconds[group]) / len(seconds[group])
-                job = max(0.0, mean - trained.get(name, 0.0))
+            if group in means:
+                job = max(0.0, means[group] - trained.get(name, 0.0))
                 hours[group] = hours.get(group, 0.0) + job / 3600 / max(1, self.workers)
-        unmeasured = [g for g, n in left.items() if n and g not in seconds]
+        unmeasured = [g for g, n in left.items() if n and g not in means]
         parts = [] if any(left.values()) else ["nothing left"]
         if hours:
             parts.append(

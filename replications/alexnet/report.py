@@ -110,7 +110,7 @@ def fig1_table(tables: dict[str, Any]) -> str:
     ]
     for r in fig1["sweep"]:
         lines.append(
-            f"| {r['activation']} | {r['lr']:g} | {fmt(r['epochs'])} | {r['budget']} | "
+            f"| {r['activation']} | {_rate(r['lr'])} | {fmt(r['epochs'])} | {r['budget']} | "
             f"{sweep_outcome(r)} |"
         )
     lines += [

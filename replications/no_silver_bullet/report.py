@@ -51,8 +51,9 @@ def matrix_table(matrix: dict[str, Any], seeds: int) -> str:
         )
         # What each row trains on sits beside its numbers (2,000 MNIST digits, not 60,000), with
         # the data caveat where there is one, not only in the notes below.
-        note = (matrix["notes"].get(problem) or "").split(";")[0]
-        if "JPEG-degraded" in (matrix["notes"].get(problem) or ""):
+        notes = matrix["notes"].get(problem) or ""
+        note = notes.split(";")[0]
+        if "JPEG-degraded" in notes:
             label += f" :material-alert-outline: <small>JPEG-degraded copy; {note}</small>"
         elif note:
             label += f"<br><small>{note}</small>"
