@@ -309,7 +309,8 @@ class Progress:
     stage, holds jobs of one kind) less the time its checkpoint says it has trained (never
     below zero), divided among the workers. A job whose result says it stalled or diverged
     is left out of that mean unless all of its group's did: it ended in minutes and says
-    nothing of how long a job that trains takes."""
+    nothing of how long a job that trains takes. Where all did, the group's time is a floor
+    and the line says "or more"."""
 
     store: JobStore
     groups: dict[str, str]  # job name -> its group
@@ -320,9 +321,10 @@ class Progress:
         """The records of this profile's finished jobs (one read of the state folder)."""
         return [record for record in self.store.records() if record["name"] in self.groups]
 
-    def _mean_seconds(self, finished: list[dict[str, Any]]) -> dict[str, float]:
+    def _mean_seconds(self, finished: list[dict[str, Any]]) -> tuple[dict[str, float], set[str]]:
         """Each group's mean wall time over its ``finished`` job records, the jobs whose result
-        says they stalled or diverged left out unless all of the group's did."""
+        says they stalled or diverged left out unless all of the group's did; and the groups
+        where all did (their mean is only a floor)."""
         every: dict[str, list[float]] = {}
         trained: dict[str, list[float]] = {}
         for record in finished:
@@ -335,7 +337,7 @@ class Progress:
         for group, values in every.items():
             kept = trained.get(group) or values
             means[group] = sum(kept) / len(kept)
-        return means
+        return means, set(every) - set(trained)
 
     def done(self) -> int:
         return len(self._finished())
@@ -378,7 +380,7 @@ class Progress:
 
     def left(self) -> str:
         finished = self._finished()
-        means = self._mean_seconds(finished)
+        means, floors = self._mean_seconds(finished)
         names = {record["name"] for record in finished}
         trained = self.trained_seconds()
         left: dict[str, int] = {}
@@ -393,12 +395,17 @@ class Progress:
         unmeasured = [g for g, n in left.items() if n and g not in means]
         parts = [] if any(left.values()) else ["nothing left"]
         if hours:
+            floor = [g for g in hours if g in floors]
             parts.append(
                 f"left at the measured speed with {self.workers} worker(s): about "
-                f"{sum(hours.values()):.1f} h ("
-                + ", ".join(f"{g} {h:.1f} h" for g, h in hours.items())
+                f"{sum(hours.values()):.1f} h{' or more' if floor else ''} ("
+                + ", ".join(
+                    f"{g} {h:.1f} h{' or more' if g in floor else ''}" for g, h in hours.items()
+                )
                 + ")"
             )
+            if floor:  # measured only on jobs that ended early; one that trains runs longer
+                parts.append(f"so far every finished job of {', '.join(floor)} stalled or diverged")
         if unmeasured:
             parts.append(f"not yet measured: {', '.join(unmeasured)}")
         return "; ".join(parts)
