@@ -19,9 +19,10 @@ import nox
 
 sys.path.insert(0, str(Path(__file__).parent))
 # These read TOML, JSON and argparse only: nothing needs to be installed for `nox -l` or `--help`.
-from shared.registry import all_replications  # noqa: E402
-from shared.run_options import nox_parser  # noqa: E402
-from shared.runtimes import profile_times  # noqa: E402
+from shared.errors import HypeError  # noqa: E402
+from shared.registry import Replication, all_replications  # noqa: E402
+from shared.run_options import check_run_options, nox_parser, without_job_options  # noqa: E402
+from shared.runtimes import profile_times, runs_as_jobs  # noqa: E402
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
@@ -42,14 +43,23 @@ def install(session: nox.Session, *extras: str) -> None:
             env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
         )
     else:
+        session.warn(
+            "uv not found: pip installs unlocked versions (`python -m pip install uv` for the "
+            "locked ones); a long run's jobs are keyed by their JAX, flax and optax versions, so "
+            "a committed run's state may be recomputed"
+        )
         session.install("-e", f".[{','.join(extras)}]" if extras else ".")
 
 
-def replication_options(session: nox.Session, *, out: bool = True) -> list[str]:
-    """Check the options after ``--`` against the CLI's own definitions (``shared.run_options``:
-    nox accepts exactly what the CLI accepts), so a typo fails here in one line; ``--help``
-    shows that help in nox's form and ends the session. Returns the extras to install
-    (``cuda`` for ``--device gpu``); the options go to the CLI as they were given."""
+def replication_options(
+    session: nox.Session, replications: list[Replication], *, out: bool = True
+) -> list[str]:
+    """Check the options after ``--`` against the CLI's own definitions and checks
+    (``shared.run_options``: nox accepts exactly what the CLI accepts), so a typo or a bad
+    value fails here in one line, before anything is installed; ``--help`` shows that help in
+    nox's form and ends the session. Of a run of several ``replications``, ``--stop-after``
+    and ``--workers`` are checked only for those run as jobs (the others never get them).
+    Returns the extras to install (``cuda`` for ``--device gpu``)."""
     parser = nox_parser(session.name, out=out)
     if {"-h", "--help"} & set(session.posargs):
         print(parser.format_help())
@@ -61,6 +71,19 @@ def replication_options(session: nox.Session, *, out: bool = True) -> list[str]:
         session.error(f"{error} {see}")
     if unknown:
         session.error(f"unknown option(s) after `--`: {' '.join(unknown)} {see}")
+    for replication in replications:
+        applies = len(replications) == 1 or runs_as_jobs(replication)
+        try:
+            check_run_options(
+                replication,
+                profile=args.profile,
+                seed=args.seed,
+                seeds=args.seeds,
+                workers=args.workers if applies else None,
+                stop_after=args.stop_after if applies else None,
+            )
+        except HypeError as error:
+            session.error(f"{error} {see}")
     if args.device == "gpu" and shutil.which("nvidia-smi") is None:
         session.error(
             "--device gpu, but no NVIDIA GPU here (nvidia-smi is not on PATH): drop --device gpu"
@@ -68,44 +91,43 @@ def replication_options(session: nox.Session, *, out: bool = True) -> list[str]:
     return ["cuda"] if args.device == "gpu" else []
 
 
-def _make_replicate_session(name: str, doc: str) -> None:
+def _make_replicate_session(replication: Replication, doc: str) -> None:
     def replicate(session: nox.Session) -> None:
-        extras = replication_options(session)
+        extras = replication_options(session, [replication])
         install(session, *extras)
         session.run(
             "python",
             "-m",
             "shared.cli",
             "replicate",
-            name,
+            replication.name,
             *session.posargs,
             env={k: v for k in PASSED_ENV if (v := session.env.get(k))},
         )
 
     replicate.__doc__ = doc
-    nox.session(name="replicate-" + name.replace("_", "-"), default=False, tags=["replicate"])(
-        replicate
-    )
+    nox.session(name=replication.session, default=False, tags=["replicate"])(replicate)
 
 
 for _r in all_replications():
     _times = "; ".join(f"{p}: {t}" for p, t in profile_times(_r).items())
-    _make_replicate_session(_r.name, f"{_r.title} ({_r.paper}); {_times}; options: -- --help")
+    _make_replicate_session(_r, f"{_r.title} ({_r.paper}); {_times}; options: -- --help")
 
 
 @nox.session(name="replicate-all", default=False, tags=["replicate"])
 def replicate_all(session: nox.Session) -> None:
-    """Every replication in turn, oldest first (days on a CPU: AlexNet); the options of replicate-NAME but --out."""  # noqa: E501
-    extras = replication_options(session, out=False)
+    """Every replication in turn, oldest first (days on a CPU: AlexNet); the options of replicate-NAME but --out (--stop-after and --workers go to each run made of jobs)."""  # noqa: E501
+    replications = all_replications()
+    extras = replication_options(session, replications, out=False)
     install(session, *extras)
-    for r in all_replications():
+    for r in replications:
         session.run(
             "python",
             "-m",
             "shared.cli",
             "replicate",
             r.name,
-            *session.posargs,
+            *(session.posargs if runs_as_jobs(r) else without_job_options(session.posargs)),
             env={k: v for k in PASSED_ENV if (v := session.env.get(k))},
         )
 

@@ -20,7 +20,13 @@ from shared.environment import check_environment
 from shared.errors import HypeError
 from shared.jobs import controlled
 from shared.registry import Replication, all_replications, get
-from shared.run_options import SCALED_DOWN, add_run_options, epilog
+from shared.run_options import (
+    SCALED_DOWN,
+    add_run_options,
+    check_run_options,
+    epilog,
+    parse_duration,
+)
 from shared.runtimes import profile_times
 
 if TYPE_CHECKING:
@@ -92,14 +98,6 @@ def check_device(device: str, session: str = "replicate-NAME") -> None:
         )
 
 
-def runs_as_jobs(replication: Replication) -> bool:
-    """Whether the replication's long profile is a set of keyed jobs (``shared.jobs``): its
-    config has alexnet's ``checkpoint`` field or its config module a ``KEEPS_STATE`` list."""
-    module = replication.module("config")
-    paper = profiles_of(replication).get("paper")
-    return hasattr(module, "KEEPS_STATE") or hasattr(paper() if paper else None, "checkpoint")
-
-
 def long_run_control(
     replication: Replication,
     config: Any,
@@ -115,20 +113,10 @@ def long_run_control(
     """How a replication made of keyed jobs (``shared.jobs``) runs: its state folder
     (``state/<name>/<profile>-seed<S>``; none for a profile that keeps no state, e.g. smoke),
     the workers (default: one per core on a CPU, each with one thread; one on a GPU) and when
-    to stop."""
-    from shared.jobs import Budget, Control, cpu_threads, parse_duration, state_root
+    to stop (the options themselves were checked by ``check_run_options``)."""
+    from shared.jobs import Budget, Control, cpu_threads, state_root
 
     stop_at = time.time() + parse_duration(stop_after) if stop_after is not None else None
-    if workers is not None and workers < 1:
-        raise HypeError(f"--workers must be >= 1, got {workers}", "pass a positive integer")
-    if (stop_after is not None or workers is not None) and not runs_as_jobs(replication):
-        option = "--stop-after" if stop_after is not None else "--workers"
-        with_jobs = ", ".join(r.name for r in all_replications() if runs_as_jobs(r))
-        raise HypeError(
-            f"{option} is for the replications run as resumable jobs ({with_jobs}); "
-            f"{replication.name} runs in one go",
-            f"drop {option}",
-        )
     # A profile keeps state when its config says so (alexnet's ``checkpoint``) or its config
     # module lists it in ``KEEPS_STATE`` (adversarial: a field added to its Config would make
     # the published run's stored config differ from its profile's).
@@ -195,12 +183,14 @@ def replicate(
     figure again from the published results file (``report``), so a caption or colour changed
     later needs no re-run."""
     replication = get(name)
-    if not 0 <= seed < 2**32:  # jax.random.key keeps 32 bits of a seed
-        raise HypeError(
-            f"--seed must be in 0 .. 2**32 - 1, got {seed}", "pass a smaller non-negative integer"
-        )
-    if n_seeds is not None and n_seeds < 1:
-        raise HypeError(f"--seeds must be >= 1, got {n_seeds}", "pass a positive integer")
+    check_run_options(
+        replication,
+        profile=profile,
+        seed=seed,
+        seeds=n_seeds,
+        workers=workers,
+        stop_after=stop_after,
+    )
     check_device(device, replication.session)  # before JAX starts on whatever device there is
 
     from shared import destinations
@@ -380,7 +370,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args, unknown = parser().parse_known_args(argv)
+    if unknown:  # argparse would name the top-level usage, not the command's own options
+        print(
+            f"error: unknown option(s) for {args.command}: {' '.join(unknown)} "
+            f"(see `python -m shared.cli {args.command} --help`)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         check_environment()
         if args.command in ("replicate", "compare", "report") and (missing := missing_packages()):

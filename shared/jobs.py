@@ -38,7 +38,6 @@ import functools
 import hashlib
 import importlib.util
 import json
-import math
 import os
 import tempfile
 import threading
@@ -481,27 +480,6 @@ def run_tasks(
         stop.set()
         if bar is not None:
             bar.close()
-
-
-def parse_duration(text: str) -> float:
-    """``90m``, ``2h``, ``1h30m``, ``45s`` or plain seconds -> seconds."""
-    units = {"h": 3600, "m": 60, "s": 1}
-    total, number = 0.0, ""
-    try:
-        for char in text.strip().lower():
-            if char.isdigit() or char == ".":
-                number += char
-            else:
-                total += float(number) * units[char]
-                number = ""
-        total += float(number) if number else 0.0
-    except (KeyError, ValueError):
-        raise HypeError(
-            f"--stop-after {text!r} is not a duration", "write it as 2h, 90m, 1h30m or seconds"
-        ) from None
-    if not math.isfinite(total) or total <= 0:
-        raise HypeError(f"--stop-after must be positive, got {text!r}", "e.g. --stop-after 2h")
-    return total
 
 
 @dataclass

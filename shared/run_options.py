@@ -9,11 +9,13 @@ here: nox's own Python reads it before anything is installed.
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from shared.environment import help_text
-from shared.registry import all_replications
-from shared.runtimes import profile_times
+from shared.errors import HypeError
+from shared.registry import Replication, all_replications
+from shared.runtimes import profile_names, profile_times, runs_as_jobs
 
 SCALED_DOWN = (  # said under any table of a profile other than paper
     "the {profile} profile is scaled down: its verdicts grade toy-scale numbers against the "
@@ -73,6 +75,83 @@ def add_run_options(parser: argparse.ArgumentParser, *, out: bool = True) -> Non
             "(default: site/results/NAME.json for a paper run with the default seeds from a "
             "clean tree, else runs/NAME/<UTC time>-<profile>-seed<S>/NAME.json)",
         )
+
+
+def parse_duration(text: str) -> float:
+    """``90m``, ``2h``, ``1h30m``, ``45s`` or plain seconds -> seconds."""
+    units = {"h": 3600, "m": 60, "s": 1}
+    total, number = 0.0, ""
+    try:
+        for char in text.strip().lower():
+            if char.isdigit() or char == ".":
+                number += char
+            else:
+                total += float(number) * units[char]
+                number = ""
+        total += float(number) if number else 0.0
+    except (KeyError, ValueError):
+        raise HypeError(
+            f"--stop-after {text!r} is not a duration", "write it as 2h, 90m, 1h30m or seconds"
+        ) from None
+    if not math.isfinite(total) or total <= 0:
+        raise HypeError(f"--stop-after must be positive, got {text!r}", "e.g. --stop-after 2h")
+    return total
+
+
+JOB_OPTIONS = ("--stop-after", "--workers")  # only for the replications run as jobs
+
+
+def check_run_options(
+    replication: Replication,
+    *,
+    profile: str,
+    seed: int,
+    seeds: int | None,
+    workers: int | None,
+    stop_after: str | None,
+) -> None:
+    """The checks of a run's options that need nothing installed, made by the CLI before any
+    work and by nox before it installs anything: the profile exists, the seeds are in range,
+    ``--workers`` is positive, ``--stop-after`` is a duration and both of these are given only
+    to a replication run as jobs. Raises ``HypeError``."""
+    profiles = profile_names(replication)
+    if profile not in profiles:
+        raise HypeError(
+            f"unknown profile {profile!r} for {replication.name}",
+            f"choose one of: {', '.join(profiles)}",
+        )
+    if not 0 <= seed < 2**32:  # jax.random.key keeps 32 bits of a seed
+        raise HypeError(
+            f"--seed must be in 0 .. 2**32 - 1, got {seed}", "pass a smaller non-negative integer"
+        )
+    if seeds is not None and seeds < 1:
+        raise HypeError(f"--seeds must be >= 1, got {seeds}", "pass a positive integer")
+    if workers is not None and workers < 1:
+        raise HypeError(f"--workers must be >= 1, got {workers}", "pass a positive integer")
+    if stop_after is not None:
+        parse_duration(stop_after)
+    if (stop_after is not None or workers is not None) and not runs_as_jobs(replication):
+        option = "--stop-after" if stop_after is not None else "--workers"
+        with_jobs = ", ".join(r.name for r in all_replications() if runs_as_jobs(r))
+        raise HypeError(
+            f"{option} is for the replications run as resumable jobs ({with_jobs}); "
+            f"{replication.name} runs in one go",
+            f"drop {option}",
+        )
+
+
+def without_job_options(options: list[str]) -> list[str]:
+    """``options`` less ``--stop-after``/``--workers`` and their values (either spelling:
+    ``--workers 2`` or ``--workers=2``), for a replication that runs in one go."""
+    kept, skip = [], False
+    for option in options:
+        if skip:
+            skip = False
+        elif option in JOB_OPTIONS:
+            skip = True
+        elif not option.startswith(tuple(f"{o}=" for o in JOB_OPTIONS)):
+            kept.append(option)
+    return kept
 
 
 def times_text() -> str:

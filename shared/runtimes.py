@@ -37,6 +37,26 @@ def profile_names(replication: Replication) -> list[str]:
     return []
 
 
+def runs_as_jobs(replication: Replication) -> bool:
+    """Whether the replication's long profile is a set of keyed jobs (``shared.jobs``): its
+    ``config.py`` lists ``KEEPS_STATE`` (adversarial) or its config class has alexnet's
+    ``checkpoint`` field; read without importing it, as ``profile_names``."""
+    tree = ast.parse((replication.folder / "config.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "KEEPS_STATE" for t in node.targets
+        ):
+            return True
+        if isinstance(node, ast.ClassDef) and any(
+            isinstance(item, ast.AnnAssign)
+            and isinstance(item.target, ast.Name)
+            and item.target.id == "checkpoint"
+            for item in node.body
+        ):
+            return True
+    return False
+
+
 def _profile(path: Path) -> str | None:
     """The profile a results file records, or None for a missing or malformed file."""
     try:

@@ -9,6 +9,7 @@ import pytest
 
 from shared import cli, destinations
 from shared.datasets import needs
+from shared.errors import HypeError
 from shared.registry import FIGURES_DIR, RESULTS_DIR, ROOT, all_replications, get
 
 
@@ -19,6 +20,7 @@ from shared.registry import FIGURES_DIR, RESULTS_DIR, ROOT, all_replications, ge
         ["replicate", "xor", "--profile", "huge"],
         ["replicate", "xor", "--seed", "-1"],
         ["replicate", "xor", "--seeds", "0"],
+        ["replicate", "xor", "--frobnicate"],
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(argv, capsys):
@@ -409,3 +411,27 @@ def test_help_gives_each_profile_a_measured_time_or_says_not_measured(capsys):
     out = capsys.readouterr().out
     assert "see above" not in out and "(seconds" not in out
     assert "not measured" in out and "(published)" in out
+
+
+def test_nox_checks_the_options_with_nothing_installed_and_spares_one_go_runs_the_job_options():
+    """nox's own Python has none of the project's dependencies: the checks it makes before it
+    installs anything read the configs' source (``runs_as_jobs``, ``profile_names``), and agree
+    with the configs themselves; ``replicate-all`` gives ``--stop-after``/``--workers`` only to
+    the runs made of jobs."""
+    from shared.run_options import check_run_options, without_job_options
+    from shared.runtimes import runs_as_jobs
+
+    for r in all_replications():  # the static reading agrees with the imported config
+        module = r.module("config")
+        paper = module.PROFILES["paper"]()
+        assert runs_as_jobs(r) == (hasattr(module, "KEEPS_STATE") or hasattr(paper, "checkpoint"))
+    assert [r.name for r in all_replications() if runs_as_jobs(r)] == ["alexnet", "adversarial"]
+    good = {"profile": "paper", "seed": 0, "seeds": None, "workers": 2, "stop_after": "2h"}
+    check_run_options(get("alexnet"), **good)
+    for bad in ({"profile": "papr"}, {"workers": 0}, {"stop_after": "2x"}, {"seed": -1}):
+        with pytest.raises(HypeError):
+            check_run_options(get("alexnet"), **(good | bad))
+    with pytest.raises(HypeError, match="xor runs in one go"):
+        check_run_options(get("xor"), **good)
+    options = ["--profile", "smoke", "--stop-after", "2h", "--workers=2", "--seed", "1"]
+    assert without_job_options(options) == ["--profile", "smoke", "--seed", "1"]

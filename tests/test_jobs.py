@@ -198,11 +198,13 @@ def test_a_stage_with_jobs_from_a_modified_tree_is_not_published(tmp_path, monke
 
 
 def test_durations() -> None:
-    assert jobs.parse_duration("1h30m") == 5400 and jobs.parse_duration("90") == 90
-    assert jobs.parse_duration("2.5h") == 9000 and jobs.parse_duration("45s") == 45
+    from shared.run_options import parse_duration
+
+    assert parse_duration("1h30m") == 5400 and parse_duration("90") == 90
+    assert parse_duration("2.5h") == 9000 and parse_duration("45s") == 45
     for bad in ("soon", "0", "-1h", "1d"):
         with pytest.raises(HypeError):
-            jobs.parse_duration(bad)
+            parse_duration(bad)
 
 
 def test_budget() -> None:
