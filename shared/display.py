@@ -53,7 +53,10 @@ def format_ours(row: dict[str, Any]) -> str:
     if ours and ours.get("inconclusive"):
         return "no value" + (f" ({ours['note']})" if ours.get("note") else "")
     if not ours or ours["value"] is None:
-        return "not run" + (f" ({ours['note']})" if ours and ours.get("note") else "")
+        note = ours.get("note") if ours else None
+        if note and note.startswith("not run"):  # "not run yet: 5 of 9 jobs done" says it all
+            return note
+        return "not run" + (f" ({note})" if note else "")
     digits = row.get("digits", 3)
     text = in_unit(ours["value"], row, digits)
     if ours.get("std") is not None and ours.get("n", 1) > 1:

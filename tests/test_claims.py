@@ -95,6 +95,22 @@ def test_runs_that_gave_no_value_are_inconclusive_not_unrun():
         Measurement(1.0, inconclusive=True)
 
 
+def test_a_claim_not_run_says_so_once() -> None:
+    """ "not run (data missing)", but a note that already says it is not repeated ("not run
+    (not run yet: ...)" read on the AlexNet page while its stages ran)."""
+    from shared.display import format_ours
+    from shared.results import claim_rows, json_ready
+
+    c = claim(rule="within", paper=2.0, tolerance=0.5)
+    for note, text in (
+        ("not run yet: 5 of 9 jobs done", "not run yet: 5 of 9 jobs done"),
+        ("data missing", "not run (data missing)"),
+        (None, "not run"),
+    ):
+        (row,) = json_ready(claim_rows([c], {c.id: Measurement(None, note=note)}))
+        assert format_ours(row) == text
+
+
 def test_nan_is_an_error_not_a_verdict():
     with pytest.raises(HypeError, match="NaN"):
         grade(claim(rule="at_most", threshold=1.0), Measurement(float("nan")))

@@ -236,7 +236,7 @@ def status(results: dict[str, Any]) -> str:
             state, total = "finished, graded on this page", done
         lines.append(
             f"| {label} | {done} of {total} | {failed} | {state} | "
-            f"{fmt(_hours(jobs.get(stage, [])))} |"
+            f"{_hours(jobs.get(stage, [])):.1f} |"
         )
     every = [job for stage_jobs in jobs.values() for job in stage_jobs]
     threads = sorted({job.get("cpu_threads") for job in every if job.get("cpu_threads")})
