@@ -526,7 +526,7 @@ def test_the_landing_page_says_which_stages_of_a_run_are_still_running():
     """A run carried across sessions with stages still running: its tally row, its folded claims
     and its timeline entry say so (its "not run" claims are a run still going), and a claim not
     yet measured carries no data caveat in its Cite block (there is no number to qualify)."""
-    from website.report import citation_text, summary_table, timeline
+    from website.report import citation_text, stages_text, summary_table, timeline
 
     results = json.loads((RESULTS_DIR / "alexnet.json").read_text())
     results["tables"]["pending"] = {"dropout": {"done": 2, "total": 6, "unclean": 0}}
@@ -538,5 +538,12 @@ def test_the_landing_page_says_which_stages_of_a_run_are_still_running():
     row = {**results["claims"][0], "ours": {"value": None, "note": "not run yet", "n": 1}}
     row["verdict"] = "not run"
     assert "JPEG" not in citation_text(results, row, [])
+    # The file's keys are sorted ("dropout" before "lrn_pool"); the stages read in the run's order.
+    results["tables"]["pending"] = {
+        "dropout": {"done": 2, "total": 6, "unclean": 0},
+        "lrn_pool": {"done": 5, "total": 9, "unclean": 0},
+    }
+    running = "still running: LRN and pooling (5 of 9 jobs done), dropout (2 of 6"
+    assert running in stages_text(results)
     del results["tables"]["pending"]
     assert "run in progress" not in summary_table({"alexnet": results}, alexnet)

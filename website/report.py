@@ -224,6 +224,9 @@ def stages_text(results: dict[str, Any]) -> str:
     def named(stage: str) -> str:
         return names.get(stage, stage)
 
+    # The results file keeps its keys sorted; a reader expects the run's order (STAGE_NAMES').
+    order = {stage: i for i, stage in enumerate(names)}
+    pending = dict(sorted(pending.items(), key=lambda item: order.get(item[0], len(order))))
     running = ", ".join(
         f"{named(s)} ({p['done']} of {p['total']} jobs done)"
         if p["total"]
