@@ -31,3 +31,15 @@ def test_a_gpu_bench_without_a_gpu_stops_in_one_line(capsys):
     assert bench.main(["--device", "gpu", "svm"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: --device gpu, but no GPU is usable") and err.count("\n") == 1
+
+
+def test_the_adversarial_bench_compares_nets_of_one_size():
+    pytest.importorskip("torch")  # PyTorch is the bench's peer, not a dependency
+    record = get("adversarial").module("bench").run(rounds=1, steps=2, n_train=400, n_test=200)
+    assert len(record["ratios"]) == 4
+    for row in record["ratios"]:
+        assert {"what", "unit", "peer_name"} <= row.keys() and "PyTorch" in row["peer_name"]
+        assert row["ours"] > 0 and row["peer"] > 0 and row["ratio"] > 0
+    assert record["parameters"]["ours"] == record["parameters"]["peer"] == 1_233_610
+    assert record["epoch_steps"] == 2 and record["epoch_scaled_from_images"] == 200
+    assert record["device"]["platform"] and len(record["load_average_1_5_15_min"]) == 3
