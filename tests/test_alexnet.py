@@ -161,9 +161,13 @@ def test_a_stalled_seed_is_left_out_of_its_pairs_and_named() -> None:
     nothing = measure.dropout({"dropout": every, "no_dropout": every})["AX-dropout"]
     assert nothing.value is None and nothing.inconclusive  # run, not "not run": inconclusive
     assert report.trained_runs(plain) == "2 of 3 (seed 1 stalled at chance)"
-    table = report.regulariser_table({"four_layer": {"plain": plain, "lrn": lrn, "pool2": lrn}})
+    tables = {"four_layer": {"plain": plain, "lrn": lrn, "pool2": lrn}}
+    table = report.regulariser_table(tables)
     assert "| four-layer, 3x3/2 pooling | 2 of 3 (seed 1 stalled at chance) | 39% " in table
     assert "| 50, –, 55 |" in table
+    # LRN and pooling in, dropout still running: the table says so under it.
+    tables["pending"] = {"dropout": {"done": 2, "total": 6, "unclean": 0}}
+    assert "Still running: 2 of 6 jobs done" in report.regulariser_table(tables)
 
 
 def test_the_papers_init_leaves_little_of_the_image_in_the_small_alexnet() -> None:

@@ -154,6 +154,9 @@ def _held_out_ratio(fig1: dict[str, Any]) -> str:
     )
 
 
+GROUPS = {"lrn_pool": "four_layer", "dropout": "small_alexnet"}  # stage -> its nets' table
+
+
 def regulariser_table(tables: dict[str, Any]) -> str:
     if "four_layer" not in tables and "small_alexnet" not in tables:
         return still_running(tables, "lrn_pool") + "\n" + still_running(tables, "dropout")
@@ -184,7 +187,9 @@ def regulariser_table(tables: dict[str, Any]) -> str:
                 )
                 + " |"
             )
-    return "\n".join(lines) + "\n"
+    # A stage still running while the other is in: said under the table, as on its own.
+    waiting = [stage for stage, group in GROUPS.items() if group not in tables]
+    return "\n".join(lines) + "\n" + "".join("\n" + still_running(tables, s) for s in waiting)
 
 
 def signal_table(tables: dict[str, Any]) -> str:
