@@ -19,8 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from shared import compile_cache
 from shared.destinations import RUNS_DIR
@@ -35,6 +39,35 @@ COMPILATION = (
     "ratio row 'our compilation included'), measured with the persistent compilation cache off, "
     "as a first run pays it; every other figure is of programs already compiled"
 )
+
+
+def alternating_rounds(
+    works: dict[str, Callable[[], Any]], rounds: int
+) -> tuple[dict[str, float], dict[str, list[float]], dict[str, Any]]:
+    """Each of ``works`` timed ``rounds`` times, the works taking turns within a round (so other
+    work on a shared machine slows every side alike): each one's median seconds, every round's
+    seconds, and what its last round returned."""
+    measured: dict[str, list[float]] = {name: [] for name in works}
+    last: dict[str, Any] = {}
+    for _ in range(rounds):
+        for name, work in works.items():
+            start = time.perf_counter()
+            last[name] = work()
+            measured[name].append(time.perf_counter() - start)
+    median = {name: statistics.median(values) for name, values in measured.items()}
+    return median, measured, last
+
+
+def seconds_row(what: str, ours: float, peer: float, peer_name: str) -> dict[str, Any]:
+    """One ``ratios`` row of times in seconds: the ratio is the peer's time over ours."""
+    return {
+        "what": what,
+        "ours": ours,
+        "peer": peer,
+        "unit": "s",
+        "peer_name": peer_name,
+        "ratio": peer / ours,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,8 +34,6 @@ compilation of the epochs (paid once per run).
 from __future__ import annotations
 
 import os
-import statistics
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -50,6 +48,7 @@ from replications.adversarial.config import MaxoutNet, Recipe, paper
 from replications.adversarial.goodfellow import error_and_confidence, fgsm_examples
 from replications.adversarial.model import N_CLASSES, N_PIXELS, Maxout
 from replications.adversarial.train import Runner, logits_fn, momentum
+from shared.bench import alternating_rounds, seconds_row
 from shared.errors import HypeError
 from shared.provenance import device_info
 
@@ -231,12 +230,6 @@ def jax_work(
     }
 
 
-def _seconds(work: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
-
-
 def run(
     rounds: int = 3, steps: int | None = None, n_train: int | None = None, n_test: int | None = None
 ) -> dict[str, Any]:
@@ -285,24 +278,13 @@ def run(
     works["jax_fgsm_with_compile"] = ours["jax_fgsm_with_compile"]
     for work in works.values():  # warm-up: compile, allocate
         work()
-    measured: dict[str, list[float]] = {name: [] for name in works}
-    for _ in range(rounds):
-        for name, work in works.items():
-            measured[name].append(_seconds(work))
-    median = {name: statistics.median(values) for name, values in measured.items()}
+    median, measured, _ = alternating_rounds(works, rounds)
     scale = per_epoch / steps
     peer = f"PyTorch {torch.__version__} eager, {torch.get_num_threads()} threads"
 
     def row(what: str, ours_key: str, peer_key: str, scaled: float = 1.0) -> dict:
         ours_s, peer_s = median[f"jax_{ours_key}"] * scaled, median[f"torch_{peer_key}"] * scaled
-        return {
-            "what": what,
-            "ours": ours_s,
-            "peer": peer_s,
-            "unit": "s",
-            "peer_name": peer,
-            "ratio": peer_s / ours_s,
-        }
+        return seconds_row(what, ours_s, peer_s, peer)
 
     images = f"{n_train:,}-image"
     attack = f"FGSM at eps {eps:g} on {n_test:,} test images, and their error rate"

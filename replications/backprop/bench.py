@@ -33,8 +33,6 @@ compilation (once per run).
 from __future__ import annotations
 
 import os
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +44,7 @@ from replications.backprop.delta_rule import Net
 from replications.backprop.family_experiment import held_out_masks, variant
 from replications.backprop.family_trees import family_cases, family_net
 from replications.backprop.training import Momentum, Schedule, run_keys, train_runs
+from shared.bench import alternating_rounds, seconds_row
 from shared.errors import HypeError
 from shared.provenance import device_info
 
@@ -216,14 +215,7 @@ def run(
     ours()  # warm-up: our compilation; PyTorch's, a few sweeps (it has nothing to compile)
     theirs["torch_loop"](1, WARM_UP_SWEEPS)
     theirs["torch_batched"](runs, WARM_UP_SWEEPS)
-    measured: dict[str, list[float]] = {name: [] for name in works}
-    finals: dict[str, Any] = {}
-    for _ in range(rounds):
-        for name, work in works.items():
-            start = time.perf_counter()
-            finals[name] = work()
-            measured[name].append(time.perf_counter() - start)
-    median = {name: statistics.median(values) for name, values in measured.items()}
+    median, measured, finals = alternating_rounds(works, rounds)
     median["torch_loop"] *= runs / loop_runs
 
     ours_final = _stacked(net, finals["ours"]["params"])
@@ -237,14 +229,7 @@ def run(
     work = f"{runs:,} family-tree nets x {sweeps:,} sweeps"
 
     def row(what: str, peer_key: str) -> dict[str, Any]:
-        return {
-            "what": what,
-            "ours": median["ours"],
-            "peer": median[peer_key],
-            "unit": "s",
-            "peer_name": peer,
-            "ratio": median[peer_key] / median["ours"],
-        }
+        return seconds_row(what, median["ours"], median[peer_key], peer)
 
     return {
         "ratios": [

@@ -33,8 +33,6 @@ scikit-learn (ours draws its own inside the program: a negligible scatter).
 from __future__ import annotations
 
 import os
-import statistics
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -48,6 +46,7 @@ from replications.perceptron.config import Config, paper
 from replications.perceptron.experiment import novikoff_tasks, padded, photo_data
 from replications.perceptron.model import train_many_orders
 from replications.perceptron.photo import photo_perceptron_accuracy, wiring
+from shared.bench import alternating_rounds, seconds_row
 from shared.provenance import device_info
 
 A_UNITS = 512  # the Mark I's count, the middle of the profile's ladder
@@ -188,26 +187,11 @@ def run(
         "sklearn_photo": photo["sklearn"],
     }
     works["ours_photo"]()  # warm-up: compiles ours (Novikoff's compiled above)
-    measured: dict[str, list[float]] = {key: [] for key in works}
-    results: dict[str, Any] = {}
-    for _ in range(rounds):
-        for key, work in works.items():
-            start = time.perf_counter()
-            results[key] = work()
-            measured[key].append(time.perf_counter() - start)
-    median = {key: statistics.median(values) for key, values in measured.items()}
+    median, measured, results = alternating_rounds(works, rounds)
     peer = f"scikit-learn {sklearn.__version__} Perceptron, one core"
 
     def row(what: str, piece: str) -> dict[str, Any]:
-        ours_s, peer_s = median[f"ours_{piece}"], median[f"sklearn_{piece}"]
-        return {
-            "what": what,
-            "ours": ours_s,
-            "peer": peer_s,
-            "unit": "s",
-            "peer_name": peer,
-            "ratio": peer_s / ours_s,
-        }
+        return seconds_row(what, median[f"ours_{piece}"], median[f"sklearn_{piece}"], peer)
 
     n = novikoff_sizes
     p = photo_sizes
