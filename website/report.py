@@ -706,6 +706,87 @@ def checks_block(results: dict[str, Any], record: dict[str, Any] | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def job_hours(jobs: list[dict[str, Any]]) -> float:
+    """The jobs' wall times summed, in hours: one worker's hours, whatever the number of workers."""
+    return sum(job["wall_seconds"] for job in jobs) / 3600
+
+
+def run_status(results: dict[str, Any], stage_names: dict[str, str]) -> str:
+    """Where a run of keyed jobs (``shared.jobs``) stands: per stage (``stage_names``: the
+    stages that train jobs, in run order, and their names on the page), jobs done of total and
+    the hours its jobs took (``job_hours``), then every job with its key, commit, device and
+    threads. A stage is published only when all its jobs are finished under the keys today's
+    code gives them, from clean trees."""
+    p, tables = results["provenance"], results["tables"]
+    jobs = p.get("jobs", {})
+    pending = tables.get("pending", {})
+    lines = [
+        "| stage | jobs done | of them stalled or diverged | state | hours of its finished jobs "
+        "(one worker each) |",
+        "| --- | ---: | ---: | --- | ---: |",
+    ]
+    for stage, name in stage_names.items():
+        done = len(jobs.get(stage, []))
+        # A job that stalled or diverged is done, but gives its stage no trained net.
+        failed = sum(job.get("outcome", "finished") != "finished" for job in jobs.get(stage, []))
+        if stage in pending:
+            state, total = "still running", pending[stage]["total"]
+            if pending[stage].get("unclean"):
+                state += f" ({pending[stage]['unclean']} jobs from a modified tree, to re-run)"
+        else:
+            state, total = "finished, graded on this page", done
+        lines.append(
+            f"| {name} | {done} of {total} | {failed} | {state} | "
+            f"{job_hours(jobs.get(stage, [])):.1f} |"
+        )
+    every = [job for stage_jobs in jobs.values() for job in stage_jobs]
+    threads = sorted({job.get("cpu_threads") for job in every if job.get("cpu_threads")})
+    total = sum(len(j) for s, j in jobs.items() if s not in pending)
+    total += sum(r["total"] for r in pending.values())
+    per_job = (
+        f" ({', '.join(str(t) for t in threads)} CPU thread(s) per job, "
+        f"{p.get('workers', 1)} worker(s) side by side)"
+        if threads
+        else ""
+    )
+    intro = (
+        f"The `paper` profile runs as {total} training jobs, carried from one session to the "
+        "next (`--stop-after`, then the same command). So far its finished jobs took "
+        f"{fmt(job_hours(every))} h of computing{per_job}; this file was written at the end of a "
+        f"session's run on {p.get('finished_utc', 'an unrecorded date')}.\n\n"
+    )
+    # AlexNet's jobs record an outcome (stalled, diverged) and epochs; others may not.
+    extra = [field for field in ("outcome", "epochs") if any(field in job for job in every)]
+    columns = ["job", "stage", *extra, "commit", "device", "threads", "wall time", "key"]
+    detail = [
+        "| " + " | ".join(columns) + " |",
+        "| --- | --- |"
+        + "".join(" ---: |" if c == "epochs" else " --- |" for c in extra)
+        + " --- | --- | ---: | ---: | --- |",
+    ]
+    order = [*stage_names, *(stage for stage in jobs if stage not in stage_names)]
+    for stage in order:
+        for job in jobs.get(stage, []):
+            where = job.get("cpu") if job.get("platform") == "cpu" else job.get("device")
+            dirty = " (modified tree)" if job.get("dirty") is not False else ""
+            cells = {"outcome": job.get("outcome", "–"), "epochs": fmt(job.get("epochs"))}
+            detail.append(
+                f"| `{job['name']}` | {stage} | "
+                + "".join(f"{cells[field]} | " for field in extra)
+                + f"`{(job.get('commit') or 'unknown')[:7]}`{dirty} | "
+                f"{job.get('platform')}: {where} | {job.get('cpu_threads') or '–'} | "
+                f"{fmt(job['wall_seconds'] / 60)} min | `{job['key']}` |"
+            )
+    folded = (
+        f'\n??? note "Every finished job: {", ".join(columns[2:])}"\n\n'
+        + "\n".join("    " + line for line in detail)
+        + "\n"
+        if len(detail) > 2
+        else ""
+    )
+    return intro + "\n".join(lines) + "\n" + folded
+
+
 def provenance_block(results: dict[str, Any]) -> str:
     p = results["provenance"]
     device = p["device"]

@@ -12,6 +12,7 @@ from typing import Any
 from replications.adversarial.tables import NOISE2, NOISE4, SLUG, TABLE1, TABLE3, not_yet
 from replications.adversarial.tables import job_stages as job_stages  # website.report's citations
 from shared.display import fmt
+from website.report import run_status
 
 # The stages of a run carried across sessions as the page's sections name them (website.report).
 STAGE_NAMES = {
@@ -237,10 +238,8 @@ def cifar(results: dict[str, Any]) -> str:
     """The CIFAR-10 row (Goodfellow et al. Sec. 4, epsilon 0.1), with what its number rests on."""
     claims, c = _paper(results), results["tables"].get("cifar") or {}
     if c.get("error") is None:
-        return (
-            f"\nCIFAR-10 (epsilon 0.1): not run "
-            f"({c.get('note', 'no CIFAR-10 stage in this run')}).\n"
-        )
+        note = c.get("note", "no CIFAR-10 stage in this run").removeprefix("not run: ")
+        return f"\nCIFAR-10 (epsilon 0.1): not run: {note}.\n"
     data = (
         "the **JPEG-degraded** offline copy of CIFAR-10 (not the original pixels; see the AlexNet "
         "page)"
@@ -479,4 +478,23 @@ def fragments(results: dict[str, Any]) -> dict[str, str]:
         ready = all(name in tables for name in needed)
         out[key] = make(results) if ready else still_training(results, stage)
     out["recipes"] = recipes(results)
+    out["status"] = status(results)
     return out
+
+
+def status(results: dict[str, Any]) -> str:
+    """Where the run stands: each stage that trains models, its jobs done and their hours, and
+    every finished job with its key, commit and device (``website.report.run_status``). A run
+    made in one go (the ``cpu`` and ``smoke`` profiles) has no jobs, and says so."""
+    if not results["provenance"].get("jobs"):
+        return (
+            f"The `{results['profile']}` run behind this page trained its models in one go, not "
+            "as jobs carried across sessions; its wall time is under [Run it](#run-it).\n"
+        )
+    jobs, pending = results["provenance"]["jobs"], results["tables"].get("pending", {})
+    trains = {  # "beyond" trains nothing of its own: it waits for the others' models
+        name: label
+        for name, label in STAGE_NAMES.items()
+        if jobs.get(name) or pending.get(name, {}).get("total")
+    }
+    return run_status(results, trains)

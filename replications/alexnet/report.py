@@ -9,6 +9,7 @@ from typing import Any
 from replications.alexnet.tables import job_stages as job_stages  # website.report's citations
 from shared.display import fmt
 from shared.registry import RESULTS_DIR
+from website.report import job_hours, run_status
 
 SAMPLES = (  # what n counts and what ± is, per claim-id prefix (website.report.sample_text)
     (
@@ -212,74 +213,9 @@ def signal_table(tables: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _hours(jobs: list[dict[str, Any]]) -> float:
-    return sum(job["wall_seconds"] for job in jobs) / 3600
-
-
 def status(results: dict[str, Any]) -> str:
-    """Where the run stands: per stage, jobs done of total and the hours its jobs took (each
-    job's wall time, summed: one worker's hours, whatever the number of workers), then every
-    job with its key, commit, device and threads. A stage is published only when all its jobs
-    are finished under the keys today's code gives them, from clean trees."""
-    p, tables = results["provenance"], results["tables"]
-    jobs = p.get("jobs", {})
-    pending = tables.get("pending", {})
-    lines = [
-        "| stage | jobs done | of them stalled or diverged | state | hours of its finished jobs "
-        "(one worker each) |",
-        "| --- | ---: | ---: | --- | ---: |",
-    ]
-    for stage, label in STAGE_NAMES.items():
-        done = len(jobs.get(stage, []))
-        # A job that stalled or diverged is done, but gives its stage no trained net.
-        failed = sum(job.get("outcome", "finished") != "finished" for job in jobs.get(stage, []))
-        if stage in pending:
-            state, total = "still running", pending[stage]["total"]
-            if pending[stage].get("unclean"):
-                state += f" ({pending[stage]['unclean']} jobs from a modified tree, to re-run)"
-        else:
-            state, total = "finished, graded on this page", done
-        lines.append(
-            f"| {label} | {done} of {total} | {failed} | {state} | "
-            f"{_hours(jobs.get(stage, [])):.1f} |"
-        )
-    every = [job for stage_jobs in jobs.values() for job in stage_jobs]
-    threads = sorted({job.get("cpu_threads") for job in every if job.get("cpu_threads")})
-    total = sum(len(j) for s, j in jobs.items() if s not in pending)
-    total += sum(r["total"] for r in pending.values())
-    per_job = (
-        f" ({', '.join(str(t) for t in threads)} CPU thread(s) per job, "
-        f"{p.get('workers', 1)} worker(s) side by side)"
-        if threads
-        else ""
-    )
-    intro = (
-        f"The `paper` profile runs as {total} training jobs, carried from one session to the "
-        "next (`--stop-after`, then the same command). So far its finished jobs took "
-        f"{fmt(_hours(every))} h of computing{per_job}; this file was written at the end of a "
-        f"session's run on {p.get('finished_utc', 'an unrecorded date')}.\n\n"
-    )
-    detail = [
-        "| job | stage | outcome | epochs | commit | device | threads | wall time | key |",
-        "| --- | --- | --- | ---: | --- | --- | ---: | ---: | --- |",
-    ]
-    for stage, stage_jobs in jobs.items():
-        for job in stage_jobs:
-            where = job.get("cpu") if job.get("platform") == "cpu" else job.get("device")
-            dirty = " (modified tree)" if job.get("dirty") is not False else ""
-            detail.append(
-                f"| `{job['name']}` | {stage} | {job.get('outcome', '–')} | "
-                f"{fmt(job.get('epochs'))} | `{(job.get('commit') or 'unknown')[:7]}`{dirty} | "
-                f"{job.get('platform')}: {where} | {job.get('cpu_threads') or '–'} | "
-                f"{fmt(job['wall_seconds'] / 60)} min | `{job['key']}` |"
-            )
-    folded = (
-        '\n??? note "Every finished job: outcome, epochs, commit, device, threads, wall time, '
-        'key"\n\n' + "\n".join("    " + line for line in detail) + "\n"
-        if len(detail) > 2
-        else ""
-    )
-    return intro + "\n".join(lines) + "\n" + folded
+    """Where the run stands (``website.report.run_status``), by AlexNet's stages."""
+    return run_status(results, STAGE_NAMES)
 
 
 def bench_note(results: dict[str, Any]) -> str:
@@ -288,8 +224,8 @@ def bench_note(results: dict[str, Any]) -> str:
     jobs = [j for stage_jobs in results["provenance"].get("jobs", {}).values() for j in stage_jobs]
     if jobs:
         lines.append(
-            f"Measured so far: {len(jobs)} finished jobs took {fmt(_hours(jobs))} h of computing "
-            "(see [where the run stands](#where-the-run-stands))."
+            f"Measured so far: {len(jobs)} finished jobs took {fmt(job_hours(jobs))} h of "
+            "computing (see [where the run stands](#where-the-run-stands))."
         )
     rows = []
     for path in sorted((RESULTS_DIR / "bench").glob("alexnet-*.json")):
