@@ -112,7 +112,9 @@ def test_smoke_results_build_figures_and_tables(smoke, tmp_path: Path) -> None:
         "fgsm",
         "beyond",
         "recipes",
+        "status",
     }
+    assert "trained its models in one go" in fragments["status"]  # no jobs: not a carried run
     assert "AE400-10" in fragments["table1"] and "random forest" in fragments["beyond"]
     assert fragments["noise_readings"].count("(graded)") == 4  # two sigmas in Tables 2 and 4
     recipes = fragments["recipes"]
