@@ -88,6 +88,16 @@ def machine(device: dict[str, Any]) -> str:
     return f"{device.get('count')} x {device.get('kind')}"
 
 
+def finished_jobs(provenance: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every finished job of a run carried across sessions (``provenance.jobs``, by stage)."""
+    return [job for stage in (provenance.get("jobs") or {}).values() for job in stage]
+
+
+def job_hours(jobs: list[dict[str, Any]]) -> float:
+    """The jobs' wall times summed, in hours: one worker's hours, whatever the number of workers."""
+    return sum(float(job["wall_seconds"]) for job in jobs) / 3600
+
+
 def measured_runtime(path: Path) -> str:
     """ "41 min on a 2-core AMD EPYC CPU" from a results file, or "not yet measured". A run made
     of keyed jobs carried across sessions (``provenance.jobs``) gives the sum of its jobs' wall
@@ -97,7 +107,7 @@ def measured_runtime(path: Path) -> str:
         provenance = results["provenance"]
         seconds = float(provenance["wall_seconds"]["total"])
         device = provenance["device"]
-        jobs = [job for stage in provenance.get("jobs", {}).values() for job in stage]
+        jobs = finished_jobs(provenance)
         pending = results.get("tables", {}).get("pending", {})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return "not yet measured"
@@ -108,7 +118,7 @@ def measured_runtime(path: Path) -> str:
     per_job = (
         f", {min(threads)} thread(s) per job" if len(threads) == 1 and None not in threads else ""
     )
-    total = sum(float(job["wall_seconds"]) for job in jobs)
+    total = sum(float(job["wall_seconds"]) for job in jobs)  # seconds, as _duration takes them
     done = f"{_duration(total)} of jobs on {where}{per_job}"
     if pending:
         left = sum(p["total"] - p["done"] for p in pending.values())

@@ -40,7 +40,15 @@ from shared.claims import label, load_claims
 from shared.display import fmt, format_ours, format_paper, in_unit
 from shared.errors import HypeError
 from shared.profiles import check_profile, shown_profiles
-from shared.registry import RESULTS_DIR, ROOT, Replication, all_replications, get
+from shared.registry import (
+    RESULTS_DIR,
+    ROOT,
+    Replication,
+    all_replications,
+    finished_jobs,
+    get,
+    job_hours,
+)
 from shared.results import read_results, regrade
 from shared.runtimes import profile_times
 from website.performance import performance_table
@@ -706,11 +714,6 @@ def checks_block(results: dict[str, Any], record: dict[str, Any] | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def job_hours(jobs: list[dict[str, Any]]) -> float:
-    """The jobs' wall times summed, in hours: one worker's hours, whatever the number of workers."""
-    return sum(job["wall_seconds"] for job in jobs) / 3600
-
-
 def run_status(results: dict[str, Any], stage_names: dict[str, str]) -> str:
     """Where a run of keyed jobs (``shared.jobs``) stands: per stage (``stage_names``: the
     stages that train jobs, in run order, and their names on the page), jobs done of total and
@@ -739,7 +742,7 @@ def run_status(results: dict[str, Any], stage_names: dict[str, str]) -> str:
             f"| {name} | {done} of {total} | {failed} | {state} | "
             f"{job_hours(jobs.get(stage, [])):.1f} |"
         )
-    every = [job for stage_jobs in jobs.values() for job in stage_jobs]
+    every = finished_jobs(p)
     threads = sorted({job.get("cpu_threads") for job in every if job.get("cpu_threads")})
     total = sum(len(j) for s, j in jobs.items() if s not in pending)
     total += sum(r["total"] for r in pending.values())
@@ -796,9 +799,9 @@ def provenance_block(results: dict[str, Any]) -> str:
     stages = ", ".join(f"{k} {fmt(v, 3)} s" for k, v in p["wall_seconds"].items())
     datasets = "".join(f"\n- `{k}`: `{v}`" for k, v in p["datasets_sha256"].items()) or "\n- none"
     seeds = p["n_seeds"] if p["n_seeds"] is not None else "none set: one run from the base seed"
-    jobs = [job for stage in (p.get("jobs") or {}).values() for job in stage]
+    jobs = finished_jobs(p)
     if jobs:  # carried across sessions: this file's commit and time are the last stop's only
-        hours = sum(float(job.get("wall_seconds") or 0.0) for job in jobs) / 3600
+        hours = job_hours(jobs)
         commit_row = f"| commit of this file (it measured the claims) | `{commit}`{dirty} |\n"
         jobs_row = (
             f"| jobs | {len(jobs)} finished, {hours:.1f} h of jobs, trained at commits "

@@ -8,8 +8,8 @@ from typing import Any
 
 from replications.alexnet.tables import job_stages as job_stages  # website.report's citations
 from shared.display import fmt
-from shared.registry import RESULTS_DIR
-from website.report import job_hours, run_status
+from shared.registry import RESULTS_DIR, finished_jobs, job_hours
+from website.report import run_status
 
 SAMPLES = (  # what n counts and what ± is, per claim-id prefix (website.report.sample_text)
     (
@@ -221,7 +221,7 @@ def status(results: dict[str, Any]) -> str:
 def bench_note(results: dict[str, Any]) -> str:
     """The benchmark ratio and the measured job hours, each with its device."""
     lines = []
-    jobs = [j for stage_jobs in results["provenance"].get("jobs", {}).values() for j in stage_jobs]
+    jobs = finished_jobs(results["provenance"])
     if jobs:
         lines.append(
             f"Measured so far: {len(jobs)} finished jobs took {fmt(job_hours(jobs))} h of "
